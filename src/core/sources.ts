@@ -1,0 +1,93 @@
+/**
+ * Where module bytes come from: bytes, a File/Blob (drop, picker), or a URL. Inputs over the size
+ * cap are refused from their declared size before they are read; a URL without a length is read
+ * as a stream and abandoned as soon as it passes the cap.
+ */
+import { HotwasmError, messageOf } from '../shared/errors';
+import { formatBytes } from '../shared/inspect';
+
+export type ModuleSource = Uint8Array | ArrayBuffer | Blob | string | URL;
+
+export interface SourceBytes {
+  bytes: Uint8Array;
+  /** What to call the input in messages: a file name or URL. */
+  label: string;
+  /** Default module name: the file name without `.wasm`. */
+  name: string;
+}
+
+export function nameFromPath(path: string): string {
+  const last = path.split(/[/\\]/).filter(Boolean).pop() ?? 'module';
+  const decoded = (() => {
+    try {
+      return decodeURIComponent(last);
+    } catch {
+      return last;
+    }
+  })();
+  return decoded.replace(/\.wasm$/i, '') || 'module';
+}
+
+function tooLarge(label: string, size: number, cap: number): HotwasmError {
+  return new HotwasmError('too-large', `${label} is ${formatBytes(size)}, over the ${formatBytes(cap)} module size limit; it was not read`, {
+    size,
+    cap,
+  });
+}
+
+export async function readSource(source: ModuleSource, maxBytes: number, fetchImpl: typeof fetch, baseUrl?: string): Promise<SourceBytes> {
+  if (source instanceof Uint8Array || source instanceof ArrayBuffer) {
+    const bytes = source instanceof Uint8Array ? source : new Uint8Array(source);
+    if (bytes.length > maxBytes) throw tooLarge('The module', bytes.length, maxBytes);
+    return { bytes, label: 'The module', name: 'module' };
+  }
+  if (typeof Blob !== 'undefined' && source instanceof Blob) {
+    const fileName = 'name' in source && typeof source.name === 'string' && source.name ? source.name : 'module.wasm';
+    if (source.size > maxBytes) throw tooLarge(fileName, source.size, maxBytes);
+    return { bytes: new Uint8Array(await source.arrayBuffer()), label: fileName, name: nameFromPath(fileName) };
+  }
+  if (typeof source === 'string' || source instanceof URL) {
+    return fetchModule(new URL(String(source), baseUrl), maxBytes, fetchImpl);
+  }
+  throw new HotwasmError('bad-arguments', 'load() takes bytes (Uint8Array or ArrayBuffer), a File or Blob, or a URL');
+}
+
+async function fetchModule(url: URL, maxBytes: number, fetchImpl: typeof fetch): Promise<SourceBytes> {
+  const label = url.pathname.split('/').pop() || url.href;
+  let response: Response;
+  try {
+    response = await fetchImpl(url.href);
+  } catch (error) {
+    throw new HotwasmError('fetch-failed', `Could not fetch ${url.href}: ${messageOf(error)}`);
+  }
+  if (!response.ok) throw new HotwasmError('fetch-failed', `Could not fetch ${url.href}: the server answered ${response.status} ${response.statusText}`.trim());
+  const declared = Number(response.headers.get('content-length'));
+  // Content-Length of a compressed response is the compressed size: only trust it to refuse early.
+  if (declared > maxBytes && !response.headers.get('content-encoding')) {
+    void response.body?.cancel();
+    throw tooLarge(label, declared, maxBytes);
+  }
+  const reader = response.body?.getReader();
+  if (!reader) return { bytes: new Uint8Array(await response.arrayBuffer()), label, name: nameFromPath(url.pathname) };
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > maxBytes) {
+      void reader.cancel();
+      throw new HotwasmError('too-large', `${label} is over the ${formatBytes(maxBytes)} module size limit; the download was stopped at ${formatBytes(total)}`, {
+        cap: maxBytes,
+      });
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.length;
+  }
+  return { bytes, label, name: nameFromPath(url.pathname) };
+}

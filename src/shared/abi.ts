@@ -1,0 +1,150 @@
+/**
+ * Guest ABI v1: the packing rules shared by the host (worker) and tests. See docs/abi.md.
+ *
+ * Pure functions only: no DOM, no worker globals.
+ */
+import { HotwasmError } from './errors';
+
+export const ABI_VERSION = 1;
+
+/** The only import namespace a guest may use. */
+export const WASI_MODULE = 'wasi_snapshot_preview1';
+
+/** Exports the host gives a meaning to. Calls to them from the Call panel are allowed but marked. */
+export const LIFECYCLE_EXPORTS = [
+  'memory',
+  'alloc',
+  'dealloc',
+  '_initialize',
+  '_start',
+  'save_state',
+  'restore_state',
+  'health_check',
+  'get_api_version',
+  'benchmark_function',
+] as const;
+export type LifecycleExport = (typeof LIFECYCLE_EXPORTS)[number];
+
+const LIFECYCLE_SET: ReadonlySet<string> = new Set(LIFECYCLE_EXPORTS);
+export function isLifecycleExport(name: string): boolean {
+  return LIFECYCLE_SET.has(name);
+}
+
+/** A packed i64 result split into an unsigned 32-bit pointer (high half) and length (low half). */
+export interface PackedSlice {
+  ptr: number;
+  len: number;
+}
+
+const MASK32 = 0xffff_ffffn;
+
+/** Unpack `(ptr << 32) | len`. The engine hands i64 results to JS as *signed* BigInts; pointers ≥ 2^31 must survive. */
+export function unpackSlice(packed: bigint): PackedSlice {
+  const unsigned = BigInt.asUintN(64, packed);
+  return { ptr: Number(unsigned >> 32n), len: Number(unsigned & MASK32) };
+}
+
+/** Pack a pointer and length the way a guest does (as a signed i64, what a wasm function returns). */
+export function packSlice(ptr: number, len: number): bigint {
+  if (!Number.isInteger(ptr) || ptr < 0 || ptr > 0xffff_ffff) throw new RangeError(`pointer ${ptr} is not a u32`);
+  if (!Number.isInteger(len) || len < 0 || len > 0xffff_ffff) throw new RangeError(`length ${len} is not a u32`);
+  return BigInt.asIntN(64, (BigInt(ptr) << 32n) | BigInt(len));
+}
+
+/** Interpret an i32 returned by wasm (signed in JS) as an unsigned pointer. */
+export function u32(value: number): number {
+  return value >>> 0;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * The JSON text of a call argument. `undefined` becomes `null`. Values JSON cannot represent
+ * (BigInt, cycles, a function or symbol) are refused with a message naming the problem.
+ */
+export function jsonArgText(arg: unknown): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(arg === undefined ? null : arg);
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw new HotwasmError('bad-arguments', `The argument cannot be encoded as JSON: ${why}`);
+  }
+  if (text === undefined) {
+    throw new HotwasmError('bad-arguments', `The argument cannot be encoded as JSON: a ${typeof arg} has no JSON form`);
+  }
+  return text;
+}
+
+/** A call argument as the UTF-8 JSON bytes the guest receives. */
+export function encodeJsonArg(arg: unknown): Uint8Array {
+  return encoder.encode(jsonArgText(arg));
+}
+
+const strictDecoder = new TextDecoder('utf-8', { fatal: true });
+
+/** Show at most `max` characters of a text, marking a cut. */
+export function preview(text: string, max = 200): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} characters)`;
+}
+
+function hexPreview(bytes: Uint8Array, max = 16): string {
+  const head = Array.from(bytes.subarray(0, max), (b) => b.toString(16).padStart(2, '0').toUpperCase()).join(' ');
+  return bytes.length > max ? `${head} …` : head;
+}
+
+/** Decode a guest's result bytes as UTF-8 text, refusing invalid UTF-8 with the bytes shown. */
+export function decodeUtf8(bytes: Uint8Array, what: string): string {
+  try {
+    return strictDecoder.decode(bytes);
+  } catch {
+    throw new HotwasmError('bad-result', `${what} is not valid UTF-8 (${bytes.length} bytes: ${hexPreview(bytes)})`, {
+      length: bytes.length,
+    });
+  }
+}
+
+/** Decode and parse a JSON result. An empty result is refused: a JSON call must answer with a JSON value. */
+export function decodeJsonResult(bytes: Uint8Array, fn: string): unknown {
+  const text = decodeUtf8(bytes, `The result of ${fn}`);
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new HotwasmError('bad-result', `The result of ${fn} is not JSON: ${JSON.stringify(preview(text))}`, {
+      text: preview(text, 1000),
+    });
+  }
+}
+
+/** Check that a result slice lies inside linear memory; never read past it. */
+export function checkSliceBounds(slice: PackedSlice, memoryBytes: number, what: string): void {
+  if (slice.ptr + slice.len > memoryBytes) {
+    throw new HotwasmError(
+      'bad-result',
+      `${what} points outside linear memory: ptr ${slice.ptr}, len ${slice.len}, memory size ${memoryBytes} bytes`,
+      { ptr: slice.ptr, len: slice.len, memoryBytes },
+    );
+  }
+}
+
+/** `health_check` is healthy iff it answers `ok` or the JSON string `"ok"`. */
+export function isHealthy(text: string): boolean {
+  return text === 'ok' || text === '"ok"';
+}
+
+/** Semantic version, as the ABI requires for api_version (https://semver.org, 2.0.0). */
+const SEMVER =
+  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
+
+export interface SemVer {
+  major: number;
+  minor: number;
+  patch: number;
+  text: string;
+}
+
+export function parseSemver(text: string): SemVer | null {
+  const m = SEMVER.exec(text);
+  if (!m) return null;
+  return { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3]), text };
+}

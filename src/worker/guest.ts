@@ -1,0 +1,322 @@
+/**
+ * The guest host: one instantiated module with its own WASI object, serving JSON and raw calls.
+ *
+ * Loading checks everything that can be checked before running guest code (header, layout,
+ * imports, memory budget), caps memory growth by rewriting the memory section, compiles
+ * asynchronously, instantiates, calls `_initialize` once, and reads the API version. `_start` is
+ * only ever run by {@link runCommand}, on a fresh instance.
+ */
+import { ConsoleStdout, File, OpenFile, PreopenDirectory, WASI } from '@bjorn3/browser_wasi_shim';
+import { checkSliceBounds, decodeJsonResult, decodeUtf8, unpackSlice, u32 } from '../shared/abi';
+import { HotwasmError, messageOf, serializeError } from '../shared/errors';
+import {
+  type ExportInfo,
+  type ModuleLayoutInfo,
+  PAGE_BYTES,
+  checkApiVersion,
+  checkHostable,
+  describeLayout,
+  formatSignature,
+  readModuleLayout,
+  sha256Hex,
+} from '../shared/inspect';
+import type { GuestOptions, LoadedGuest, RawValue, RunResult, Settled } from '../shared/protocol';
+import { withMemoryMaximum } from '../shared/wasm-binary';
+import type { OutputChannel } from './output';
+import { guestFailure } from './traps';
+
+type WasmFn = (...args: unknown[]) => unknown;
+
+export interface Stdio {
+  stdout: OutputChannel;
+  stderr: OutputChannel;
+}
+
+const encoder = new TextEncoder();
+
+/** Compile, turning the engine's refusal into a message that names the input. */
+async function compile(bytes: Uint8Array, label: string): Promise<WebAssembly.Module> {
+  try {
+    return await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
+  } catch (error) {
+    throw new HotwasmError('invalid-module', `${label} is not a valid WebAssembly module: ${messageOf(error)}`);
+  }
+}
+
+function makeWasi(args: string[], env: string[], stdio: Stdio): WASI {
+  const fds = [
+    new OpenFile(new File(new Uint8Array(0), { readonly: true })), // stdin: empty
+    new ConsoleStdout((bytes) => stdio.stdout.write(bytes)),
+    new ConsoleStdout((bytes) => stdio.stderr.write(bytes)),
+    new PreopenDirectory('/', new Map()), // an in-memory scratch directory
+  ];
+  return new WASI(args, env, fds);
+}
+
+async function instantiate(module: WebAssembly.Module, wasi: WASI, label: string): Promise<WebAssembly.Instance> {
+  try {
+    return await WebAssembly.instantiate(module, { wasi_snapshot_preview1: wasi.wasiImport });
+  } catch (error) {
+    if (error instanceof WebAssembly.LinkError) {
+      throw new HotwasmError('unknown-import', `${label} cannot be linked: ${error.message}`);
+    }
+    throw new HotwasmError('init-failed', `${label}: the start function failed: ${guestFailure(error, 'start').message}`);
+  }
+}
+
+export class Guest {
+  private readonly exports: Record<string, unknown>;
+  private readonly exportInfo: Map<string, ExportInfo>;
+  private readonly memory: WebAssembly.Memory | null;
+  private readonly alloc: WasmFn | null;
+  private readonly dealloc: WasmFn | null;
+  private heap: Uint8Array;
+
+  private constructor(
+    readonly module: WebAssembly.Module,
+    readonly layout: ModuleLayoutInfo,
+    readonly options: GuestOptions,
+    private readonly stdio: Stdio,
+    instance: WebAssembly.Instance,
+  ) {
+    this.exports = instance.exports as Record<string, unknown>;
+    this.exportInfo = new Map(layout.exports.map((e) => [e.name, e]));
+    const memory = this.exports.memory;
+    this.memory = memory instanceof WebAssembly.Memory ? memory : null;
+    this.alloc = typeof this.exports.alloc === 'function' ? (this.exports.alloc as WasmFn) : null;
+    this.dealloc = typeof this.exports.dealloc === 'function' ? (this.exports.dealloc as WasmFn) : null;
+    this.heap = this.memory ? new Uint8Array(this.memory.buffer) : new Uint8Array(0);
+  }
+
+  /** Check, compile and instantiate `bytes`. */
+  static async load(bytes: Uint8Array, options: GuestOptions, stdio: Stdio): Promise<{ guest: Guest; loaded: LoadedGuest }> {
+    const { label } = options;
+    let rawLayout;
+    try {
+      rawLayout = readModuleLayout(bytes, label);
+    } catch (error) {
+      // For a malformed binary the engine's own message is the most precise one.
+      if (error instanceof HotwasmError && error.code === 'invalid-module') await compile(bytes, label);
+      throw error;
+    }
+    const layout = describeLayout(bytes, rawLayout, label);
+    checkHostable(layout, label, options.memoryBudgetBytes);
+    const capped = withMemoryMaximum(bytes, rawLayout, Math.floor(options.memoryBudgetBytes / PAGE_BYTES));
+
+    const t0 = performance.now();
+    const [module, sha256] = await Promise.all([compile(capped, label), sha256Hex(bytes)]);
+    const compileMs = performance.now() - t0;
+    const { guest, instantiateMs } = await Guest.instantiate(module, layout, options, stdio);
+
+    let apiVersion = layout.apiVersionSection;
+    let apiVersionSource: LoadedGuest['apiVersionSource'] = apiVersion === null ? null : 'section';
+    if (apiVersion === null && typeof guest.exports.get_api_version === 'function') {
+      apiVersion = guest.readLifecycleText('get_api_version').trim();
+      checkApiVersion(apiVersion, `${label}: get_api_version`);
+      apiVersionSource = 'export';
+    }
+    return { guest, loaded: { layout, sha256, apiVersion, apiVersionSource, compileMs, instantiateMs, module } };
+  }
+
+  /** Instantiate an already compiled module (first load, or a restart after a runaway call). */
+  static async instantiate(
+    module: WebAssembly.Module,
+    layout: ModuleLayoutInfo,
+    options: GuestOptions,
+    stdio: Stdio,
+  ): Promise<{ guest: Guest; instantiateMs: number }> {
+    const t0 = performance.now();
+    const wasi = makeWasi(options.args, options.env, stdio);
+    const instance = await instantiate(module, wasi, options.label);
+    const guest = new Guest(module, layout, options, stdio, instance);
+    try {
+      // The shim needs the instance for every WASI call, even in modules without _initialize.
+      wasi.initialize(instance as never);
+    } catch (error) {
+      throw new HotwasmError('init-failed', `${options.label}: _initialize failed: ${guest.failure(error, '_initialize').message}`);
+    }
+    return { guest, instantiateMs: performance.now() - t0 };
+  }
+
+  private view(): Uint8Array {
+    // memory.grow detaches the old buffer; refresh the view when that happened.
+    if (this.memory && this.heap.buffer !== this.memory.buffer) this.heap = new Uint8Array(this.memory.buffer);
+    return this.heap;
+  }
+
+  private failure(error: unknown, what: string): HotwasmError {
+    const memoryBytes = this.memory ? this.memory.buffer.byteLength : 0;
+    return guestFailure(error, what, { memoryBytes, budgetBytes: this.options.memoryBudgetBytes });
+  }
+
+  private functionExport(fn: string): WasmFn {
+    const info = this.exportInfo.get(fn);
+    if (!info) {
+      const functions = this.layout.exports.filter((e) => e.kind === 'function').map((e) => e.name);
+      const list = functions.length ? `; its functions are ${functions.slice(0, 12).join(', ')}${functions.length > 12 ? ', …' : ''}` : '';
+      throw new HotwasmError('no-such-export', `${this.options.label} has no export named "${fn}"${list}`);
+    }
+    if (info.kind !== 'function') throw new HotwasmError('not-a-function', `"${fn}" is a ${info.kind} export, not a function`);
+    return this.exports[fn] as WasmFn;
+  }
+
+  /** Copy bytes into guest memory through alloc; returns the pointer. */
+  private writeThroughAlloc(bytes: Uint8Array, what: string): number {
+    let ptr: number;
+    try {
+      ptr = u32(this.alloc!(bytes.length) as number);
+    } catch (error) {
+      throw this.failure(error, `alloc(${bytes.length}) for ${what}`);
+    }
+    const heap = this.view();
+    checkSliceBounds({ ptr, len: bytes.length }, heap.length, `alloc(${bytes.length}) for ${what}`);
+    heap.set(bytes, ptr);
+    return ptr;
+  }
+
+  /** Read a packed (ptr, len) slice, then free it through dealloc (once when it is the argument block). */
+  private takeSlice(packed: unknown, what: string, argPtr = -1, argLen = 0): Uint8Array {
+    if (typeof packed !== 'bigint') throw new HotwasmError('bad-result', `${what} did not return an i64`);
+    const slice = unpackSlice(packed);
+    const heap = this.view();
+    checkSliceBounds(slice, heap.length, what);
+    const bytes = heap.slice(slice.ptr, slice.ptr + slice.len);
+    if (this.dealloc) {
+      try {
+        if (argPtr >= 0) this.dealloc(argPtr, argLen);
+        if (slice.ptr !== argPtr) this.dealloc(slice.ptr, slice.len);
+      } catch (error) {
+        throw this.failure(error, `dealloc after ${what}`);
+      }
+    }
+    return bytes;
+  }
+
+  private checkJsonCallable(fn: string): WasmFn {
+    const f = this.functionExport(fn);
+    const info = this.exportInfo.get(fn)!;
+    if (this.layout.jsonAbiProblem) throw new HotwasmError('not-json-callable', `not JSON-callable: ${fn} cannot be called with JSON because ${this.layout.jsonAbiProblem}`);
+    if (!info.jsonCallable) {
+      throw new HotwasmError(
+        'not-json-callable',
+        `not JSON-callable: ${fn} has type ${formatSignature(info.signature!)}, a JSON call needs (i32, i32) -> i64${info.rawCallable ? '; use a raw call' : ''}`,
+      );
+    }
+    return f;
+  }
+
+  /** JSON call: ABI v1 `(ptr, len) -> packed (ptr, len)`. */
+  callJson(fn: string, argJson: string): unknown {
+    const f = this.checkJsonCallable(fn);
+    const arg = encoder.encode(argJson);
+    const ptr = this.writeThroughAlloc(arg, fn);
+    let packed: unknown;
+    try {
+      packed = f(ptr, arg.length);
+    } catch (error) {
+      throw this.failure(error, fn);
+    }
+    return decodeJsonResult(this.takeSlice(packed, `The result of ${fn}`, ptr, arg.length), fn);
+  }
+
+  /** Many JSON calls of one export in one request; each settles on its own. */
+  batch(fn: string, argsJson: string[]): Settled<unknown>[] {
+    const out: Settled<unknown>[] = new Array(argsJson.length);
+    for (let i = 0; i < argsJson.length; i++) {
+      try {
+        out[i] = { ok: true, value: this.callJson(fn, argsJson[i]!) };
+      } catch (error) {
+        out[i] = { ok: false, error: serializeError(error) };
+      }
+    }
+    return out;
+  }
+
+  /** Raw call with numeric arguments; i64 parameters take BigInt. */
+  callRaw(fn: string, args: RawValue[]): RawValue | RawValue[] | undefined {
+    const f = this.functionExport(fn);
+    const sig = this.exportInfo.get(fn)!.signature!;
+    const shape = formatSignature(sig);
+    if (args.length !== sig.params.length) {
+      throw new HotwasmError('bad-arguments', `${fn} takes ${sig.params.length} argument${sig.params.length === 1 ? '' : 's'} ${shape}, got ${args.length}`);
+    }
+    sig.params.forEach((type, i) => {
+      const value = args[i];
+      const where = `argument ${i + 1} of ${fn}`;
+      if (type === 'i64') {
+        if (typeof value !== 'bigint') {
+          throw new HotwasmError('bad-arguments', `${where} is an i64: pass a BigInt (e.g. ${typeof value === 'number' && Number.isInteger(value) ? `${value}n` : '5n'}), not ${describe(value)}`);
+        }
+      } else if (type === 'i32' || type === 'f32' || type === 'f64') {
+        if (typeof value !== 'number') throw new HotwasmError('bad-arguments', `${where} is an ${type}: pass a Number, not ${describe(value)}`);
+        if (type === 'i32' && !Number.isInteger(value)) throw new HotwasmError('bad-arguments', `${where} is an i32: pass an integer, not ${value}`);
+      } else {
+        throw new HotwasmError('bad-arguments', `${fn} has a ${type} parameter, which a raw call cannot pass`);
+      }
+    });
+    try {
+      return f(...args) as RawValue | RawValue[] | undefined;
+    } catch (error) {
+      throw this.failure(error, fn);
+    }
+  }
+
+  /** Call a lifecycle export that returns a packed UTF-8 string (health_check, get_api_version). */
+  readLifecycleText(fn: string): string {
+    const f = this.functionExport(fn);
+    let packed: unknown;
+    try {
+      packed = f();
+    } catch (error) {
+      throw this.failure(error, fn);
+    }
+    return decodeUtf8(this.takeSlice(packed, `The result of ${fn}`), `The result of ${fn}`);
+  }
+
+  /** Time `iterations` direct calls inside the worker: the floor the page-side call path is compared with. */
+  measure(fn: string, argJson: string | null, iterations: number): number {
+    const t0 = performance.now();
+    if (argJson === null) {
+      const f = this.functionExport(fn);
+      for (let i = 0; i < iterations; i++) f();
+    } else {
+      for (let i = 0; i < iterations; i++) this.callJson(fn, argJson);
+    }
+    return performance.now() - t0;
+  }
+
+  /** Run `_start` on a fresh instance of the same module, with its own WASI object. */
+  async runCommand(args: string[], env: string[]): Promise<RunResult> {
+    if (this.exportInfo.get('_start')?.kind !== 'function') {
+      throw new HotwasmError('not-a-command', `${this.options.label} is not a command module: it has no _start export to run`);
+    }
+    let stdout = '';
+    let stderr = '';
+    const tapOut = (t: string) => void (stdout += t);
+    const tapErr = (t: string) => void (stderr += t);
+    this.stdio.stdout.taps.add(tapOut);
+    this.stdio.stderr.taps.add(tapErr);
+    try {
+      const wasi = makeWasi([this.options.label, ...args], env, this.stdio);
+      const instance = await instantiate(this.module, wasi, this.options.label);
+      let exitCode: number;
+      try {
+        exitCode = wasi.start(instance as never);
+      } catch (error) {
+        const memory = instance.exports.memory instanceof WebAssembly.Memory ? instance.exports.memory.buffer.byteLength : 0;
+        throw guestFailure(error, '_start', { memoryBytes: memory, budgetBytes: this.options.memoryBudgetBytes });
+      }
+      return { exitCode, stdout, stderr };
+    } finally {
+      this.stdio.stdout.taps.delete(tapOut);
+      this.stdio.stderr.taps.delete(tapErr);
+    }
+  }
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'number') return `the Number ${value}`;
+  if (typeof value === 'bigint') return `the BigInt ${value}n`;
+  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
+  return value === null ? 'null' : `a ${typeof value}`;
+}
