@@ -67,7 +67,9 @@ export class RpcClient {
     this.now = options.now ?? (() => performance.now());
     worker.addEventListener('message', (event) => this.receive(event.data));
     worker.addEventListener('error', (event) => {
-      const detail = event instanceof ErrorEvent && event.message ? `: ${event.message}` : '';
+      // Not `instanceof ErrorEvent`: the core also runs where that global does not exist.
+      const text = (event as { message?: unknown }).message;
+      const detail = typeof text === 'string' && text ? `: ${text}` : '';
       const error = new HotwasmError('worker-died', `The module's worker crashed${detail}`);
       this.close(error);
       options.onDeath?.(error);

@@ -18,8 +18,8 @@ export function guestFailure(error: unknown, what: string, memory?: MemoryNote):
   }
   if (error instanceof WebAssembly.RuntimeError) {
     let message = `${what} trapped: ${error.message}`;
-    // A failed memory.grow is invisible to the host; when memory is close to the budget, say so.
-    if (memory && memory.memoryBytes >= memory.budgetBytes * 0.9) {
+    // A failed memory.grow is invisible to the host; when memory is past half the budget, say so.
+    if (memory && memory.memoryBytes >= memory.budgetBytes * 0.5) {
       message += ` (linear memory is at ${formatBytes(memory.memoryBytes)} of the ${formatBytes(memory.budgetBytes)} memory budget; memory.grow past the budget fails)`;
     }
     return new HotwasmError('trap', message, memory ? { ...memory } : {});

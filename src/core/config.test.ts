@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG, mergeConfig } from './config';
+
+describe('engine settings', () => {
+  it('has the documented defaults', () => {
+    expect(DEFAULT_CONFIG).toMatchObject({ call_timeout_ms: 5000, memory_budget_mb: 256, max_module_bytes: 64 * 1024 * 1024 });
+  });
+
+  it('refuses out-of-range values instead of clamping', () => {
+    expect(() => mergeConfig(DEFAULT_CONFIG, { call_timeout_ms: 0 })).toThrow(/call_timeout_ms must be between 10 and 600000 ms, got 0/);
+    expect(() => mergeConfig(DEFAULT_CONFIG, { memory_budget_mb: 5000 })).toThrow(/memory_budget_mb must be between 1 and 4096/);
+  });
+
+  it('refuses unknown keys and non-integers, naming every problem', () => {
+    expect(() => mergeConfig(DEFAULT_CONFIG, { callTimeout: 5, memory_budget_mb: 1.5 })).toThrow(/unknown setting "callTimeout".*memory_budget_mb must be a whole number/);
+  });
+
+  it('merges valid values', () => {
+    expect(mergeConfig(DEFAULT_CONFIG, { call_timeout_ms: 250 }).call_timeout_ms).toBe(250);
+  });
+});

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { nameFromPath, readSource } from './sources';
+
+const noFetch = (() => Promise.reject(new Error('no network in this test'))) as typeof fetch;
+
+describe('module sources', () => {
+  it('names a module after its file, without .wasm', () => {
+    expect(nameFromPath('/examples/counter.wasm')).toBe('counter');
+    expect(nameFromPath('https://x.test/a/My%20Mod.WASM')).toBe('My Mod');
+    expect(nameFromPath('')).toBe('module');
+  });
+
+  it('refuses a file over the cap from its size, before reading it', async () => {
+    let read = false;
+    const file = new File([new Uint8Array(100)], 'big.wasm');
+    file.arrayBuffer = () => {
+      read = true;
+      return Promise.resolve(new ArrayBuffer(100));
+    };
+    await expect(readSource(file, 99, noFetch)).rejects.toThrow(/big\.wasm is 100 bytes, over the 99 bytes module size limit; it was not read/);
+    expect(read).toBe(false);
+  });
+
+  it('refuses a URL whose Content-Length is over the cap without reading the body', async () => {
+    let pulled = 0;
+    const body = new ReadableStream({
+      pull(controller) {
+        pulled++;
+        controller.enqueue(new Uint8Array(10));
+      },
+    });
+    const fetchImpl = (async () => new Response(body, { headers: { 'content-length': '1000' } })) as typeof fetch;
+    await expect(readSource('http://x.test/m.wasm', 100, fetchImpl)).rejects.toMatchObject({ code: 'too-large' });
+    expect(pulled).toBeLessThanOrEqual(1);
+  });
+
+  it('stops a download without a length once it passes the cap', async () => {
+    let chunks = 0;
+    const body = new ReadableStream({
+      pull(controller) {
+        chunks++;
+        controller.enqueue(new Uint8Array(40));
+      },
+    });
+    const fetchImpl = (async () => new Response(body)) as typeof fetch;
+    await expect(readSource('http://x.test/m.wasm', 100, fetchImpl)).rejects.toThrow(/download was stopped/);
+    expect(chunks).toBeLessThan(6);
+  });
+
+  it('reports HTTP errors', async () => {
+    const fetchImpl = (async () => new Response('nope', { status: 404, statusText: 'Not Found' })) as typeof fetch;
+    await expect(readSource('http://x.test/m.wasm', 100, fetchImpl)).rejects.toThrow(/answered 404 Not Found/);
+  });
+});

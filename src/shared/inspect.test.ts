@@ -1,0 +1,126 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { HotwasmError } from './errors';
+import { checkHostable, describeLayout, formatSignature, readModuleLayout, sha256Hex } from './inspect';
+import { readLayout, withMemoryMaximum } from './wasm-binary';
+
+const file = (path: string) => new Uint8Array(readFileSync(new URL(`../../${path}`, import.meta.url)));
+const inspect = (bytes: Uint8Array, label = 'm.wasm') => describeLayout(bytes, readModuleLayout(bytes, label), label);
+const codeOf = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (error) {
+    return error instanceof HotwasmError ? error.code : `not a HotwasmError: ${String(error)}`;
+  }
+  return 'no error';
+};
+
+describe('inspect on good modules', () => {
+  for (const name of ['counter', 'counter-as', 'counter-c', 'counter-rust']) {
+    it(`reads ${name}.wasm: signatures, ABI exports, api_version`, () => {
+      const info = inspect(file(`public/examples/${name}.wasm`));
+      const sig = (n: string) => info.exports.find((e) => e.name === n);
+      expect(formatSignature(sig('increment')!.signature!)).toBe('(i32, i32) -> i64');
+      expect(sig('increment')!.jsonCallable).toBe(true);
+      expect(sig('alloc')!.lifecycle).toBe(true);
+      expect(sig('alloc')!.jsonCallable).toBe(false);
+      expect(sig('restore_state')!.signature).toEqual({ params: ['i32', 'i32'], results: ['i32'] });
+      expect(sig('memory')!.kind).toBe('memory');
+      expect(info.apiVersionSection).toBe('1.0.0');
+      expect(info.jsonAbiProblem).toBeNull();
+      expect(info.kind).toBe('reactor');
+      expect(info.imports.every((i) => i.module === 'wasi_snapshot_preview1')).toBe(true);
+    });
+  }
+
+  it('sees a command module', () => {
+    expect(inspect(file('public/examples/hello.wasm')).kind).toBe('command');
+  });
+
+  it('reads raw signatures, globals and multi-value results', () => {
+    const info = inspect(file('fixtures/bad-calls.wasm'));
+    const e = (n: string) => info.exports.find((x) => x.name === n)!;
+    expect(formatSignature(e('add64').signature!)).toBe('(i64, i64) -> i64');
+    expect(formatSignature(e('pair').signature!)).toBe('() -> (i32, i32)');
+    expect(e('add').rawCallable).toBe(true);
+    expect(e('add').jsonCallable).toBe(false);
+    expect(e('counter_global').kind).toBe('global');
+    expect(info.imports.map((i) => `${i.module}.${i.name}`)).toEqual(['wasi_snapshot_preview1.fd_write', 'wasi_snapshot_preview1.proc_exit']);
+    // Function indices count imported functions first.
+    expect(formatSignature(e('echo').signature!)).toBe('(i32, i32) -> i64');
+  });
+
+  it('explains why JSON calls are impossible without alloc', () => {
+    const info = inspect(file('fixtures/no-alloc.wasm'));
+    expect(info.jsonAbiProblem).toMatch(/does not export alloc/);
+    expect(info.exports.find((e) => e.name === 'f')!.jsonCallable).toBe(false);
+  });
+
+  it('hashes with sha256', async () => {
+    expect(await sha256Hex(new TextEncoder().encode('abc'))).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  });
+});
+
+describe('inspect on bad bytes', () => {
+  it.each([
+    ['empty.wasm', 'empty', /empty \(0 bytes\)/],
+    ['logo.wasm', 'not-wasm', /logo\.wasm is not a WebAssembly module: it starts with 89 50 4E 47, a PNG image/],
+    ['archive.wasm', 'not-wasm', /50 4B 03 04, a ZIP archive/],
+    ['notes.wasm', 'not-wasm', /a text file/],
+    ['random.wasm', 'not-wasm', /random or corrupted/],
+    ['component.wasm', 'component', /components are not supported; core modules only/],
+    ['truncated.wasm', 'invalid-module', /not a valid WebAssembly module/],
+  ])('%s → %s', (name, code, message) => {
+    const bytes = file(`fixtures/${name}`);
+    expect(codeOf(() => inspect(bytes, name))).toBe(code);
+    expect(() => inspect(bytes, name)).toThrow(message);
+  });
+
+  it('recognises WebAssembly text', () => {
+    expect(() => inspect(new TextEncoder().encode('(module)\n'), 'm.wasm')).toThrow(/WebAssembly text \(\.wat\)/);
+  });
+
+  it('never reads out of range on any truncation of a real module', () => {
+    const counter = file('public/examples/counter-c.wasm');
+    for (let n = 0; n < counter.length; n += 7) {
+      const code = codeOf(() => inspect(counter.subarray(0, n)));
+      expect(['empty', 'not-wasm', 'invalid-module', 'no error']).toContain(code);
+    }
+  });
+
+  it('refuses a non-semver api_version', () => {
+    expect(() => inspect(file('fixtures/bad-api-version.wasm'))).toThrow(/"banana", which is not a semantic version/);
+  });
+});
+
+describe('hosting checks', () => {
+  it('names every foreign import', () => {
+    const info = inspect(file('fixtures/unknown-imports.wasm'), 'u.wasm');
+    expect(() => checkHostable(info, 'u.wasm', 256 << 20)).toThrow(/env\.log, env\.now/);
+  });
+
+  it('refuses initial memory over the budget, naming both', () => {
+    const info = inspect(file('fixtures/big-memory.wasm'), 'big.wasm');
+    expect(() => checkHostable(info, 'big.wasm', 256 << 20)).toThrow(/needs 512 MiB of initial memory, over the memory budget of 256 MiB/);
+  });
+
+  it('caps memory growth by writing a maximum into the memory section', async () => {
+    const bytes = file('public/examples/counter.wasm');
+    const layout = readLayout(bytes);
+    const capped = withMemoryMaximum(bytes, layout, 40);
+    const again = readLayout(capped);
+    expect(again.memories[0]).toMatchObject({ initialPages: layout.memories[0]!.initialPages, maxPages: 40 });
+    // Everything else is unchanged, and the engine accepts it.
+    expect(again.exports).toEqual(layout.exports);
+    const { instance } = await WebAssembly.instantiate(capped as Uint8Array<ArrayBuffer>, { wasi_snapshot_preview1: new Proxy({}, { get: () => () => 0 }) });
+    const memory = instance.exports.memory as WebAssembly.Memory;
+    expect(() => memory.grow(41)).toThrow(RangeError);
+  });
+
+  it('keeps a smaller maximum the module already declares', () => {
+    const bytes = file('fixtures/no-alloc.wasm');
+    const layout = readLayout(bytes);
+    const capped = withMemoryMaximum(withMemoryMaximum(bytes, layout, 10), readLayout(withMemoryMaximum(bytes, layout, 10)), 100);
+    expect(readLayout(capped).memories[0]!.maxPages).toBe(10);
+  });
+});

@@ -1,0 +1,183 @@
+/**
+ * The guest host, exercised in Node's own WebAssembly engine: the ABI rules and every bad-call
+ * path. The same code runs in the browser worker; e2e tests cover it there.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { HotwasmError } from '../shared/errors';
+import type { GuestOptions } from '../shared/protocol';
+import { Guest } from './guest';
+import { OutputChannel } from './output';
+
+const file = (path: string) => new Uint8Array(readFileSync(new URL(`../../${path}`, import.meta.url)));
+
+function stdio() {
+  const out = { stdout: '', stderr: '' };
+  const post = (stream: 'stdout' | 'stderr', text: string) => void (out[stream] += text);
+  const channels = { stdout: new OutputChannel('stdout', post), stderr: new OutputChannel('stderr', post) };
+  const flush = () => {
+    channels.stdout.flush();
+    channels.stderr.flush();
+    return out;
+  };
+  return { channels, flush };
+}
+
+const options = (label: string, patch: Partial<GuestOptions> = {}): GuestOptions => ({
+  label,
+  memoryBudgetBytes: 256 * 1024 * 1024,
+  args: [label],
+  env: [],
+  ...patch,
+});
+
+async function load(path: string, patch: Partial<GuestOptions> = {}) {
+  const io = stdio();
+  const { guest, loaded } = await Guest.load(file(path), options(path.split('/').pop()!, patch), io.channels);
+  return { guest, loaded, io };
+}
+
+async function loadError(path: string, patch: Partial<GuestOptions> = {}): Promise<HotwasmError> {
+  const error = await load(path, patch).then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(HotwasmError);
+  return error as HotwasmError;
+}
+
+function callError(fn: () => unknown): HotwasmError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(HotwasmError);
+    return error as HotwasmError;
+  }
+  throw new Error('expected the call to fail');
+}
+
+describe.each(['counter', 'counter-as', 'counter-c', 'counter-rust'])('%s example through the ABI', (name) => {
+  it('counts, processes UTF-8 by bytes, and reports its API version', async () => {
+    const { guest, loaded, io } = await load(`public/examples/${name}.wasm`);
+    expect(loaded.apiVersion).toBe('1.0.0');
+    expect(loaded.apiVersionSource).toBe('section');
+    expect(loaded.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(guest.callJson('increment', 'null')).toBe(1);
+    expect(guest.callJson('increment', '5')).toBe(6);
+    expect(guest.callJson('get', 'null')).toBe(6);
+    expect(guest.callJson('process', '"héllo"')).toEqual({ input: 'héllo', bytes: 8 });
+    expect(io.flush().stdout).toBe('processed 8 bytes\n');
+    expect(guest.readLifecycleText('health_check')).toBe('ok');
+  });
+
+  it('keeps working over many calls (arguments and results are freed)', async () => {
+    const { guest } = await load(`public/examples/${name}.wasm`);
+    const big = JSON.stringify('x'.repeat(100_000));
+    for (let i = 0; i < 200; i++) guest.callJson('process', big);
+    expect(guest.callJson('increment', 'null')).toBe(1);
+  });
+});
+
+describe('bad calls', async () => {
+  const { guest, io } = await load('fixtures/bad-calls.wasm', { memoryBudgetBytes: 8 * 1024 * 1024 });
+
+  it('echoes through the same block and frees it once', () => {
+    expect(guest.callJson('echo', '{"a":"ü"}')).toEqual({ a: 'ü' });
+  });
+
+  it('refuses out-of-bounds results with ptr, len and memory size', () => {
+    expect(callError(() => guest.callJson('oob', 'null')).message).toMatch(/ptr 4294901760, len 100, memory size \d+ bytes/);
+    expect(callError(() => guest.callJson('oob_len', 'null')).message).toMatch(/ptr 16, len 2147483647/);
+  });
+
+  it('refuses results that are not UTF-8 or not JSON, showing them', () => {
+    expect(callError(() => guest.callJson('not_utf8', 'null')).message).toMatch(/not valid UTF-8 \(3 bytes: FF FE FD\)/);
+    expect(callError(() => guest.callJson('not_json', 'null')).message).toMatch(/not JSON: "hello, not json"/);
+  });
+
+  it('reports traps and stack overflow as errors of that call only', () => {
+    expect(callError(() => guest.callJson('trap', 'null'))).toMatchObject({ code: 'trap', message: expect.stringMatching(/trap trapped: unreachable/) });
+    expect(callError(() => guest.callJson('recurse', 'null'))).toMatchObject({ code: 'stack-overflow' });
+    expect(guest.callJson('echo', '1')).toBe(1);
+  });
+
+  it('names the memory budget when a guest traps after memory.grow failed', () => {
+    const error = callError(() => guest.callJson('hog', 'null'));
+    expect(error.code).toBe('trap');
+    expect(error.message).toMatch(/of the 8 MiB memory budget; memory\.grow past the budget fails/);
+  });
+
+  it('reports proc_exit in a reactor call as an exit', () => {
+    expect(callError(() => guest.callJson('exit_call', 'null'))).toMatchObject({ code: 'exit', details: { exitCode: 7 } });
+  });
+
+  it('streams stdout and stderr, keeping a last line without newline', () => {
+    io.flush();
+    expect(guest.callJson('print', 'null')).toBeNull();
+    const out = io.flush();
+    expect(out.stdout.endsWith('line one\nline two')).toBe(true);
+    expect(out.stderr.endsWith('warn: from stderr\n')).toBe(true);
+  });
+
+  it('explains unknown exports, globals and non-JSON signatures', () => {
+    expect(callError(() => guest.callJson('nope', 'null'))).toMatchObject({ code: 'no-such-export', message: expect.stringMatching(/no export named "nope"; its functions are/) });
+    expect(callError(() => guest.callJson('counter_global', 'null'))).toMatchObject({ code: 'not-a-function', message: expect.stringMatching(/is a global export/) });
+    expect(callError(() => guest.callJson('add', 'null'))).toMatchObject({
+      code: 'not-json-callable',
+      message: 'not JSON-callable: add has type (i32, i32) -> i32, a JSON call needs (i32, i32) -> i64; use a raw call',
+    });
+  });
+
+  it('does raw calls with BigInt for i64 and checks arguments', () => {
+    expect(guest.callRaw('add', [2, 3])).toBe(5);
+    expect(guest.callRaw('add64', [2n ** 40n, 1n])).toBe(2n ** 40n + 1n);
+    expect(guest.callRaw('mul', [1.5, 2])).toBe(3);
+    expect(guest.callRaw('pair', [])).toEqual([1, 2]);
+    expect(callError(() => guest.callRaw('add64', [1, 2n])).message).toBe('argument 1 of add64 is an i64: pass a BigInt (e.g. 1n), not the Number 1');
+    expect(callError(() => guest.callRaw('add', [1])).message).toBe('add takes 2 arguments (i32, i32) -> i32, got 1');
+    expect(callError(() => guest.callRaw('add', [1, 2n])).message).toMatch(/argument 2 of add is an i32: pass a Number, not the BigInt 2n/);
+  });
+
+  it('refuses JSON calls without alloc', async () => {
+    const { guest: g } = await load('fixtures/no-alloc.wasm');
+    expect(callError(() => g.callJson('f', 'null')).message).toMatch(/^not JSON-callable: .*does not export alloc/);
+  });
+});
+
+describe('pointers >= 2^31', () => {
+  it('work for arguments and results', async () => {
+    const { guest } = await load('fixtures/high-memory.wasm', { memoryBudgetBytes: 2100 * 1024 * 1024 });
+    expect(guest.callJson('echo', '"héllo 😀"')).toBe('héllo 😀');
+  });
+});
+
+describe('refused loads', () => {
+  it.each([
+    ['fixtures/unknown-imports.wasm', 'unknown-import', /env\.log, env\.now.*Guests may only import functions of wasi_snapshot_preview1/],
+    ['fixtures/init-trap.wasm', 'init-failed', /_initialize failed: _initialize trapped: unreachable/],
+    ['fixtures/start-trap.wasm', 'init-failed', /the start function failed/],
+    ['fixtures/bad-api-version.wasm', 'api-version', /not a semantic version/],
+    ['fixtures/big-memory.wasm', 'memory-budget', /512 MiB of initial memory, over the memory budget of 256 MiB/],
+    ['fixtures/truncated.wasm', 'invalid-module', /truncated\.wasm is not a valid WebAssembly module: /],
+  ])('%s → %s', async (path, code, message) => {
+    const error = await loadError(path);
+    expect(error.code).toBe(code);
+    expect(error.message).toMatch(message);
+  });
+});
+
+describe('WASI commands', () => {
+  it('runs _start on a fresh instance with args and reports the exit code', async () => {
+    const { guest } = await load('public/examples/hello.wasm');
+    const ok = await guest.runCommand(['a', 'b c'], []);
+    expect(ok.exitCode).toBe(0);
+    expect(ok.stdout).toBe('hello from a WASI command\narg[1] = a\narg[2] = b c\nbye');
+    expect(ok.stderr).toBe('this line goes to stderr\n');
+    expect((await guest.runCommand(['--fail'], [])).exitCode).toBe(3);
+  });
+
+  it('refuses to run a reactor', async () => {
+    const { guest } = await load('public/examples/counter.wasm');
+    await expect(guest.runCommand([], [])).rejects.toMatchObject({ code: 'not-a-command' });
+  });
+});
