@@ -1,0 +1,151 @@
+/**
+ * Every bad input gets a clear error naming the problem, and the module that was serving keeps
+ * serving with its state.
+ */
+import { expect, type Page, test } from '@playwright/test';
+import { alert, apiCall, callThroughPanel, dropFile, example, expectServing, fixture, openPlayground, pickFile, region, statusValue } from './helpers';
+
+/** Count to 3 on the counter, so we can see its state survive. */
+async function counterAtThree(page: Page) {
+  await openPlayground(page);
+  expect(await apiCall(page, 'increment', 3)).toEqual({ ok: true, value: 3 });
+}
+
+async function stillServingCounter(page: Page) {
+  await expectServing(page, 'counter');
+  expect(await apiCall(page, 'get')).toEqual({ ok: true, value: 3 });
+}
+
+const badFiles: [file: string, message: RegExp][] = [
+  ['empty.wasm', /empty\.wasm is empty \(0 bytes\)/],
+  ['random.wasm', /random\.wasm is not a WebAssembly module: it starts with [0-9A-F ]{11}, not any known file type/],
+  ['logo.wasm', /logo\.wasm is not a WebAssembly module: it starts with 89 50 4E 47, a PNG image/],
+  ['archive.wasm', /archive\.wasm is not a WebAssembly module: it starts with 50 4B 03 04, a ZIP archive/],
+  ['notes.wasm', /notes\.wasm is not a WebAssembly module: it starts with 54 68 65 73, a text file/],
+  ['component.wasm', /components are not supported; core modules only/],
+  ['truncated.wasm', /truncated\.wasm is not a valid WebAssembly module: WebAssembly\.compile\(\)/],
+  ['unknown-imports.wasm', /unknown-imports\.wasm imports 2 things hotwasm cannot provide: env\.log, env\.now/],
+  ['init-trap.wasm', /init-trap\.wasm: _initialize failed: _initialize trapped: unreachable/],
+  ['start-trap.wasm', /start-trap\.wasm: the start function failed: start trapped: unreachable/],
+  ['bad-api-version.wasm', /the api_version section is "banana", which is not a semantic version/],
+  ['big-memory.wasm', /needs 512 MiB of initial memory, over the memory budget of 256 MiB/],
+];
+
+for (const [file, message] of badFiles) {
+  test(`loading ${file} is refused with a clear error; the counter keeps serving`, async ({ page }) => {
+    await counterAtThree(page);
+    await pickFile(page, fixture(file));
+    await expect(alert(page)).toContainText(message);
+    await stillServingCounter(page);
+  });
+}
+
+test('a dropped bad file is refused the same way', async ({ page }) => {
+  await counterAtThree(page);
+  await dropFile(page, fixture('logo.wasm'));
+  await expect(alert(page)).toContainText('logo.wasm is not a WebAssembly module: it starts with 89 50 4E 47, a PNG image');
+  await stillServingCounter(page);
+});
+
+test('a file over the size cap is refused from its size, before it is read', async ({ page }) => {
+  await counterAtThree(page);
+  await page.evaluate(() => window.hotwasm.configure({ max_module_bytes: 1000 }));
+  await pickFile(page, example('counter-c.wasm'));
+  await expect(alert(page)).toContainText(/counter-c\.wasm is 1\d\.\d KiB, over the 1000 bytes module size limit; it was not read/);
+  await stillServingCounter(page);
+});
+
+test('a URL that does not exist is refused with the server answer', async ({ page }) => {
+  await counterAtThree(page);
+  await page.getByLabel('Module URL').fill('examples/nope.wasm');
+  await page.getByRole('button', { name: 'Load URL' }).click();
+  // Vite's preview server answers unknown paths with 404, or with the app's HTML page.
+  await expect(alert(page)).toContainText(/answered 404|an HTML page/);
+  await stillServingCounter(page);
+});
+
+test.describe('bad calls', () => {
+  test.beforeEach(async ({ page }) => {
+    await openPlayground(page);
+    await pickFile(page, fixture('bad-calls.wasm'));
+    await expectServing(page, 'bad-calls');
+  });
+
+  const cases: [fn: string, arg: unknown, message: RegExp][] = [
+    ['add', null, /^not JSON-callable: add has type \(i32, i32\) -> i32, a JSON call needs \(i32, i32\) -> i64; use a raw call$/],
+    ['oob', null, /points outside linear memory: ptr 4294901760, len 100, memory size 131072 bytes/],
+    ['oob_len', null, /ptr 16, len 2147483647, memory size 131072 bytes/],
+    ['not_utf8', null, /is not valid UTF-8 \(3 bytes: FF FE FD\)/],
+    ['not_json', null, /The result of not_json is not JSON: "hello, not json"/],
+    ['nope', null, /bad-calls\.wasm has no export named "nope"; its functions are/],
+    ['counter_global', null, /"counter_global" is a global export, not a function/],
+    ['trap', null, /trap trapped: unreachable/],
+    ['recurse', null, /recurse overflowed the stack/],
+    ['exit_call', null, /exit_call called proc_exit\(7\)/],
+  ];
+  for (const [fn, arg, message] of cases) {
+    test(`${fn}: ${message.source.slice(0, 40)}…`, async ({ page }) => {
+      const result = await apiCall(page, fn, arg);
+      expect(result.ok).toBe(false);
+      expect(result.value).toMatch(message);
+      // The module keeps serving.
+      expect(await apiCall(page, 'echo', { still: 'here' })).toEqual({ ok: true, value: { still: 'here' } });
+    });
+  }
+
+  test('a call error shows in the Call panel and the Status error count', async ({ page }) => {
+    const result = await callThroughPanel(page, 'not_json', 'null');
+    await expect(result).toContainText('is not JSON: "hello, not json"');
+    await expect(statusValue(page, 'Errors')).toHaveText('1');
+  });
+
+  test('arguments that cannot be JSON-encoded are refused', async ({ page }) => {
+    const messages = await page.evaluate(async () => {
+      const out: string[] = [];
+      const cyclic: Record<string, unknown> = {};
+      cyclic.self = cyclic;
+      for (const arg of [10n, cyclic, () => 1]) {
+        await window.hotwasm.call('echo', arg).catch((e: Error) => out.push(e.message));
+      }
+      return out;
+    });
+    expect(messages).toHaveLength(3);
+    for (const m of messages) expect(m).toMatch(/The argument cannot be encoded as JSON/);
+  });
+
+  test('raw calls with the wrong argument count or types are refused', async ({ page }) => {
+    const messages = await page.evaluate(async () => {
+      const out: string[] = [];
+      const h = window.hotwasm;
+      await h.callRaw('add', 1).catch((e: Error) => out.push(e.message));
+      await h.callRaw('add64', 1, 2n).catch((e: Error) => out.push(e.message));
+      await h.callRaw('add', 1.5, 2).catch((e: Error) => out.push(e.message));
+      await h.callRaw('counter_global').catch((e: Error) => out.push(e.message));
+      return out;
+    });
+    expect(messages).toEqual([
+      'add takes 2 arguments (i32, i32) -> i32, got 1',
+      'argument 1 of add64 is an i64: pass a BigInt (e.g. 1n), not the Number 1',
+      'argument 1 of add is an i32: pass an integer, not 1.5',
+      '"counter_global" is a global export, not a function',
+    ]);
+  });
+
+  test('memory growth past the budget fails inside the guest and the error names the budget', async ({ page }) => {
+    await page.evaluate(() => window.hotwasm.configure({ memory_budget_mb: 16 }));
+    await pickFile(page, fixture('bad-calls.wasm')); // reload under the new budget
+    await expect(statusValue(page, 'State')).toContainText('healthy');
+    const result = await apiCall(page, 'hog');
+    expect(result.value).toMatch(/hog trapped: unreachable \(linear memory is at 1\d(\.\d)? MiB of the 16 MiB memory budget; memory\.grow past the budget fails\)/);
+    expect(await apiCall(page, 'echo', 1)).toEqual({ ok: true, value: 1 });
+  });
+});
+
+test('pointers at and above 2^31 work for JSON calls', async ({ page }) => {
+  await openPlayground(page);
+  await page.evaluate(() => window.hotwasm.configure({ memory_budget_mb: 2100 }));
+  await pickFile(page, fixture('high-memory.wasm'));
+  await expectServing(page, 'high-memory');
+  expect(await apiCall(page, 'echo', 'héllo 😀')).toEqual({ ok: true, value: 'héllo 😀' });
+  await expect(region(page, 'Module')).toContainText('high-memory');
+});

@@ -1,0 +1,84 @@
+/** Shared steps for the end-to-end tests: open the playground, load files the ways users do, read panels. */
+import { readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { expect, type Locator, type Page } from '@playwright/test';
+
+export const root = join(import.meta.dirname, '..');
+export const fixture = (name: string) => join(root, 'fixtures', name);
+export const example = (name: string) => join(root, 'public', 'examples', name);
+
+export const region = (page: Page, name: 'Status' | 'Module' | 'Call' | 'Console') => page.getByRole('region', { name });
+
+/** The <dd> that follows the <dt> named `term` in the Status panel. */
+export function statusValue(page: Page, term: string): Locator {
+  return region(page, 'Status').locator(`dt:text-is("${term}") + dd`);
+}
+
+/** Open the playground and wait until a module is serving. */
+export async function openPlayground(page: Page, query = ''): Promise<void> {
+  await page.goto(`./${query}`);
+  await expect(statusValue(page, 'State')).toContainText('healthy');
+}
+
+/** Load a file through the "Load module" file input. */
+export async function pickFile(page: Page, path: string): Promise<void> {
+  await page.getByLabel('Load module').setInputFiles(path);
+}
+
+/** Drop a file on the window, as a user dragging it from their file manager. */
+export async function dropFile(page: Page, path: string): Promise<void> {
+  const bytes = [...readFileSync(path)];
+  const dataTransfer = await page.evaluateHandle(
+    ({ bytes, name }) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([new Uint8Array(bytes)], name, { type: 'application/wasm' }));
+      return dt;
+    },
+    { bytes, name: basename(path) },
+  );
+  for (const type of ['dragenter', 'dragover', 'drop']) {
+    await page.dispatchEvent('body', type, { dataTransfer });
+  }
+}
+
+/** Wait until the module called `name` is the one serving. */
+export async function expectServing(page: Page, name: string): Promise<void> {
+  await expect(statusValue(page, 'Module')).toHaveText(name);
+  await expect(statusValue(page, 'State')).toContainText('healthy');
+}
+
+/** The global error announcement. */
+export const alert = (page: Page) => page.getByRole('alert').filter({ hasText: /\S/ }).first();
+
+/** Call through the console API (window.hotwasm), returning the result or the error message. */
+export async function apiCall(page: Page, fn: string, arg?: unknown): Promise<{ ok: boolean; value: unknown }> {
+  return page.evaluate(
+    async ({ fn, arg }) => {
+      try {
+        return { ok: true, value: await window.hotwasm.call(fn, arg) };
+      } catch (error) {
+        return { ok: false, value: (error as Error).message };
+      }
+    },
+    { fn, arg },
+  );
+}
+
+/** The argument editor (Monaco once it has loaded). Replaces its whole text. */
+export async function setArgument(page: Page, text: string): Promise<void> {
+  const call = region(page, 'Call');
+  await expect(call.locator('.monaco-editor')).toBeVisible();
+  await call.getByRole('textbox', { name: 'Argument (JSON)' }).focus();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(text);
+}
+
+/** Choose a function in the Call panel, set its argument, press Call, and return the Result locator. */
+export async function callThroughPanel(page: Page, fn: string, arg: string): Promise<Locator> {
+  const call = region(page, 'Call');
+  await call.getByLabel('Function').selectOption(fn);
+  await setArgument(page, arg);
+  await call.getByRole('button', { name: 'Call', exact: true }).click();
+  return call.getByLabel('Result');
+}

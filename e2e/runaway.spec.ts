@@ -1,0 +1,35 @@
+import { expect, test } from '@playwright/test';
+import { apiCall, expectServing, fixture, openPlayground, pickFile, region, statusValue } from './helpers';
+
+test('a runaway call times out, the worker is replaced, and the module keeps serving', async ({ page }) => {
+  await openPlayground(page);
+  await page.evaluate(() => window.hotwasm.configure({ call_timeout_ms: 400 }));
+  await pickFile(page, fixture('bad-calls.wasm'));
+  await expectServing(page, 'bad-calls');
+
+  // A runaway call with calls queued behind it: only the runaway one fails.
+  const results = await page.evaluate(async () => {
+    const h = window.hotwasm;
+    const spin = h.call('spin').then(
+      () => 'returned?!',
+      (e: Error) => e.message,
+    );
+    const queued = [h.call('echo', 1), h.call('echo', 2), h.callRaw('add', 2, 2)];
+    return { spin: await spin, queued: await Promise.all(queued) };
+  });
+  expect(results.spin).toMatch(/The call to spin timed out after 400 ms \(call_timeout_ms\); the worker was stopped and the module re-instantiated, so its state was reset/);
+  expect(results.queued).toEqual([1, 2, 4]);
+
+  await expect(statusValue(page, 'State')).toContainText('healthy');
+  await expect(region(page, 'Status')).toContainText('The call to spin did not return within 400 ms');
+  expect(await apiCall(page, 'echo', 'after')).toEqual({ ok: true, value: 'after' });
+});
+
+test('Restart re-instantiates the module from its compiled code, resetting its state', async ({ page }) => {
+  await openPlayground(page);
+  expect(await apiCall(page, 'increment', 5)).toEqual({ ok: true, value: 5 });
+  await region(page, 'Status').getByRole('button', { name: 'Restart' }).click();
+  await expect(region(page, 'Status')).toContainText('state was reset');
+  await expect(statusValue(page, 'State')).toContainText('healthy');
+  expect(await apiCall(page, 'get')).toEqual({ ok: true, value: 0 });
+});

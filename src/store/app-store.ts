@@ -1,0 +1,19 @@
+/**
+ * The app's one store: a zustand *vanilla* store (no React here) made of small slices. React
+ * reads it through `useStore` in src/ui; the engine writes to it only through the bridge.
+ */
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import { type ConsoleSlice, createConsoleSlice } from './console-slice';
+import { type NoticesSlice, createNoticesSlice } from './notices-slice';
+import { type StatusSlice, createStatusSlice } from './status-slice';
+
+export type AppState = StatusSlice & ConsoleSlice & NoticesSlice;
+export type AppStore = StoreApi<AppState>;
+
+export function createAppStore(): AppStore {
+  return createStore<AppState>()((...a) => ({
+    ...createStatusSlice(...a),
+    ...createConsoleSlice(...a),
+    ...createNoticesSlice(...a),
+  }));
+}

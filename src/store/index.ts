@@ -1,0 +1,13 @@
+/**
+ * The app store: slices, selectors and the bridge from engine events. No React here.
+ *
+ * The UI imports engine types and helpers from here rather than from src/core, so the only
+ * module that knows about the engine's construction is the boot code (src/main.tsx).
+ */
+export { createAppStore, type AppState, type AppStore } from './app-store';
+export { connectEngine } from './bridge';
+export { type ConsoleLine, type Stream, MAX_LINES } from './console-slice';
+export type { ErrorNotice, InfoNotice } from './notices-slice';
+export * from './selectors';
+export { formatSignature, HotwasmError } from '../core';
+export type { Engine, EngineState, EngineStatus, ExportInfo, ImportInfo, ModuleInfo, RawValue, RunResult } from '../core';

@@ -1,0 +1,55 @@
+/**
+ * Notices slice: the latest error and the latest info message, for the page's live regions.
+ * Every notice gets a new id, so the same text posted twice is still a change (and announced).
+ */
+import type { StateCreator } from 'zustand/vanilla';
+import type { AppState } from './app-store';
+
+export interface ErrorNotice {
+  id: number;
+  /** The error's message, already written for the person reading it. */
+  message: string;
+  /** The error class name (e.g. HotwasmError), when it came from an error object. */
+  name: string | null;
+  /** What failed: an engine action (load, call, run) or a UI action (copy, restart, …). */
+  action: string;
+}
+
+export interface InfoNotice {
+  id: number;
+  text: string;
+}
+
+export interface NoticesSlice {
+  notices: {
+    error: ErrorNotice | null;
+    info: InfoNotice | null;
+    /** Show an error (an Error object or a message). */
+    reportError(error: unknown, action: string): void;
+    dismissError(): void;
+    announce(text: string): void;
+  };
+}
+
+export const createNoticesSlice: StateCreator<AppState, [], [], NoticesSlice> = (set) => {
+  let nextNoticeId = 1;
+  const patch = (values: Partial<Pick<NoticesSlice['notices'], 'error' | 'info'>>) =>
+    set((state) => ({ notices: { ...state.notices, ...values } }));
+  return {
+    notices: {
+      error: null,
+      info: null,
+      reportError: (error, action) =>
+        patch({
+          error: {
+            id: nextNoticeId++,
+            message: error instanceof Error ? error.message : String(error),
+            name: error instanceof Error ? error.name : null,
+            action,
+          },
+        }),
+      dismissError: () => patch({ error: null }),
+      announce: (text) => patch({ info: { id: nextNoticeId++, text } }),
+    },
+  };
+};

@@ -1,0 +1,63 @@
+/**
+ * Selectors over the app state, and pure derivations from a module's description.
+ *
+ * Selectors return values already in the state (stable between renders, as `useStore` needs);
+ * anything that builds a new array or object is a plain function to call inside `useMemo`.
+ */
+import type { ExportInfo, ModuleInfo } from '../core';
+import type { AppState } from './app-store';
+
+export const selectStatus = (s: AppState) => s.status.current;
+export const selectEngineState = (s: AppState) => s.status.current.state;
+export const selectModule = (s: AppState) => s.status.module;
+export const selectModuleNames = (s: AppState) => s.status.modules;
+export const selectHasModule = (s: AppState) => s.status.module !== null;
+export const selectLines = (s: AppState) => s.console.lines;
+export const selectConsoleActions = (s: AppState) => s.console;
+export const selectError = (s: AppState) => s.notices.error;
+export const selectInfo = (s: AppState) => s.notices.info;
+export const selectNoticeActions = (s: AppState) => s.notices;
+
+/** A function export as the Call panel offers it. */
+export interface FunctionChoice {
+  name: string;
+  /** The option text: the name, plus "(raw)" or "(lifecycle)". */
+  label: string;
+  export: ExportInfo;
+}
+
+/** How an export can be called, for the Exports table: "JSON", "raw", "lifecycle", "lifecycle, JSON" or "—". */
+export function callMode(e: ExportInfo): string {
+  if (e.lifecycle) return e.jsonCallable ? 'lifecycle, JSON' : 'lifecycle';
+  if (e.jsonCallable) return 'JSON';
+  if (e.rawCallable) return 'raw';
+  return '—';
+}
+
+/** Every function export, JSON-callable ones first (export order kept within each group). */
+export function functionChoices(module: ModuleInfo | null): FunctionChoice[] {
+  if (!module) return [];
+  const functions = module.exports.filter((e) => e.kind === 'function');
+  const ordered = [...functions.filter((e) => e.jsonCallable), ...functions.filter((e) => !e.jsonCallable)];
+  return ordered.map((e) => ({
+    name: e.name,
+    label: e.lifecycle ? `${e.name} (lifecycle)` : !e.jsonCallable && e.rawCallable ? `${e.name} (raw)` : e.name,
+    export: e,
+  }));
+}
+
+/**
+ * The function to select when nothing else is asked for: `increment` when it is a JSON call,
+ * else the first JSON-callable non-lifecycle export, then any JSON call, then any raw call.
+ */
+export function defaultFunction(choices: readonly FunctionChoice[]): string | null {
+  const json = choices.filter((c) => c.export.jsonCallable);
+  const pick =
+    json.find((c) => c.name === 'increment') ??
+    json.find((c) => !c.export.lifecycle) ??
+    json[0] ??
+    choices.find((c) => c.export.rawCallable && !c.export.lifecycle) ??
+    choices.find((c) => c.export.rawCallable) ??
+    choices[0];
+  return pick?.name ?? null;
+}

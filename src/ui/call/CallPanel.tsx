@@ -1,0 +1,206 @@
+/**
+ * Call: pick a function export, write its argument, call it, see the result. For command
+ * modules, also run `_start` with arguments. Ctrl+Enter / Cmd+Enter anywhere in the panel calls.
+ */
+import { type KeyboardEvent, useCallback, useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { type ModuleInfo, defaultFunction, formatSignature, functionChoices, selectModule } from '../../store';
+import { useAppStore, useAppStoreApi, useEngine } from '../common/context';
+import { formatError, formatValue } from '../common/format';
+import { ArgumentEditor } from './ArgumentEditor';
+import { parseArgument, rawArguments } from './call-args';
+import { VisuallyHidden } from '../common/VisuallyHidden';
+import { RunForm } from './RunForm';
+
+const IS_MAC = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.userAgent);
+
+export type Outcome =
+  | { kind: 'pending'; text: string }
+  | { kind: 'ok'; text: string; ms: number | null }
+  | { kind: 'error'; text: string; ms: number | null };
+
+export function CallPanel() {
+  const module = useAppStore(selectModule);
+  return (
+    <section className="panel call-panel" aria-label="Call">
+      <div className="panel-header">
+        <h2>Call</h2>
+      </div>
+      {module ? <CallForm module={module} /> : <p className="empty">Load a module to call its exports.</p>}
+    </section>
+  );
+}
+
+function CallForm({ module }: { module: ModuleInfo }) {
+  const engine = useEngine();
+  const store = useAppStoreApi();
+  const ids = { fn: useId(), raw: useId(), argHint: useId(), argError: useId() };
+  const choices = useMemo(() => functionChoices(module), [module]);
+
+  // The selection survives a module change when the new module still has that function.
+  const [picked, setPicked] = useState<string | null>(null);
+  const selected = picked !== null && choices.some((c) => c.name === picked) ? picked : defaultFunction(choices);
+  const choice = choices.find((c) => c.name === selected) ?? null;
+
+  // Raw mode follows the function (on for raw-only ones) unless the user set it for this function.
+  const [rawChoice, setRawChoice] = useState<{ fn: string; raw: boolean } | null>(null);
+  const autoRaw = !!choice && !choice.export.jsonCallable && choice.export.rawCallable;
+  const raw = rawChoice && rawChoice.fn === selected ? rawChoice.raw : autoRaw;
+
+  const [argText, setArgText] = useState('null');
+  const parsed = useMemo(() => parseArgument(argText, { exactIntegers: raw }), [argText, raw]);
+  // The editor's latest text, ahead of React: Monaco reports edits from its own (non-React)
+  // events, whose re-render may not have happened yet when a fast keyboard user presses Call.
+  const latestText = useRef(argText);
+  const onArgChange = useCallback((text: string) => {
+    latestText.current = text;
+    setArgText(text);
+  }, []);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  /** Only the latest call or run shows its result; older replies are dropped. */
+  const sequence = useRef(0);
+
+  const run = async <T,>(what: string, work: () => Promise<T>, show: (value: T) => string) => {
+    const seq = ++sequence.current;
+    setOutcome({ kind: 'pending', text: `${what}…` });
+    const t0 = performance.now();
+    try {
+      const value = await work();
+      if (seq === sequence.current) setOutcome({ kind: 'ok', text: show(value), ms: performance.now() - t0 });
+    } catch (error) {
+      if (seq === sequence.current) setOutcome({ kind: 'error', text: formatError(error), ms: performance.now() - t0 });
+    }
+  };
+
+  const canCall = choice !== null && parsed.ok;
+  const call = () => {
+    const arg = parseArgument(latestText.current, { exactIntegers: raw });
+    if (!choice || !arg.ok) return;
+    const fn = choice.name;
+    if (raw) {
+      const args = rawArguments(arg.value, choice.export.signature?.params ?? []);
+      void run(`Calling ${fn}`, () => engine.callRaw(fn, ...args), formatValue);
+    } else {
+      void run(`Calling ${fn}`, () => engine.call(fn, arg.value), formatValue);
+    }
+  };
+  // Monaco's keybinding outlives renders: it calls the latest `call` through this ref.
+  const callRef = useRef(call);
+  useLayoutEffect(() => {
+    callRef.current = call;
+  });
+  const submitFromEditor = useCallback(() => callRef.current(), []);
+
+  const runCommand = (args: string[]) =>
+    run(
+      'Running',
+      async () => {
+        try {
+          return await engine.run(args);
+        } finally {
+          // The run is over: its last line without a newline should not absorb the next output.
+          store.getState().console.seal();
+        }
+      },
+      (result) => `Exit code: ${result.exitCode}`,
+    );
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (event.key !== 'Enter' || !(event.ctrlKey || event.metaKey) || event.defaultPrevented) return;
+    // Inside the run form, Ctrl+Enter runs; everywhere else in the panel it calls.
+    if ((event.target as Element).closest('.run-form')) return;
+    event.preventDefault();
+    call();
+  };
+
+  return (
+    <div className="call-form" onKeyDown={onKeyDown}>
+      {/* A command's main action is running it: that comes first. */}
+      {module.kind === 'command' && <RunForm onRun={runCommand} />}
+      {module.kind === 'command' && <h3 className="call-subheading">Call an export</h3>}
+      <div className="call-row">
+        <div className="field">
+          <label htmlFor={ids.fn}>Function</label>
+          <select id={ids.fn} value={selected ?? ''} onChange={(e) => setPicked(e.currentTarget.value)} disabled={choices.length === 0}>
+            {choices.length === 0 && <option value="">No function exports</option>}
+            {choices.map((c) => (
+              <option key={c.name} value={c.name}>
+                {c.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field field-check">
+          <input
+            id={ids.raw}
+            type="checkbox"
+            checked={raw}
+            disabled={!choice}
+            onChange={(e) => selected && setRawChoice({ fn: selected, raw: e.currentTarget.checked })}
+          />
+          <label htmlFor={ids.raw}>Raw call</label>
+        </div>
+        {choice?.export.signature && (
+          <code className="signature muted">
+            <VisuallyHidden>Signature: </VisuallyHidden>
+            {formatSignature(choice.export.signature)}
+          </code>
+        )}
+      </div>
+      <div className="field">
+        {/* The editor carries this name itself (aria-label): Monaco's input cannot be a <label>'s control. */}
+        <span className="field-label">
+          Argument (JSON)
+          {raw && (
+            <span id={ids.argHint} className="muted">
+              {' '}
+              — raw: an array of numbers, one per parameter
+            </span>
+          )}
+        </span>
+        <ArgumentEditor
+          value={argText}
+          onChange={onArgChange}
+          onSubmit={submitFromEditor}
+          label="Argument (JSON)"
+          describedBy={[raw ? ids.argHint : '', parsed.ok ? '' : ids.argError].filter(Boolean).join(' ') || undefined}
+          invalid={!parsed.ok}
+        />
+        {!parsed.ok && (
+          <p id={ids.argError} className="field-error">
+            {parsed.message}
+          </p>
+        )}
+      </div>
+      <div className="call-actions">
+        <button type="button" className="button button-primary" onClick={call} disabled={!canCall}>
+          Call
+        </button>
+        <span className="muted keyhint">
+          or <kbd>{IS_MAC ? '⌘' : 'Ctrl'}</kbd>+<kbd>Enter</kbd>
+        </span>
+      </div>
+      <ResultView outcome={outcome} />
+    </div>
+  );
+}
+
+function ResultView({ outcome }: { outcome: Outcome | null }) {
+  return (
+    <div className="result-block">
+      <div className="result-header">
+        <h3>Result</h3>
+        {outcome && outcome.kind !== 'pending' && outcome.ms !== null && <span className="muted duration">in {outcome.ms.toFixed(2)} ms</span>}
+      </div>
+      <pre
+        className={`result result-${outcome?.kind ?? 'none'}`}
+        role="region"
+        aria-label="Result"
+        aria-live="polite"
+        aria-busy={outcome?.kind === 'pending'}
+        tabIndex={0}
+      >
+        {outcome?.text ?? ''}
+      </pre>
+    </div>
+  );
+}

@@ -1,0 +1,34 @@
+/** Formatting shared by the panels. */
+import { formatBytes } from '../../shared/inspect';
+
+export const DASH = '—';
+
+/** Latency in ms with 2 decimals, or a dash when there is none. */
+export const formatMs = (ms: number | null): string => (ms === null ? DASH : `${ms.toFixed(2)} ms`);
+
+/** A wall-clock time (ms since epoch) in the user's locale. */
+export const formatTime = (epochMs: number | null): string => (epochMs === null ? DASH : new Date(epochMs).toLocaleTimeString());
+
+/** "1.2 KiB (1,207 bytes)". */
+export function formatSize(bytes: number): string {
+  const exact = `${bytes.toLocaleString('en-US')} ${bytes === 1 ? 'byte' : 'bytes'}`;
+  return bytes < 1024 ? exact : `${formatBytes(bytes)} (${exact})`;
+}
+
+/**
+ * A call's result as text: pretty-printed JSON, with BigInts (i64 from raw calls) as `42n` and
+ * `undefined` (a function without results) said in words.
+ */
+export function formatValue(value: unknown): string {
+  if (value === undefined) return '(no result)';
+  if (typeof value === 'bigint') return `${value}n`;
+  const marker = '\u0000bigint:';
+  const text = JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? `${marker}${v}` : v), 2) ?? String(value);
+  return text.replace(new RegExp(`"${marker}(-?\\d+)"`, 'g'), '$1n');
+}
+
+/** "HotwasmError: message" for thrown values. */
+export function formatError(error: unknown): string {
+  if (error instanceof Error) return `${error.name || 'Error'}: ${error.message}`;
+  return `Error: ${String(error)}`;
+}

@@ -1,0 +1,27 @@
+import { memo } from 'react';
+import type { ConsoleLine } from '../../store';
+import { VisuallyHidden } from '../common/VisuallyHidden';
+
+/** One console line. Memoised: lines are immutable, so only new or changed lines re-render. */
+export const ConsoleLineView = memo(function ConsoleLineView({ line }: { line: ConsoleLine }) {
+  const isErr = line.stream === 'stderr';
+  return (
+    <div className={isErr ? 'console-line console-stderr' : 'console-line'} data-stream={line.stream}>
+      {isErr && (
+        <span className="stream-marker" aria-hidden="true">
+          err
+        </span>
+      )}
+      {isErr && <VisuallyHidden>stderr: </VisuallyHidden>}
+      <span className="console-text">{line.text}</span>
+      {line.count > 1 && (
+        <>
+          <span className="repeat-badge" aria-hidden="true">
+            ×{line.count}
+          </span>
+          <VisuallyHidden> (repeated {line.count} times)</VisuallyHidden>
+        </>
+      )}
+    </div>
+  );
+});

@@ -1,0 +1,55 @@
+/** The page header: the app name, the file picker and the URL form. */
+import { type FormEvent, useId, useState } from 'react';
+import { useEngine } from '../common/context';
+import { startLoad } from '../common/load';
+
+export function Header() {
+  const engine = useEngine();
+  const [url, setUrl] = useState('');
+  const urlId = useId();
+
+  const onFile = (event: React.ChangeEvent<HTMLInputElement>) => {
+    const file = event.currentTarget.files?.[0];
+    // Reset so picking the same file again (after rebuilding it) loads it again.
+    event.currentTarget.value = '';
+    if (file) startLoad(engine, file);
+  };
+
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const trimmed = url.trim();
+    if (trimmed) startLoad(engine, trimmed);
+  };
+
+  return (
+    <header className="app-header">
+      <h1 className="app-title">
+        <img src={`${import.meta.env.BASE_URL}favicon.svg`} alt="" width={22} height={22} />
+        hotwasm
+      </h1>
+      <p className="app-tagline">Load a WebAssembly module, call it, watch it.</p>
+      <div className="header-actions">
+        <label className="button button-primary file-button">
+          <input type="file" accept=".wasm,application/wasm" onChange={onFile} className="file-input" />
+          Load module
+        </label>
+        <form className="url-form" onSubmit={onSubmit}>
+          <label htmlFor={urlId}>Module URL</label>
+          <input
+            id={urlId}
+            type="text"
+            inputMode="url"
+            autoComplete="url"
+            spellCheck={false}
+            placeholder="examples/counter.wasm"
+            value={url}
+            onChange={(e) => setUrl(e.currentTarget.value)}
+          />
+          <button type="submit" className="button" disabled={url.trim() === ''}>
+            Load URL
+          </button>
+        </form>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,88 @@
+/** The Exports and Imports tables of the Module panel. */
+import type { ReactNode } from 'react';
+import { type ExportInfo, type ImportInfo, callMode, formatSignature } from '../../store';
+import { DASH } from '../common/format';
+
+export function ExportsTable({ exports }: { exports: readonly ExportInfo[] }) {
+  return (
+    <div className="table-wrap">
+      <table className="data-table">
+        <caption>Exports</caption>
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Kind</th>
+            <th scope="col">Signature</th>
+            <th scope="col">Call</th>
+          </tr>
+        </thead>
+        <tbody>
+          {exports.length === 0 && <EmptyRow columns={4} />}
+          {exports.map((e) => (
+            <tr key={e.name}>
+              <th scope="row">
+                <code>{breakable(e.name)}</code>
+              </th>
+              <td>{e.kind}</td>
+              <td>
+                <code>{e.signature ? formatSignature(e.signature) : DASH}</code>
+              </td>
+              <td>{callMode(e)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function ImportsTable({ imports }: { imports: readonly ImportInfo[] }) {
+  return (
+    <div className="table-wrap">
+      <table className="data-table">
+        <caption>Imports</caption>
+        <thead>
+          <tr>
+            <th scope="col">Module</th>
+            <th scope="col">Name</th>
+            <th scope="col">Kind</th>
+            <th scope="col">Signature</th>
+          </tr>
+        </thead>
+        <tbody>
+          {imports.length === 0 && <EmptyRow columns={4} />}
+          {imports.map((i, index) => (
+            <tr key={`${i.module}.${i.name}:${index}`}>
+              <td>
+                <code>{breakable(i.module)}</code>
+              </td>
+              <td>
+                <code>{breakable(i.name)}</code>
+              </td>
+              <td>{i.kind}</td>
+              <td>
+                <code>{i.signature ? formatSignature(i.signature) : DASH}</code>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** Let long identifiers wrap after `_` and `.` (wasi_snapshot_preview1) rather than anywhere. */
+function breakable(name: string): ReactNode {
+  const parts = name.split(/(?<=[_.])/);
+  return parts.length === 1 ? name : parts.map((part, i) => (i === 0 ? part : [<wbr key={i} />, part]));
+}
+
+function EmptyRow({ columns }: { columns: number }) {
+  return (
+    <tr>
+      <td colSpan={columns} className="empty">
+        None
+      </td>
+    </tr>
+  );
+}
