@@ -238,7 +238,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       try {
         const host = activeHost();
         const argJson = jsonArgText(arg);
-        return host.timed(host.request({ op: 'call', fn, argJson })).catch((e: unknown) => fail('call', e));
+        return host.call({ op: 'call', fn, argJson }, (e) => fail('call', e));
       } catch (error) {
         return fail('call', error);
       }
@@ -247,7 +247,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     callRaw(fn, ...args) {
       try {
         const host = activeHost();
-        return host.timed(host.request({ op: 'callRaw', fn, args })).catch((e: unknown) => fail('call', e));
+        return host.call({ op: 'callRaw', fn, args }, (e) => fail('call', e));
       } catch (error) {
         return fail('call', error);
       }

@@ -47,6 +47,10 @@ describe('module sources', () => {
     expect(chunks).toBeLessThan(6);
   });
 
+  it('names a malformed URL', async () => {
+    await expect(readSource('http://[x', 100, noFetch)).rejects.toMatchObject({ code: 'fetch-failed', message: '"http://[x" is not a valid URL' });
+  });
+
   it('reports HTTP errors', async () => {
     const fetchImpl = (async () => new Response('nope', { status: 404, statusText: 'Not Found' })) as typeof fetch;
     await expect(readSource('http://x.test/m.wasm', 100, fetchImpl)).rejects.toThrow(/answered 404 Not Found/);

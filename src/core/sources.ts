@@ -47,7 +47,13 @@ export async function readSource(source: ModuleSource, maxBytes: number, fetchIm
     return { bytes: new Uint8Array(await source.arrayBuffer()), label: fileName, name: nameFromPath(fileName) };
   }
   if (typeof source === 'string' || source instanceof URL) {
-    return fetchModule(new URL(String(source), baseUrl), maxBytes, fetchImpl);
+    let url: URL;
+    try {
+      url = new URL(String(source), baseUrl);
+    } catch {
+      throw new HotwasmError('fetch-failed', `${JSON.stringify(String(source))} is not a valid URL`);
+    }
+    return fetchModule(url, maxBytes, fetchImpl);
   }
   throw new HotwasmError('bad-arguments', 'load() takes bytes (Uint8Array or ArrayBuffer), a File or Blob, or a URL');
 }

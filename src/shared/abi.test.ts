@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkSliceBounds, decodeJsonResult, encodeJsonArg, isHealthy, jsonArgText, packSlice, parseSemver, unpackSlice } from './abi';
+import { checkSliceBounds, encodeJsonArg, isHealthy, jsonArgText, packSlice, parseJsonResult, parseSemver, readUtf8, unpackSlice, utf8Length, writeUtf8 } from './abi';
 import { HotwasmError } from './errors';
 
 describe('packed slices', () => {
@@ -55,19 +55,33 @@ describe('JSON arguments', () => {
   });
 });
 
-describe('JSON results', () => {
-  const enc = (s: string) => new TextEncoder().encode(s);
+describe('UTF-8 between strings and guest memory', () => {
+  const samples = ['', 'abc', 'héllo', '😀', 'a😀b', '\u0000', 'x'.repeat(200), 'é'.repeat(100), '日本語テキスト', '\ud800', 'a\udc00b', '\ud83d'];
 
-  it('decodes multi-byte UTF-8', () => {
-    expect(decodeJsonResult(enc('{"s":"héllo 😀"}'), 'f')).toEqual({ s: 'héllo 😀' });
+  it('counts bytes exactly as TextEncoder encodes them, lone surrogates included', () => {
+    for (const text of samples) expect(utf8Length(text), JSON.stringify(text)).toBe(new TextEncoder().encode(text).length);
+  });
+
+  it('writes and reads back every sample at an offset, short and long', () => {
+    const heap = new Uint8Array(2048).fill(0xaa);
+    for (const text of samples) {
+      const n = utf8Length(text);
+      writeUtf8(text, n, heap, 100);
+      expect(heap.subarray(100, 100 + n)).toEqual(new TextEncoder().encode(text));
+      expect(heap[100 + n]).toBe(0xaa); // nothing written past the end
+      heap.fill(0xaa);
+    }
+    const enc = new TextEncoder().encode('{"s":"héllo 😀"}');
+    heap.set(enc, 7);
+    expect(parseJsonResult(readUtf8(heap, 7, enc.length, 'r'), 'f')).toEqual({ s: 'héllo 😀' });
   });
 
   it('refuses invalid UTF-8 and shows the bytes', () => {
-    expect(() => decodeJsonResult(new Uint8Array([0xff, 0xfe, 0xfd]), 'f')).toThrow(/not valid UTF-8 \(3 bytes: FF FE FD\)/);
+    expect(() => readUtf8(new Uint8Array([0x41, 0xff, 0xfe, 0xfd]), 1, 3, 'The result of f')).toThrow(/The result of f is not valid UTF-8 \(3 bytes: FF FE FD\)/);
   });
 
   it('refuses text that is not JSON and shows the text', () => {
-    expect(() => decodeJsonResult(enc('hello, not json'), 'f')).toThrow(/is not JSON: "hello, not json"/);
+    expect(() => parseJsonResult('hello, not json', 'f')).toThrow(/The result of f is not JSON: "hello, not json"/);
   });
 });
 

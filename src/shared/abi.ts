@@ -104,9 +104,8 @@ export function decodeUtf8(bytes: Uint8Array, what: string): string {
   }
 }
 
-/** Decode and parse a JSON result. An empty result is refused: a JSON call must answer with a JSON value. */
-export function decodeJsonResult(bytes: Uint8Array, fn: string): unknown {
-  const text = decodeUtf8(bytes, `The result of ${fn}`);
+/** Parse a JSON result's text; text that is not JSON is refused and shown. */
+export function parseJsonResult(text: string, fn: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
@@ -114,6 +113,51 @@ export function decodeJsonResult(bytes: Uint8Array, fn: string): unknown {
       text: preview(text, 1000),
     });
   }
+}
+
+/**
+ * UTF-8 byte length of a string, exactly as TextEncoder encodes it (a lone surrogate becomes
+ * U+FFFD, 3 bytes). Equal to `text.length` for ASCII.
+ */
+export function utf8Length(text: string): number {
+  let n = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) n += 1;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 2; // a surrogate pair: 2 UTF-16 units, 4 bytes
+      i++;
+    } else n += 2;
+  }
+  return n;
+}
+
+/** Below this many bytes, ASCII is copied by hand: cheaper than a call into native code. */
+const SHORT = 64;
+
+/** Write `text`, whose UTF-8 length is `n`, into `heap` at `ptr`. */
+export function writeUtf8(text: string, n: number, heap: Uint8Array, ptr: number): void {
+  if (n === text.length && n <= SHORT) {
+    for (let i = 0; i < n; i++) heap[ptr + i] = text.charCodeAt(i);
+  } else {
+    encoder.encodeInto(text, heap.subarray(ptr, ptr + n));
+  }
+}
+
+/** Read UTF-8 text straight out of memory, refusing invalid UTF-8. */
+export function readUtf8(heap: Uint8Array, ptr: number, len: number, what: string): string {
+  if (len <= SHORT) {
+    let ascii = '';
+    let i = 0;
+    for (; i < len; i++) {
+      const b = heap[ptr + i]!;
+      if (b >= 0x80) break;
+      ascii += String.fromCharCode(b);
+    }
+    if (i === len) return ascii;
+  }
+  return decodeUtf8(heap.subarray(ptr, ptr + len), what);
 }
 
 /** Check that a result slice lies inside linear memory; never read past it. */

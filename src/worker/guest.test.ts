@@ -7,20 +7,22 @@ import { describe, expect, it } from 'vitest';
 import { HotwasmError } from '../shared/errors';
 import type { GuestOptions } from '../shared/protocol';
 import { Guest } from './guest';
-import { OutputChannel } from './output';
+import { GuestOutput } from './output';
 
 const file = (path: string) => new Uint8Array(readFileSync(new URL(`../../${path}`, import.meta.url)));
 
 function stdio() {
-  const out = { stdout: '', stderr: '' };
-  const post = (stream: 'stdout' | 'stderr', text: string) => void (out[stream] += text);
-  const channels = { stdout: new OutputChannel('stdout', post), stderr: new OutputChannel('stderr', post) };
+  const out = { stdout: '', stderr: '', sequence: [] as string[] };
+  const post = (stream: 'stdout' | 'stderr', text: string) => {
+    out[stream] += text;
+    out.sequence.push(`${stream}:${text}`);
+  };
+  const output = new GuestOutput(post);
   const flush = () => {
-    channels.stdout.flush();
-    channels.stderr.flush();
+    output.flush();
     return out;
   };
-  return { channels, flush };
+  return { output, flush };
 }
 
 const options = (label: string, patch: Partial<GuestOptions> = {}): GuestOptions => ({
@@ -33,7 +35,7 @@ const options = (label: string, patch: Partial<GuestOptions> = {}): GuestOptions
 
 async function load(path: string, patch: Partial<GuestOptions> = {}) {
   const io = stdio();
-  const { guest, loaded } = await Guest.load(file(path), options(path.split('/').pop()!, patch), io.channels);
+  const { guest, loaded } = await Guest.load(file(path), options(path.split('/').pop()!, patch), io.output);
   return { guest, loaded, io };
 }
 
@@ -174,6 +176,14 @@ describe('WASI commands', () => {
     expect(ok.stdout).toBe('hello from a WASI command\narg[1] = a\narg[2] = b c\nbye');
     expect(ok.stderr).toBe('this line goes to stderr\n');
     expect((await guest.runCommand(['--fail'], [])).exitCode).toBe(3);
+  });
+
+  it('keeps stdout and stderr in the order the guest wrote them', async () => {
+    const { guest, io } = await load('public/examples/hello.wasm');
+    await guest.runCommand(['a'], []);
+    const text = io.flush().sequence.join('');
+    expect(text.indexOf('arg[1] = a')).toBeLessThan(text.indexOf('stderr:this line goes to stderr'));
+    expect(text.indexOf('stderr:this line goes to stderr')).toBeLessThan(text.indexOf('bye'));
   });
 
   it('refuses to run a reactor', async () => {

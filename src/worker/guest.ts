@@ -7,7 +7,7 @@
  * only ever run by {@link runCommand}, on a fresh instance.
  */
 import { ConsoleStdout, File, OpenFile, PreopenDirectory, WASI } from '@bjorn3/browser_wasi_shim';
-import { checkSliceBounds, decodeJsonResult, decodeUtf8, unpackSlice, u32 } from '../shared/abi';
+import { type PackedSlice, checkSliceBounds, parseJsonResult, readUtf8, u32, unpackSlice, utf8Length, writeUtf8 } from '../shared/abi';
 import { HotwasmError, messageOf, serializeError } from '../shared/errors';
 import {
   type ExportInfo,
@@ -20,19 +20,13 @@ import {
   readModuleLayout,
   sha256Hex,
 } from '../shared/inspect';
-import type { GuestOptions, LoadedGuest, RawValue, RunResult, Settled } from '../shared/protocol';
+import type { GuestOptions, LoadedGuest, OutputStream, RawValue, RunResult, Settled } from '../shared/protocol';
 import { withMemoryMaximum } from '../shared/wasm-binary';
-import type { OutputChannel } from './output';
+import type { GuestOutput } from './output';
 import { guestFailure } from './traps';
 
 type WasmFn = (...args: unknown[]) => unknown;
 
-export interface Stdio {
-  stdout: OutputChannel;
-  stderr: OutputChannel;
-}
-
-const encoder = new TextEncoder();
 
 /** Compile, turning the engine's refusal into a message that names the input. */
 async function compile(bytes: Uint8Array, label: string): Promise<WebAssembly.Module> {
@@ -43,14 +37,14 @@ async function compile(bytes: Uint8Array, label: string): Promise<WebAssembly.Mo
   }
 }
 
-function makeWasi(args: string[], env: string[], stdio: Stdio): WASI {
+function makeWasi(args: string[], env: string[], output: GuestOutput): WASI {
   const fds = [
     new OpenFile(new File(new Uint8Array(0), { readonly: true })), // stdin: empty
-    new ConsoleStdout((bytes) => stdio.stdout.write(bytes)),
-    new ConsoleStdout((bytes) => stdio.stderr.write(bytes)),
+    new ConsoleStdout((bytes) => output.write('stdout', bytes)),
+    new ConsoleStdout((bytes) => output.write('stderr', bytes)),
     new PreopenDirectory('/', new Map()), // an in-memory scratch directory
   ];
-  return new WASI(args, env, fds);
+  return new WASI(args, env, fds, { debug: false });
 }
 
 async function instantiate(module: WebAssembly.Module, wasi: WASI, label: string): Promise<WebAssembly.Instance> {
@@ -71,12 +65,13 @@ export class Guest {
   private readonly alloc: WasmFn | null;
   private readonly dealloc: WasmFn | null;
   private heap: Uint8Array;
+  private readonly jsonFunctions = new Map<string, WasmFn>();
 
   private constructor(
     readonly module: WebAssembly.Module,
     readonly layout: ModuleLayoutInfo,
     readonly options: GuestOptions,
-    private readonly stdio: Stdio,
+    private readonly output: GuestOutput,
     instance: WebAssembly.Instance,
   ) {
     this.exports = instance.exports as Record<string, unknown>;
@@ -89,7 +84,7 @@ export class Guest {
   }
 
   /** Check, compile and instantiate `bytes`. */
-  static async load(bytes: Uint8Array, options: GuestOptions, stdio: Stdio): Promise<{ guest: Guest; loaded: LoadedGuest }> {
+  static async load(bytes: Uint8Array, options: GuestOptions, output: GuestOutput): Promise<{ guest: Guest; loaded: LoadedGuest }> {
     const { label } = options;
     let rawLayout;
     try {
@@ -106,7 +101,7 @@ export class Guest {
     const t0 = performance.now();
     const [module, sha256] = await Promise.all([compile(capped, label), sha256Hex(bytes)]);
     const compileMs = performance.now() - t0;
-    const { guest, instantiateMs } = await Guest.instantiate(module, layout, options, stdio);
+    const { guest, instantiateMs } = await Guest.instantiate(module, layout, options, output);
 
     let apiVersion = layout.apiVersionSection;
     let apiVersionSource: LoadedGuest['apiVersionSource'] = apiVersion === null ? null : 'section';
@@ -123,12 +118,12 @@ export class Guest {
     module: WebAssembly.Module,
     layout: ModuleLayoutInfo,
     options: GuestOptions,
-    stdio: Stdio,
+    output: GuestOutput,
   ): Promise<{ guest: Guest; instantiateMs: number }> {
     const t0 = performance.now();
-    const wasi = makeWasi(options.args, options.env, stdio);
+    const wasi = makeWasi(options.args, options.env, output);
     const instance = await instantiate(module, wasi, options.label);
-    const guest = new Guest(module, layout, options, stdio, instance);
+    const guest = new Guest(module, layout, options, output, instance);
     try {
       // The shim needs the instance for every WASI call, even in modules without _initialize.
       wasi.initialize(instance as never);
@@ -160,39 +155,41 @@ export class Guest {
     return this.exports[fn] as WasmFn;
   }
 
-  /** Copy bytes into guest memory through alloc; returns the pointer. */
-  private writeThroughAlloc(bytes: Uint8Array, what: string): number {
+  /** alloc(n), with the block checked to lie inside memory. */
+  private allocate(n: number, what: string): number {
     let ptr: number;
     try {
-      ptr = u32(this.alloc!(bytes.length) as number);
+      ptr = u32(this.alloc!(n) as number);
     } catch (error) {
-      throw this.failure(error, `alloc(${bytes.length}) for ${what}`);
+      throw this.failure(error, `alloc(${n}) for ${what}`);
     }
-    const heap = this.view();
-    checkSliceBounds({ ptr, len: bytes.length }, heap.length, `alloc(${bytes.length}) for ${what}`);
-    heap.set(bytes, ptr);
+    checkSliceBounds({ ptr, len: n }, this.view().length, `alloc(${n}) for ${what}`);
     return ptr;
   }
 
-  /** Read a packed (ptr, len) slice, then free it through dealloc (once when it is the argument block). */
-  private takeSlice(packed: unknown, what: string, argPtr = -1, argLen = 0): Uint8Array {
-    if (typeof packed !== 'bigint') throw new HotwasmError('bad-result', `${what} did not return an i64`);
-    const slice = unpackSlice(packed);
-    const heap = this.view();
-    checkSliceBounds(slice, heap.length, what);
-    const bytes = heap.slice(slice.ptr, slice.ptr + slice.len);
-    if (this.dealloc) {
-      try {
-        if (argPtr >= 0) this.dealloc(argPtr, argLen);
-        if (slice.ptr !== argPtr) this.dealloc(slice.ptr, slice.len);
-      } catch (error) {
-        throw this.failure(error, `dealloc after ${what}`);
-      }
+  /** Free the argument and result blocks through dealloc, once when they are the same block. */
+  private free(argPtr: number, argLen: number, resultPtr: number, resultLen: number, what: string): void {
+    if (!this.dealloc) return;
+    try {
+      if (argPtr >= 0) this.dealloc(argPtr, argLen);
+      if (resultPtr !== argPtr) this.dealloc(resultPtr, resultLen);
+    } catch (error) {
+      throw this.failure(error, `dealloc after ${what}`);
     }
-    return bytes;
   }
 
-  private checkJsonCallable(fn: string): WasmFn {
+  /** The packed (ptr, len) a guest returned, checked to lie inside memory. */
+  private resultSlice(packed: unknown, what: string): PackedSlice {
+    if (typeof packed !== 'bigint') throw new HotwasmError('bad-result', `${what} did not return an i64`);
+    const slice = unpackSlice(packed);
+    checkSliceBounds(slice, this.view().length, what);
+    return slice;
+  }
+
+  /** The export as a JSON function: checked once, then remembered. */
+  private jsonFunction(fn: string): WasmFn {
+    const known = this.jsonFunctions.get(fn);
+    if (known) return known;
     const f = this.functionExport(fn);
     const info = this.exportInfo.get(fn)!;
     if (this.layout.jsonAbiProblem) throw new HotwasmError('not-json-callable', `not JSON-callable: ${fn} cannot be called with JSON because ${this.layout.jsonAbiProblem}`);
@@ -202,21 +199,30 @@ export class Guest {
         `not JSON-callable: ${fn} has type ${formatSignature(info.signature!)}, a JSON call needs (i32, i32) -> i64${info.rawCallable ? '; use a raw call' : ''}`,
       );
     }
+    this.jsonFunctions.set(fn, f);
     return f;
   }
 
-  /** JSON call: ABI v1 `(ptr, len) -> packed (ptr, len)`. */
+  /**
+   * JSON call: ABI v1 `(ptr, len) -> packed (ptr, len)`. This is every call's hot path, so text
+   * goes straight between JS strings and guest memory with no intermediate buffers.
+   */
   callJson(fn: string, argJson: string): unknown {
-    const f = this.checkJsonCallable(fn);
-    const arg = encoder.encode(argJson);
-    const ptr = this.writeThroughAlloc(arg, fn);
+    const f = this.jsonFunction(fn);
+    const n = utf8Length(argJson);
+    const ptr = this.allocate(n, fn);
+    writeUtf8(argJson, n, this.view(), ptr);
     let packed: unknown;
     try {
-      packed = f(ptr, arg.length);
+      packed = f(ptr, n);
     } catch (error) {
       throw this.failure(error, fn);
     }
-    return decodeJsonResult(this.takeSlice(packed, `The result of ${fn}`, ptr, arg.length), fn);
+    const what = `The result of ${fn}`;
+    const slice = this.resultSlice(packed, what);
+    const text = readUtf8(this.view(), slice.ptr, slice.len, what);
+    this.free(ptr, n, slice.ptr, slice.len, fn);
+    return parseJsonResult(text, fn);
   }
 
   /** Many JSON calls of one export in one request; each settles on its own. */
@@ -270,7 +276,11 @@ export class Guest {
     } catch (error) {
       throw this.failure(error, fn);
     }
-    return decodeUtf8(this.takeSlice(packed, `The result of ${fn}`), `The result of ${fn}`);
+    const what = `The result of ${fn}`;
+    const slice = this.resultSlice(packed, what);
+    const text = readUtf8(this.view(), slice.ptr, slice.len, what);
+    this.free(-1, 0, slice.ptr, slice.len, fn);
+    return text;
   }
 
   /** Time `iterations` direct calls inside the worker: the floor the page-side call path is compared with. */
@@ -290,14 +300,11 @@ export class Guest {
     if (this.exportInfo.get('_start')?.kind !== 'function') {
       throw new HotwasmError('not-a-command', `${this.options.label} is not a command module: it has no _start export to run`);
     }
-    let stdout = '';
-    let stderr = '';
-    const tapOut = (t: string) => void (stdout += t);
-    const tapErr = (t: string) => void (stderr += t);
-    this.stdio.stdout.taps.add(tapOut);
-    this.stdio.stderr.taps.add(tapErr);
+    const collected = { stdout: '', stderr: '' };
+    const tap = (stream: OutputStream, text: string) => void (collected[stream] += text);
+    this.output.taps.add(tap);
     try {
-      const wasi = makeWasi([this.options.label, ...args], env, this.stdio);
+      const wasi = makeWasi([this.options.label, ...args], env, this.output);
       const instance = await instantiate(this.module, wasi, this.options.label);
       let exitCode: number;
       try {
@@ -306,10 +313,9 @@ export class Guest {
         const memory = instance.exports.memory instanceof WebAssembly.Memory ? instance.exports.memory.buffer.byteLength : 0;
         throw guestFailure(error, '_start', { memoryBytes: memory, budgetBytes: this.options.memoryBudgetBytes });
       }
-      return { exitCode, stdout, stderr };
+      return { exitCode, ...collected };
     } finally {
-      this.stdio.stdout.taps.delete(tapOut);
-      this.stdio.stderr.taps.delete(tapErr);
+      this.output.taps.delete(tap);
     }
   }
 }

@@ -10,29 +10,26 @@
 import { HotwasmError, serializeError } from '../shared/errors';
 import type { FromWorker, Reply, Request, ToWorker } from '../shared/protocol';
 import { Guest } from './guest';
-import { OutputChannel } from './output';
+import { GuestOutput } from './output';
 
 declare const self: DedicatedWorkerGlobalScope;
 
 const FLUSH_MS = 50;
 
 const send = (message: FromWorker) => self.postMessage(message);
-const stdio = {
-  stdout: new OutputChannel('stdout', (stream, text) => send({ type: 'output', stream, text })),
-  stderr: new OutputChannel('stderr', (stream, text) => send({ type: 'output', stream, text })),
-};
+const output = new GuestOutput((stream, text) => send({ type: 'output', stream, text }));
 
 let guest: Guest | null = null;
 let replies: Reply[] = [];
 let lastFlush = 0;
-/** Requests waiting behind an asynchronous one. */
-const backlog: Request[] = [];
+/** Requests not served yet, in arrival order (`next` indexes the first). */
+let backlog: Request[] = [];
+let next = 0;
 let busy = false;
 
 function flush(): void {
   // Output first: a call's stdout must reach the page before its reply does.
-  stdio.stdout.flush();
-  stdio.stderr.flush();
+  output.flush();
   if (replies.length > 0) {
     send({ type: 'replies', replies });
     replies = [];
@@ -61,12 +58,12 @@ function serve(request: Request): unknown {
     case 'ping':
       return null;
     case 'load':
-      return Guest.load(request.bytes, request.options, stdio).then(({ guest: g, loaded }) => {
+      return Guest.load(request.bytes, request.options, output).then(({ guest: g, loaded }) => {
         guest = g;
         return loaded;
       });
     case 'instantiate':
-      return Guest.instantiate(request.module, request.layout, request.options, stdio).then(({ guest: g, instantiateMs }) => {
+      return Guest.instantiate(request.module, request.layout, request.options, output).then(({ guest: g, instantiateMs }) => {
         guest = g;
         return { instantiateMs };
       });
@@ -99,8 +96,8 @@ function settle(id: number, fn: () => unknown): Promise<void> | void {
 async function drain(): Promise<void> {
   busy = true;
   try {
-    while (backlog.length > 0) {
-      const request = backlog.shift()!;
+    while (next < backlog.length) {
+      const request = backlog[next++]!;
       const pending = settle(request.id, () => serve(request));
       if (pending) {
         flush(); // let earlier replies out before waiting
@@ -112,6 +109,8 @@ async function drain(): Promise<void> {
     }
   } finally {
     busy = false;
+    backlog = [];
+    next = 0;
     flush();
   }
 }
@@ -119,6 +118,7 @@ async function drain(): Promise<void> {
 self.onmessage = (event: MessageEvent<ToWorker>) => {
   const message = event.data;
   if (message?.type !== 'requests') return;
-  backlog.push(...message.requests);
+  // No push(...spread): a message may hold more requests than a call has argument slots.
+  for (const request of message.requests) backlog.push(request);
   if (!busy) void drain();
 };

@@ -1,9 +1,26 @@
 /** The Exports and Imports tables of the Module panel. */
-import type { ReactNode } from 'react';
+import { type ReactNode, useState } from 'react';
 import { type ExportInfo, type ImportInfo, callMode, formatSignature } from '../../store';
 import { DASH } from '../common/format';
 
+/** Rows shown before "Show all": a module with thousands of exports must not stall the page. */
+const ROW_LIMIT = 200;
+
+function useRowLimit<T>(rows: readonly T[]): { shown: readonly T[]; more: ReactNode } {
+  const [all, setAll] = useState(false);
+  if (all || rows.length <= ROW_LIMIT) return { shown: rows, more: null };
+  return {
+    shown: rows.slice(0, ROW_LIMIT),
+    more: (
+      <button type="button" className="show-all" onClick={() => setAll(true)}>
+        Show all {rows.length}
+      </button>
+    ),
+  };
+}
+
 export function ExportsTable({ exports }: { exports: readonly ExportInfo[] }) {
+  const { shown, more } = useRowLimit(exports);
   return (
     <div className="table-wrap">
       <table className="data-table">
@@ -18,7 +35,7 @@ export function ExportsTable({ exports }: { exports: readonly ExportInfo[] }) {
         </thead>
         <tbody>
           {exports.length === 0 && <EmptyRow columns={4} />}
-          {exports.map((e) => (
+          {shown.map((e) => (
             <tr key={e.name}>
               <th scope="row">
                 <code>{breakable(e.name)}</code>
@@ -32,11 +49,13 @@ export function ExportsTable({ exports }: { exports: readonly ExportInfo[] }) {
           ))}
         </tbody>
       </table>
+      {more}
     </div>
   );
 }
 
 export function ImportsTable({ imports }: { imports: readonly ImportInfo[] }) {
+  const { shown, more } = useRowLimit(imports);
   return (
     <div className="table-wrap">
       <table className="data-table">
@@ -51,7 +70,7 @@ export function ImportsTable({ imports }: { imports: readonly ImportInfo[] }) {
         </thead>
         <tbody>
           {imports.length === 0 && <EmptyRow columns={4} />}
-          {imports.map((i, index) => (
+          {shown.map((i, index) => (
             <tr key={`${i.module}.${i.name}:${index}`}>
               <td>
                 <code>{breakable(i.module)}</code>
@@ -67,6 +86,7 @@ export function ImportsTable({ imports }: { imports: readonly ImportInfo[] }) {
           ))}
         </tbody>
       </table>
+      {more}
     </div>
   );
 }
