@@ -183,11 +183,12 @@ export function createEngine(options: EngineOptions = {}): Engine {
   };
 
   async function loadNow(source: ModuleSource, loadOptions: LoadOptions): Promise<ModuleInfo> {
-    const { bytes, label, name: defaultName } = await readSource(source, config.max_module_bytes, fetchImpl, options.baseUrl);
+    const { data, owned, label, name: defaultName } = await readSource(source, config.max_module_bytes, fetchImpl, options.baseUrl);
     const name = loadOptions.name ?? defaultName;
-    // Refuse obvious non-modules here, without starting a worker.
-    checkHeader(bytes, label);
-    const host = await ModuleHost.start(bytes, { name, version: loadOptions.version ?? null, source: label }, guestOptions(label), {
+    // Refuse bytes in hand that are obviously not a module without starting a worker. (A file
+    // is read and checked by the worker: the page never holds its bytes.)
+    if (data instanceof Uint8Array) checkHeader(data, label);
+    const host = await ModuleHost.start({ data, owned }, { name, version: loadOptions.version ?? null, source: label }, guestOptions(label), {
       takeWorker,
       now,
       timeouts: () => ({ callMs: config.call_timeout_ms, loadMs: config.load_timeout_ms }),

@@ -57,7 +57,7 @@ export class ModuleHost {
 
   /** Load bytes into a fresh worker. On failure the worker is terminated and the error thrown. */
   static async start(
-    bytes: Uint8Array,
+    input: { data: Uint8Array | Blob; owned: boolean },
     meta: { name: string; version: string | null; source: string },
     options: GuestOptions,
     deps: HostDeps,
@@ -67,7 +67,9 @@ export class ModuleHost {
     const rpc = connect(worker, ref, deps, options.label);
     let loaded: LoadedGuest;
     try {
-      loaded = await rpc.request({ op: 'load', bytes, options }, { timeoutMs: deps.timeouts().loadMs });
+      // A buffer only we hold moves to the worker instead of being copied.
+      const transfer = input.owned && input.data instanceof Uint8Array ? [input.data.buffer] : [];
+      loaded = await rpc.request({ op: 'load', data: input.data, options }, { timeoutMs: deps.timeouts().loadMs, transfer });
     } catch (error) {
       rpc.close(new HotwasmError('disposed', 'load failed'));
       worker.terminate();

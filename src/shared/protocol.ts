@@ -51,7 +51,8 @@ export interface MeasureResult {
 
 /** Every request, by operation. `id` is added by the RPC client. */
 export type RequestBody =
-  | { op: 'load'; bytes: Uint8Array; options: GuestOptions }
+  /** `data` is a Blob for dropped or picked files: the worker reads it, the page never does. */
+  | { op: 'load'; data: Uint8Array | Blob; options: GuestOptions }
   | { op: 'instantiate'; module: WebAssembly.Module; layout: ModuleLayoutInfo; options: GuestOptions }
   | { op: 'call'; fn: string; argJson: string }
   | { op: 'callRaw'; fn: string; args: RawValue[] }

@@ -191,3 +191,11 @@ describe('WASI commands', () => {
     await expect(guest.runCommand([], [])).rejects.toMatchObject({ code: 'not-a-command' });
   });
 });
+
+describe('warm-up module', () => {
+  it('is a valid guest that answers a JSON call', async () => {
+    const { WARM_UP_MODULE } = await import('./guest');
+    const { guest } = await Guest.load(WARM_UP_MODULE, options('warm'), stdio().output);
+    expect(guest.callJson('echo', '"warm"')).toBe('warm');
+  });
+});

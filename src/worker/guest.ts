@@ -22,7 +22,7 @@ import {
 } from '../shared/inspect';
 import type { GuestOptions, LoadedGuest, OutputStream, RawValue, RunResult, Settled } from '../shared/protocol';
 import { withMemoryMaximum } from '../shared/wasm-binary';
-import type { GuestOutput } from './output';
+import { GuestOutput } from './output';
 import { guestFailure } from './traps';
 
 type WasmFn = (...args: unknown[]) => unknown;
@@ -325,4 +325,25 @@ function describe(value: unknown): string {
   if (typeof value === 'bigint') return `the BigInt ${value}n`;
   if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
   return value === null ? 'null' : `a ${typeof value}`;
+}
+
+/**
+ * A minimal reactor with the ABI exports (memory, alloc, and an `echo` JSON call), used only to
+ * warm up the load and call paths.
+ */
+export const WARM_UP_MODULE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x0c, 0x02, 0x60, 0x01, 0x7f, 0x01, 0x7f, 0x60, 0x02, 0x7f, 0x7f,
+  0x01, 0x7e, 0x03, 0x03, 0x02, 0x00, 0x01, 0x05, 0x03, 0x01, 0x00, 0x01, 0x07, 0x19, 0x03, 0x06, 0x6d, 0x65, 0x6d, 0x6f,
+  0x72, 0x79, 0x02, 0x00, 0x05, 0x61, 0x6c, 0x6c, 0x6f, 0x63, 0x00, 0x00, 0x04, 0x65, 0x63, 0x68, 0x6f, 0x00, 0x01, 0x0a,
+  0x14, 0x02, 0x05, 0x00, 0x41, 0x80, 0x08, 0x0b, 0x0c, 0x00, 0x20, 0x00, 0xad, 0x42, 0x20, 0x86, 0x20, 0x01, 0xad, 0x84,
+  0x0b,
+]);
+
+/** Exercise load and call once on a throwaway module; failures are irrelevant and ignored. */
+export function warmUp(): void {
+  const quiet = new GuestOutput(() => undefined);
+  const options: GuestOptions = { label: 'warm-up', memoryBudgetBytes: 1 << 20, args: [], env: [] };
+  Guest.load(WARM_UP_MODULE, options, quiet)
+    .then(({ guest }) => guest.callJson('echo', '"warm"'))
+    .catch(() => undefined);
 }

@@ -9,7 +9,7 @@
  */
 import { HotwasmError, serializeError } from '../shared/errors';
 import type { FromWorker, Reply, Request, ToWorker } from '../shared/protocol';
-import { Guest } from './guest';
+import { Guest, warmUp } from './guest';
 import { GuestOutput } from './output';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -58,7 +58,7 @@ function serve(request: Request): unknown {
     case 'ping':
       return null;
     case 'load':
-      return Guest.load(request.bytes, request.options, output).then(({ guest: g, loaded }) => {
+      return readData(request.data).then((bytes) => Guest.load(bytes, request.options, output)).then(({ guest: g, loaded }) => {
         guest = g;
         return loaded;
       });
@@ -74,6 +74,10 @@ function serve(request: Request): unknown {
       throw new HotwasmError('internal', `Unknown request ${JSON.stringify(unknown)}`);
     }
   }
+}
+
+async function readData(data: Uint8Array | Blob): Promise<Uint8Array> {
+  return data instanceof Uint8Array ? data : new Uint8Array(await data.arrayBuffer());
 }
 
 function settle(id: number, fn: () => unknown): Promise<void> | void {
@@ -114,6 +118,10 @@ async function drain(): Promise<void> {
     flush();
   }
 }
+
+// Run the load path once on a tiny module while this worker waits to be used, so the first
+// real load does not pay for compiling the host's own code.
+warmUp();
 
 self.onmessage = (event: MessageEvent<ToWorker>) => {
   const message = event.data;
