@@ -104,7 +104,8 @@ function memoryText(module: ModuleInfo, size: (m: MemoryLimits) => number | null
   return module.memories
     .map((m) => {
       const n = size(m);
-      if (n === null) return 'none';
+      // With no declared maximum, memory can still grow only up to the memory budget (memory_budget_mb).
+      if (n === null) return 'none declared (up to the memory budget)';
       const flags = `${m.shared ? ', shared' : ''}${m.memory64 ? ', 64-bit' : ''}`;
       return `${n.toLocaleString('en-US')} ${n === 1 ? 'page' : 'pages'} = ${formatSize(n * PAGE_BYTES)}${flags}`;
     })
