@@ -6,10 +6,21 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deflateSync } from 'node:zlib';
+import { swapVariantWat, SWAP_VARIANTS } from './swap-fixtures.mjs';
 import { compileWatFile } from './wat.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dir = join(root, 'fixtures');
+
+// Hot-swap variants of the example counter: write their sources, then compile them with the rest.
+const counterWat = await readFile(join(root, 'examples/counter-wat/counter.wat'), 'utf8');
+for (const name of Object.keys(SWAP_VARIANTS)) {
+  await writeFile(join(dir, 'swap', `${name}.wat`), swapVariantWat(counterWat, name));
+}
+for (const name of Object.keys(SWAP_VARIANTS)) {
+  const bytes = await compileWatFile(join(dir, 'swap', `${name}.wat`), join(dir, 'swap', `${name}.wasm`));
+  console.log(`swap/${name}.wat → ${bytes.length} bytes`);
+}
 
 for (const file of (await readdir(dir)).filter((f) => f.endsWith('.wat')).sort()) {
   const out = join(dir, file.replace(/\.wat$/, '.wasm'));

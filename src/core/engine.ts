@@ -1,18 +1,22 @@
 /**
- * The hotwasm engine, framework-free: load modules into workers, call them, run commands, and
- * tell listeners what happened. The React app and `window.hotwasm` are both thin layers over it.
+ * The hotwasm engine, framework-free: load modules into workers, hot-swap new versions in with
+ * their state, call them, run commands, and tell listeners what happened. The React app and
+ * `window.hotwasm` are both thin layers over it.
  *
  * Module identity is the **name** (default: the file name without `.wasm`). Every load goes
- * through {@link Engine.load}: loading bytes under a running name stages the new build in a fresh
- * worker and only replaces the running one once it has loaded; a failed load changes nothing.
+ * through {@link Engine.load}: a new name starts a module; a running name becomes a hot swap
+ * through the update pipeline (src/core/slot.ts), which never replaces a working version by a
+ * broken one.
  */
 import { jsonArgText } from '../shared/abi';
 import { HotwasmError, messageOf } from '../shared/errors';
 import { checkHeader, describeLayout, readModuleLayout, sha256Hex, type ModuleLayoutInfo } from '../shared/inspect';
 import type { GuestOptions, MeasureResult, OutputStream, RawValue, RunResult, Settled } from '../shared/protocol';
-import { DEFAULT_CONFIG, type EngineConfig, mergeConfig } from './config';
-import { type HostState, ModuleHost, type ModuleInfo } from './module-host';
+import { CONFIG_RULES, type ConfigStorage, DEFAULT_CONFIG, type EngineConfig, mergeConfig, readStoredConfig, toStoredConfig } from './config';
+import { History, type UpdateRecord } from './history';
+import type { HostDeps, HostState, ModuleHost, ModuleInfo } from './module-host';
 import type { WorkerLike } from './rpc';
+import { ModuleSlot, type SlotDeps } from './slot';
 import { type ModuleSource, readSource } from './sources';
 import type { CallStats } from './stats';
 
@@ -24,25 +28,32 @@ export interface EngineStatus extends CallStats {
   version: string | null;
   apiVersion: string | null;
   sha256: string | null;
-  /** When the serving module was loaded (ms since epoch). */
+  /** When the serving version went live (ms since epoch). */
   lastUpdate: number | null;
-  /** The latest incident or failed load, in words. */
+  /** The latest incident, update or failed load, in words. */
   message: string | null;
   /** Names of every loaded module. */
   modules: string[];
+  /** Auto reload is on (config.enabled). */
+  autoReload: boolean;
+  /** Why auto reload was paused, until the user turns it back on. */
+  autoReloadPaused: string | null;
 }
 
 export type EngineEvent =
   | { type: 'status'; status: EngineStatus }
   | { type: 'loaded'; module: ModuleInfo; replaced: boolean }
+  | { type: 'update'; record: UpdateRecord }
   | { type: 'output'; module: string; stream: OutputStream; text: string }
   | { type: 'error'; action: 'load' | 'call' | 'run'; error: HotwasmError };
 
 export interface LoadOptions {
-  /** Module identity; defaults to the file name without `.wasm`. */
+  /** Module identity; defaults to the file name without `.wasm`. A running name means a hot swap. */
   name?: string;
-  /** A label for this build, shown in the status. */
+  /** A label for this build (default: v1, v2, … per module). */
   version?: string;
+  /** For a running name: replace it with fresh state, skipping the API-version check. */
+  fresh?: boolean;
 }
 
 export interface RunOptions {
@@ -59,14 +70,19 @@ export interface EngineOptions {
   baseUrl?: string;
   /** Monotonic clock in ms. */
   now?: () => number;
-  /** Initial settings (validated). */
+  /** Initial settings (validated); they override stored ones. */
   config?: Partial<EngineConfig>;
+  /** Where settings persist (the app uses localStorage). */
+  storage?: ConfigStorage;
   /** Keep one worker started ahead of time so a load does not wait for worker start-up (default true). */
   warmWorker?: boolean;
 }
 
+/** Live settings: read a key, or assign one (validated: an invalid value throws, nothing changes). */
+export type ConfigFacade = EngineConfig;
+
 export interface Engine {
-  /** Load a module from bytes, a File/Blob or a URL. Resolves with what was loaded. */
+  /** Load a module from bytes, a File/Blob or a URL. For a running name this is a hot swap. */
   load(source: ModuleSource, options?: LoadOptions): Promise<ModuleInfo>;
   /** JSON call on the active module (ABI v1). */
   call(fn: string, arg?: unknown): Promise<unknown>;
@@ -79,9 +95,9 @@ export interface Engine {
   /** Inspect bytes without loading them (no guest code runs). */
   inspect(bytes: Uint8Array, label?: string): Promise<ModuleLayoutInfo & { sha256: string }>;
   status(): EngineStatus;
-  /** The active module, or null. */
+  /** The active module's serving version, or null. */
   module(): ModuleInfo | null;
-  /** Every loaded module. */
+  /** Every loaded module's serving version. */
   modules(): ModuleInfo[];
   /** Make another loaded module the active one. */
   use(name: string): ModuleInfo;
@@ -89,8 +105,17 @@ export interface Engine {
   unload(name?: string): void;
   /** Re-instantiate the active module from its compiled code (state resets). */
   restart(): Promise<void>;
-  readonly config: Readonly<EngineConfig>;
-  /** Change settings; refuses out-of-range values with a message. */
+  /** Update records, newest first (one module's when named). */
+  history(name?: string): UpdateRecord[];
+  /** Go back to `version` of the active module (default: the previous one), carrying state. */
+  rollback(version?: string): Promise<ModuleInfo>;
+  /** Re-run the last update of the active module with the latest bytes received. */
+  reload(): Promise<ModuleInfo>;
+  /** Versions of the active module kept for rollback, oldest first. */
+  versions(): { version: string; sha256: string; source: string }[];
+  /** Settings: read `config.probation_ms`, assign `config.probation_ms = 1000` (validated). */
+  readonly config: ConfigFacade;
+  /** Change several settings at once; refuses out-of-range values with a message. */
   configure(patch: Partial<EngineConfig>): EngineConfig;
   /** Time direct calls inside the worker: the floor for benchmarks. */
   measure(fn: string, arg: unknown | undefined, iterations: number, raw?: boolean): Promise<MeasureResult>;
@@ -107,17 +132,20 @@ export function createEngine(options: EngineOptions = {}): Engine {
   const fetchImpl = options.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args));
   const now = options.now ?? (() => performance.now());
   const warm = options.warmWorker ?? true;
-  let config = mergeConfig({ ...DEFAULT_CONFIG }, options.config ?? {});
-  const hosts = new Map<string, ModuleHost>();
+  const storage = options.storage;
+  let config = mergeConfig(mergeConfig({ ...DEFAULT_CONFIG }, readStoredConfig(storage?.read(), (m) => console.warn(m))), options.config ?? {});
+  const slots = new Map<string, ModuleSlot>();
+  /** First loads of a name in progress: later loads of the name wait and become updates. */
+  const starting = new Map<string, Promise<ModuleSlot>>();
+  const history = new History();
   const listeners = new Set<(event: EngineEvent) => void>();
   let active: string | null = null;
   let loading = 0;
-  let lastError: string | null = null;
+  let lastError: { text: string; at: number } | null = null;
+  let autoReloadPaused: string | null = null;
   let spare: WorkerLike | null = null;
   let statsTimer: ReturnType<typeof setTimeout> | null = null;
   let disposed = false;
-  /** Loads of one name are applied in the order they were asked for. */
-  const loadChains = new Map<string, Promise<unknown>>();
 
   const emit = (event: EngineEvent) => {
     for (const listener of listeners) {
@@ -136,10 +164,18 @@ export function createEngine(options: EngineOptions = {}): Engine {
     return worker;
   };
 
+  const activeSlot = (): ModuleSlot | undefined => (active ? slots.get(active) : undefined);
+
   const status = (): EngineStatus => {
-    const host = active ? hosts.get(active) : undefined;
+    const slot = activeSlot();
+    const host = slot?.serving;
     const stats = host?.stats.snapshot() ?? { calls: 0, errors: 0, p50Ms: null, p99Ms: null };
-    const state: EngineState = loading > 0 ? 'loading' : host ? host.state : 'empty';
+    const state: EngineState = host ? host.state : loading > 0 ? 'loading' : 'empty';
+    // The newest of: the slot's update notices, the host's incidents, a failed load.
+    const notices = [slot?.notice, host?.notice ? { text: host.notice, at: host.noticeAt } : null, lastError].filter(
+      (n): n is { text: string; at: number } => !!n,
+    );
+    notices.sort((a, b) => b.at - a.at);
     return {
       state,
       name: host?.info.name ?? null,
@@ -147,8 +183,10 @@ export function createEngine(options: EngineOptions = {}): Engine {
       apiVersion: host?.info.apiVersion ?? null,
       sha256: host?.info.sha256 ?? null,
       lastUpdate: host?.info.loadedAt ?? null,
-      message: host?.notice ?? lastError,
-      modules: [...hosts.keys()],
+      message: notices[0]?.text ?? null,
+      modules: [...slots.keys()],
+      autoReload: config.enabled,
+      autoReloadPaused,
       ...stats,
     };
   };
@@ -170,57 +208,107 @@ export function createEngine(options: EngineOptions = {}): Engine {
     env: [],
   });
 
-  const activeHost = (): ModuleHost => {
-    const host = active ? hosts.get(active) : undefined;
-    if (!host) throw new HotwasmError('not-loaded', 'No module is loaded: load one first (drop a .wasm file, pick one, or hotwasm.load(url))');
-    return host;
+  const slotDeps = (name: string): SlotDeps => ({
+    config: () => config,
+    now,
+    guestOptions,
+    hostDeps: (loadMs?: number): HostDeps => ({
+      takeWorker,
+      now,
+      timeouts: () => ({ callMs: config.call_timeout_ms, loadMs: loadMs ?? config.load_timeout_ms }),
+      onOutput: (stream, text) => emit({ type: 'output', module: name, stream, text }),
+      onChange: statsChanged,
+    }),
+    record: (record) => emit({ type: 'update', record: history.add(record) }),
+    changed: emitStatus,
+    loaded: (module, replaced) => {
+      emit({ type: 'loaded', module, replaced });
+      emitStatus();
+    },
+    pauseAutoReload: (reason) => {
+      autoReloadPaused = reason;
+      setConfig({ enabled: false }, true);
+    },
+  });
+
+  const slotOf = (): ModuleSlot => {
+    const slot = activeSlot();
+    if (!slot) throw new HotwasmError('not-loaded', 'No module is loaded: load one first (drop a .wasm file, pick one, or hotwasm.load(url))');
+    return slot;
   };
 
-  const fail = <T>(action: 'load' | 'call' | 'run', error: unknown): Promise<T> => {
+  const fail = (action: 'load' | 'call' | 'run', error: unknown): Promise<never> => {
     const e = error instanceof HotwasmError ? error : new HotwasmError('internal', messageOf(error), {}, { cause: error });
     emit({ type: 'error', action, error: e });
     return Promise.reject(e);
   };
 
+  /** Send through the active module's gate (calls made during a cutover wait, in order). */
+  const send = <T>(action: 'call' | 'run', use: (host: ModuleHost) => Promise<T>): Promise<T> => {
+    try {
+      return slotOf().send(use);
+    } catch (error) {
+      return fail(action, error);
+    }
+  };
+
+  function setConfig(patch: Partial<EngineConfig>, bySystem = false): EngineConfig {
+    config = mergeConfig(config, patch);
+    // Turning auto reload back on is the user acting on a pause.
+    if (!bySystem && patch.enabled === true) autoReloadPaused = null;
+    try {
+      storage?.write(toStoredConfig(config));
+    } catch (error) {
+      console.warn('hotwasm: settings could not be saved:', messageOf(error));
+    }
+    emitStatus();
+    return config;
+  }
+
+  const configFacade = {} as ConfigFacade;
+  for (const key of Object.keys(CONFIG_RULES) as (keyof EngineConfig)[]) {
+    Object.defineProperty(configFacade, key, {
+      enumerable: true,
+      get: () => config[key],
+      set: (value: unknown) => void setConfig({ [key]: value } as Partial<EngineConfig>),
+    });
+  }
+
   async function loadNow(source: ModuleSource, loadOptions: LoadOptions): Promise<ModuleInfo> {
-    const { data, owned, label, name: defaultName } = await readSource(source, config.max_module_bytes, fetchImpl, options.baseUrl);
+    const { data, label, name: defaultName } = await readSource(source, config.max_module_bytes, fetchImpl, options.baseUrl);
     const name = loadOptions.name ?? defaultName;
     // Refuse bytes in hand that are obviously not a module without starting a worker. (A file
     // is read and checked by the worker: the page never holds its bytes.)
     if (data instanceof Uint8Array) checkHeader(data, label);
-    const host = await ModuleHost.start({ data, owned }, { name, version: loadOptions.version ?? null, source: label }, guestOptions(label), {
-      takeWorker,
-      now,
-      timeouts: () => ({ callMs: config.call_timeout_ms, loadMs: config.load_timeout_ms }),
-      onOutput: (stream, text) => emit({ type: 'output', module: name, stream, text }),
-      onChange: statsChanged,
-    });
-    const previous = hosts.get(name);
-    if (disposed) {
-      host.dispose();
-      throw new HotwasmError('disposed', 'The engine was disposed');
+    const input = { data, source: label, version: loadOptions.version, fresh: loadOptions.fresh };
+    await starting.get(name)?.catch(() => undefined);
+    const existing = slots.get(name);
+    if (existing) {
+      active = name;
+      return existing.update(input, 'load');
     }
-    hosts.set(name, host);
-    active = name;
-    // The replaced build finishes the calls it already has, then stops.
-    previous?.retire();
-    emit({ type: 'loaded', module: host.info, replaced: previous !== undefined });
-    return host.info;
+    const creating = ModuleSlot.create(name, input, slotDeps(name));
+    starting.set(name, creating);
+    try {
+      const slot = await creating;
+      if (disposed) {
+        slot.dispose('The engine was disposed');
+        throw new HotwasmError('disposed', 'The engine was disposed');
+      }
+      slots.set(name, slot);
+      active = name;
+      emit({ type: 'loaded', module: slot.serving.info, replaced: false });
+      return slot.serving.info;
+    } finally {
+      if (starting.get(name) === creating) starting.delete(name);
+    }
   }
 
   const engine: Engine = {
     load(source, loadOptions = {}) {
       loading++;
-      lastError = null;
       emitStatus();
-      const key = loadOptions.name ?? '';
-      const previous = loadChains.get(key) ?? Promise.resolve();
-      const result = previous.then(
-        () => loadNow(source, loadOptions),
-        () => loadNow(source, loadOptions),
-      );
-      loadChains.set(key, result.catch(() => undefined));
-      return result.then(
+      return loadNow(source, loadOptions).then(
         (info) => {
           loading--;
           emitStatus();
@@ -228,7 +316,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
         },
         (error: unknown) => {
           loading--;
-          lastError = messageOf(error);
+          lastError = { text: messageOf(error), at: Date.now() };
           emitStatus();
           return fail('load', error);
         },
@@ -236,42 +324,32 @@ export function createEngine(options: EngineOptions = {}): Engine {
     },
 
     call(fn, arg) {
+      let argJson: string;
       try {
-        const host = activeHost();
-        const argJson = jsonArgText(arg);
-        return host.call({ op: 'call', fn, argJson }, (e) => fail('call', e));
+        argJson = jsonArgText(arg);
       } catch (error) {
         return fail('call', error);
       }
+      return send('call', (host) => host.call({ op: 'call', fn, argJson }, (e) => fail('call', e)));
     },
 
     callRaw(fn, ...args) {
-      try {
-        const host = activeHost();
-        return host.call({ op: 'callRaw', fn, args }, (e) => fail('call', e));
-      } catch (error) {
-        return fail('call', error);
-      }
+      return send('call', (host) => host.call({ op: 'callRaw', fn, args }, (e) => fail('call', e)));
     },
 
     callBatch(fn, args) {
+      let argsJson: string[];
       try {
-        const host = activeHost();
-        const argsJson = args.map(jsonArgText);
-        return host.request({ op: 'batch', fn, argsJson }).catch((e: unknown) => fail('call', e));
+        argsJson = args.map(jsonArgText);
       } catch (error) {
         return fail('call', error);
       }
+      return send('call', (host) => host.request({ op: 'batch', fn, argsJson }).catch((e: unknown) => fail('call', e)));
     },
 
     run(args = [], runOptions = {}) {
-      try {
-        const host = activeHost();
-        const env = Object.entries(runOptions.env ?? {}).map(([k, v]) => `${k}=${v}`);
-        return host.request({ op: 'run', args, env }).catch((e: unknown) => fail('run', e));
-      } catch (error) {
-        return fail('run', error);
-      }
+      const env = Object.entries(runOptions.env ?? {}).map(([k, v]) => `${k}=${v}`);
+      return send('run', (host) => host.request({ op: 'run', args, env }).catch((e: unknown) => fail('run', e)));
     },
 
     async inspect(bytes, label = 'The module') {
@@ -280,43 +358,56 @@ export function createEngine(options: EngineOptions = {}): Engine {
     },
 
     status,
-    module: () => (active ? (hosts.get(active)?.info ?? null) : null),
-    modules: () => [...hosts.values()].map((h) => h.info),
+    module: () => activeSlot()?.serving.info ?? null,
+    modules: () => [...slots.values()].map((s) => s.serving.info),
 
     use(name) {
-      const host = hosts.get(name);
-      if (!host) throw new HotwasmError('not-loaded', `No module named "${name}" is loaded (loaded: ${[...hosts.keys()].join(', ') || 'none'})`);
+      const slot = slots.get(name);
+      if (!slot) throw new HotwasmError('not-loaded', `No module named "${name}" is loaded (loaded: ${[...slots.keys()].join(', ') || 'none'})`);
       active = name;
       emitStatus();
-      return host.info;
+      return slot.serving.info;
     },
 
     unload(name = active ?? undefined) {
       if (!name) return;
-      hosts.get(name)?.dispose();
-      hosts.delete(name);
-      if (active === name) active = hosts.keys().next().value ?? null;
+      slots.get(name)?.dispose(`${name} was unloaded`);
+      slots.delete(name);
+      if (active === name) active = slots.keys().next().value ?? null;
       emitStatus();
     },
 
     async restart() {
-      await activeHost().restart('Restarted by the user: state was reset');
+      await slotOf().serving.restart('Restarted by the user', [], { useCheckpoint: false });
     },
 
-    get config() {
-      return config;
+    history: (name) => history.list(name),
+
+    rollback(version) {
+      try {
+        return slotOf().rollback(version);
+      } catch (error) {
+        return fail('load', error);
+      }
     },
 
-    configure(patch) {
-      config = mergeConfig(config, patch);
-      emitStatus();
-      return config;
+    reload() {
+      try {
+        return slotOf().reload();
+      } catch (error) {
+        return fail('load', error);
+      }
     },
+
+    versions: () => activeSlot()?.keptVersions() ?? [],
+
+    config: configFacade,
+
+    configure: (patch) => setConfig(patch),
 
     measure(fn, arg, iterations, raw = false) {
-      const host = activeHost();
       const argJson = raw ? null : jsonArgText(arg);
-      return host.request({ op: 'measure', fn, argJson, iterations }, Math.max(config.call_timeout_ms, 60_000));
+      return slotOf().send((host) => host.request({ op: 'measure', fn, argJson, iterations }, Math.max(config.call_timeout_ms, 60_000)));
     },
 
     subscribe(listener) {
@@ -326,8 +417,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
 
     dispose() {
       disposed = true;
-      for (const host of hosts.values()) host.dispose('The engine was disposed');
-      hosts.clear();
+      for (const slot of slots.values()) slot.dispose('The engine was disposed');
+      slots.clear();
       active = null;
       spare?.terminate();
       spare = null;
@@ -339,3 +430,4 @@ export function createEngine(options: EngineOptions = {}): Engine {
 }
 
 export type { ModuleInfo } from './module-host';
+export type { UpdateRecord } from './history';

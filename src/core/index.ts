@@ -7,9 +7,10 @@
  *   await engine.call('increment', 5);
  */
 export { createEngine } from './engine';
-export type { Engine, EngineEvent, EngineOptions, EngineState, EngineStatus, LoadOptions, RunOptions } from './engine';
+export type { ConfigFacade, Engine, EngineEvent, EngineOptions, EngineState, EngineStatus, LoadOptions, RunOptions } from './engine';
 export type { ModuleInfo } from './module-host';
-export { DEFAULT_CONFIG, type EngineConfig } from './config';
+export { CONFIG_RULES, DEFAULT_CONFIG, configProblem, type ConfigStorage, type EngineConfig, type StoredConfig } from './config';
+export type { UpdateOutcome, UpdateRecord, UpdateStep, UpdateTrigger, VersionRef } from './history';
 export type { ModuleSource } from './sources';
 export type { WorkerLike } from './rpc';
 export { HotwasmError, type ErrorCode } from '../shared/errors';

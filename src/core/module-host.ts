@@ -1,10 +1,11 @@
 /**
- * One running module: its worker, the RPC client to it, its statistics, and recovery.
+ * One running version of a module: its worker, the RPC client to it, its statistics, and recovery.
  *
  * A call that runs past the call timeout (a runaway loop) can only be stopped by terminating the
  * worker. The host then re-instantiates the module from its compiled `WebAssembly.Module` in a new
- * worker (no recompilation) and sends the calls that were queued behind the runaway one again, in
- * order: only the runaway call fails. The module's state starts fresh, and the status says so.
+ * worker (no recompilation), restores the latest state checkpoint when there is one, and sends the
+ * calls that were queued behind the runaway one again, in order: only the runaway call fails.
+ * The status says what state the module resumed with.
  */
 import { HotwasmError } from '../shared/errors';
 import type { ModuleLayoutInfo } from '../shared/inspect';
@@ -36,12 +37,22 @@ export interface HostDeps {
   timeouts: () => { callMs: number; loadMs: number };
   onOutput: (stream: OutputStream, text: string) => void;
   onChange: () => void;
+  /** The latest state checkpoint, restored after a restart. */
+  checkpoint?: () => { state: Uint8Array; at: number } | null;
+  /**
+   * A runaway call stopped this host's worker. Return true to take over the calls queued behind
+   * it (they have not started) instead of restarting — a version in probation is rolled back.
+   */
+  onRunaway?: (host: ModuleHost, requeue: PendingRequest[], reason: string) => boolean;
+  /** A call failed (trap, overflow, timeout): a version in probation may be rolled back. */
+  onCallFailed?: (host: ModuleHost, error: unknown) => void;
 }
 
 export class ModuleHost {
   state: HostState = 'healthy';
-  /** The latest incident, in words (a restart after a timeout, a crash). */
+  /** The latest incident, in words (a restart after a timeout, a crash), and when it happened. */
   notice: string | null = null;
+  noticeAt = 0;
   readonly stats = new LatencyStats();
   private disposed = false;
 
@@ -55,9 +66,9 @@ export class ModuleHost {
     private readonly deps: HostDeps,
   ) {}
 
-  /** Load bytes into a fresh worker. On failure the worker is terminated and the error thrown. */
+  /** Load a module into a fresh worker. On failure the worker is terminated and the error thrown. */
   static async start(
-    input: { data: Uint8Array | Blob; owned: boolean },
+    data: Uint8Array | Blob,
     meta: { name: string; version: string | null; source: string },
     options: GuestOptions,
     deps: HostDeps,
@@ -67,9 +78,7 @@ export class ModuleHost {
     const rpc = connect(worker, ref, deps, options.label);
     let loaded: LoadedGuest;
     try {
-      // A buffer only we hold moves to the worker instead of being copied.
-      const transfer = input.owned && input.data instanceof Uint8Array ? [input.data.buffer] : [];
-      loaded = await rpc.request({ op: 'load', data: input.data, options }, { timeoutMs: deps.timeouts().loadMs, transfer });
+      loaded = await rpc.request({ op: 'load', data, options }, { timeoutMs: deps.timeouts().loadMs });
     } catch (error) {
       rpc.close(new HotwasmError('disposed', 'load failed'));
       worker.terminate();
@@ -103,47 +112,82 @@ export class ModuleHost {
       (error: unknown) => {
         this.stats.record(this.deps.now() - t0, false);
         this.deps.onChange();
+        this.deps.onCallFailed?.(this, error);
         return onError(error);
       },
     );
   }
 
+  /** Does the module export this function? */
+  has(exportName: string): boolean {
+    return this.layout.exports.some((e) => e.name === exportName && e.kind === 'function');
+  }
+
+  /** Send requests that another host could not serve (a rollback), keeping their promises. */
+  adopt(entries: PendingRequest[]): void {
+    this.rpc.adopt(entries);
+  }
+
   /** The oldest pending request ran past its timeout: stop the worker, fail that request, restart. */
   recover(stalled: PendingRequest): void {
     const what = describeRequest(stalled);
-    const message = `${what} did not return within ${stalled.timeoutMs} ms, so its worker was stopped and ${this.info.name} was re-instantiated: its state was reset`;
-    const entries = this.rpc.detach(new HotwasmError('worker-died', message));
-    const timeout = new HotwasmError('timeout', `${what} timed out after ${stalled.timeoutMs} ms (call_timeout_ms); the worker was stopped and the module re-instantiated, so its state was reset`, {
+    const stopped = `${what} did not return within ${stalled.timeoutMs} ms, so its worker was stopped`;
+    const entries = this.rpc.detach(new HotwasmError('worker-died', stopped));
+    this.worker.terminate();
+    const timeout = new HotwasmError('timeout', `${what} timed out after ${stalled.timeoutMs} ms (call_timeout_ms) and its worker was stopped`, {
       timeoutMs: stalled.timeoutMs,
     });
+    const requeue = entries.filter((e) => e !== stalled);
+    if (this.deps.onRunaway?.(this, requeue, stopped)) {
+      stalled.reject(timeout);
+      this.deps.onCallFailed?.(this, timeout);
+      return;
+    }
     stalled.reject(timeout);
-    void this.restart(message, entries.filter((e) => e !== stalled));
+    void this.restart(stopped, requeue);
   }
 
-  /** Re-instantiate in a new worker; `requeue` (not yet started) are sent again after it. */
-  async restart(reason: string, requeue: PendingRequest[] = []): Promise<void> {
+  /**
+   * Re-instantiate in a new worker, restoring the latest checkpoint if there is one; `requeue`
+   * (requests that had not started) are sent again after it.
+   */
+  async restart(reason: string, requeue: PendingRequest[] = [], { useCheckpoint = true } = {}): Promise<void> {
     if (this.disposed) return;
     this.worker.terminate();
     if (!this.rpc.isClosed) requeue = [...requeue, ...this.rpc.detach(new HotwasmError('worker-died', reason))];
     this.state = 'restarting';
-    this.notice = reason;
+    this.notice = `${reason}; restarting ${this.info.name}…`;
+    this.noticeAt = Date.now();
     this.deps.onChange();
     this.worker = this.deps.takeWorker();
     this.rpc = connect(this.worker, { host: this }, this.deps, this.options.label);
-    const ready = this.rpc.request(
-      { op: 'instantiate', module: this.compiled, layout: this.layout, options: this.options },
-      { timeoutMs: this.deps.timeouts().loadMs },
-    );
+    const timeoutMs = this.deps.timeouts().loadMs;
+    const ready = this.rpc.request({ op: 'instantiate', module: this.compiled, layout: this.layout, options: this.options }, { timeoutMs });
+    // The checkpoint is restored before the requeued calls run: they were made after it.
+    const checkpoint = useCheckpoint && this.has('restore_state') ? (this.deps.checkpoint?.() ?? null) : null;
+    const restored = checkpoint
+      ? this.rpc.request({ op: 'restoreState', state: checkpoint.state.slice() }, { timeoutMs })
+      : Promise.resolve(null);
     this.rpc.adopt(requeue);
     try {
       await ready;
+      const result = await restored.catch((error: unknown) => ({ code: -1, ms: 0, error }));
       if (this.disposed) return;
       this.state = 'healthy';
+      if (!checkpoint) {
+        const why = !useCheckpoint ? '' : this.has('save_state') ? ' (no checkpoint had been taken yet)' : ' (it has no save_state, so no checkpoint exists)';
+        this.notice = `${reason}; ${this.info.name} was re-instantiated and its state was reset${why}`;
+      } else if (result && result.code === 0) {
+        this.notice = `${reason}; ${this.info.name} was re-instantiated and restored from the checkpoint of ${new Date(checkpoint.at).toLocaleTimeString()}: calls after it are lost`;
+      } else {
+        this.notice = `${reason}; ${this.info.name} was re-instantiated but restore_state refused the checkpoint of ${new Date(checkpoint.at).toLocaleTimeString()}, so its state was reset`;
+      }
     } catch (error) {
       if (this.disposed) return;
       this.state = 'failed';
       this.notice = `${reason}; restarting failed: ${error instanceof Error ? error.message : String(error)}`;
     }
+    this.noticeAt = Date.now();
     this.deps.onChange();
   }
 

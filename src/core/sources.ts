@@ -14,8 +14,6 @@ export interface SourceBytes {
    * page never reads or copies it.
    */
   data: Uint8Array | Blob;
-  /** True when `data` is a buffer only we hold, which may be transferred instead of copied. */
-  owned: boolean;
   /** What to call the input in messages: a file name or URL. */
   label: string;
   /** Default module name: the file name without `.wasm`. */
@@ -45,13 +43,13 @@ export async function readSource(source: ModuleSource, maxBytes: number, fetchIm
   if (source instanceof Uint8Array || source instanceof ArrayBuffer) {
     const bytes = source instanceof Uint8Array ? source : new Uint8Array(source);
     if (bytes.length > maxBytes) throw tooLarge('The module', bytes.length, maxBytes);
-    return { data: bytes, owned: false, label: 'The module', name: 'module' };
+    return { data: bytes, label: 'The module', name: 'module' };
   }
   if (typeof Blob !== 'undefined' && source instanceof Blob) {
     const fileName = 'name' in source && typeof source.name === 'string' && source.name ? source.name : 'module.wasm';
     if (source.size > maxBytes) throw tooLarge(fileName, source.size, maxBytes);
     if (source.size === 0) throw new HotwasmError('empty', `${fileName} is empty (0 bytes), not a WebAssembly module`);
-    return { data: source, owned: false, label: fileName, name: nameFromPath(fileName) };
+    return { data: source, label: fileName, name: nameFromPath(fileName) };
   }
   if (typeof source === 'string' || source instanceof URL) {
     let url: URL;
@@ -81,7 +79,7 @@ async function fetchModule(url: URL, maxBytes: number, fetchImpl: typeof fetch):
     throw tooLarge(label, declared, maxBytes);
   }
   const reader = response.body?.getReader();
-  if (!reader) return { data: new Uint8Array(await response.arrayBuffer()), owned: true, label, name: nameFromPath(url.pathname) };
+  if (!reader) return { data: new Uint8Array(await response.arrayBuffer()), label, name: nameFromPath(url.pathname) };
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {
@@ -102,5 +100,5 @@ async function fetchModule(url: URL, maxBytes: number, fetchImpl: typeof fetch):
     bytes.set(chunk, at);
     at += chunk.length;
   }
-  return { data: bytes, owned: true, label, name: nameFromPath(url.pathname) };
+  return { data: bytes, label, name: nameFromPath(url.pathname) };
 }

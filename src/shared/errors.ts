@@ -32,6 +32,8 @@ export type ErrorCode =
   | 'fetch-failed' // loading from a URL failed
   | 'not-a-command' // run() on a module without _start
   | 'disposed' // the engine or module was shut down
+  | 'update-refused' // a hot-swap update failed a pipeline step; the serving version stays
+  | 'superseded' // a newer update of the same module replaced this one before its cutover
   | 'internal';
 
 export interface SerializedError {

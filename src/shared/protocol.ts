@@ -59,7 +59,15 @@ export type RequestBody =
   | { op: 'batch'; fn: string; argsJson: string[] }
   | { op: 'run'; args: string[]; env: string[] }
   | { op: 'measure'; fn: string; argJson: string | null; iterations: number }
-  | { op: 'ping' };
+  | { op: 'ping' }
+  // Lifecycle (hot swap). State bytes travel as transferables, not copies.
+  | { op: 'saveState' }
+  | { op: 'restoreState'; state: Uint8Array }
+  | { op: 'health' }
+  | { op: 'benchmark'; argJson: string }
+  /** Instantiate a second, untouched instance of the loaded module, made current by `useFresh`. */
+  | { op: 'prepareFresh' }
+  | { op: 'useFresh' };
 
 export type Op = RequestBody['op'];
 
@@ -73,6 +81,15 @@ export interface ResultOf {
   run: RunResult;
   measure: MeasureResult;
   ping: null;
+  /** null when the module does not export save_state. */
+  saveState: { state: Uint8Array | null; ms: number };
+  /** `code` 0 = accepted. */
+  restoreState: { code: number; ms: number };
+  /** null when the module does not export health_check. */
+  health: { text: string; healthy: boolean } | null;
+  benchmark: { ms: number };
+  prepareFresh: { instantiateMs: number };
+  useFresh: null;
 }
 
 export type Request = RequestBody & { id: number };

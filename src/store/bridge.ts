@@ -28,6 +28,9 @@ export function connectEngine(engine: Engine, store: AppStore): () => void {
       case 'output':
         output.append(event.stream, event.text);
         break;
+      case 'update':
+        // The History panel reads engine.history(); the status event that follows refreshes it.
+        break;
       case 'error':
         // A failed load is only visible here. A failed call or run rejects for whoever made it
         // (the Call panel shows it as the result; DevTools shows the rejected promise), so

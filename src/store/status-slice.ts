@@ -12,6 +12,8 @@ export const initialStatus: EngineStatus = {
   lastUpdate: null,
   message: null,
   modules: [],
+  autoReload: true,
+  autoReloadPaused: null,
   calls: 0,
   errors: 0,
   p50Ms: null,

@@ -7,7 +7,7 @@
  * only ever run by {@link runCommand}, on a fresh instance.
  */
 import { ConsoleStdout, File, OpenFile, PreopenDirectory, WASI } from '@bjorn3/browser_wasi_shim';
-import { type PackedSlice, checkSliceBounds, parseJsonResult, readUtf8, u32, unpackSlice, utf8Length, writeUtf8 } from '../shared/abi';
+import { type PackedSlice, checkSliceBounds, isHealthy, parseJsonResult, readUtf8, u32, unpackSlice, utf8Length, writeUtf8 } from '../shared/abi';
 import { HotwasmError, messageOf, serializeError } from '../shared/errors';
 import {
   type ExportInfo,
@@ -281,6 +281,51 @@ export class Guest {
     const text = readUtf8(this.view(), slice.ptr, slice.len, what);
     this.free(-1, 0, slice.ptr, slice.len, fn);
     return text;
+  }
+
+  /** `save_state` as a copy of the state bytes (freed in the guest), or null without the export. */
+  saveState(): Uint8Array | null {
+    if (this.exportInfo.get('save_state')?.kind !== 'function') return null;
+    const f = this.exports.save_state as WasmFn;
+    let packed: unknown;
+    try {
+      packed = f();
+    } catch (error) {
+      throw this.failure(error, 'save_state');
+    }
+    const slice = this.resultSlice(packed, 'The result of save_state');
+    const state = this.view().slice(slice.ptr, slice.ptr + slice.len);
+    this.free(-1, 0, slice.ptr, slice.len, 'save_state');
+    return state;
+  }
+
+  /** `restore_state` through alloc; answers its code (0 = accepted). */
+  restoreState(state: Uint8Array): number {
+    const f = this.functionExport('restore_state');
+    if (!this.alloc) throw new HotwasmError('not-json-callable', `${this.options.label} exports restore_state but not alloc, so state cannot be passed to it`);
+    const ptr = this.allocate(state.length, 'restore_state');
+    this.view().set(state, ptr);
+    let code: unknown;
+    try {
+      code = f(ptr, state.length);
+    } catch (error) {
+      throw this.failure(error, 'restore_state');
+    }
+    if (this.dealloc) {
+      try {
+        this.dealloc(ptr, state.length);
+      } catch (error) {
+        throw this.failure(error, 'dealloc after restore_state');
+      }
+    }
+    return typeof code === 'number' ? code : -1;
+  }
+
+  /** `health_check`: healthy iff it answers `ok` or `"ok"`; null without the export. */
+  health(): { text: string; healthy: boolean } | null {
+    if (this.exportInfo.get('health_check')?.kind !== 'function') return null;
+    const text = this.readLifecycleText('health_check');
+    return { text, healthy: isHealthy(text) };
   }
 
   /** Time `iterations` direct calls inside the worker: the floor the page-side call path is compared with. */

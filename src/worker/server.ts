@@ -18,6 +18,8 @@ export type Post = (message: FromWorker, transfer: Transferable[]) => void;
 
 export class WorkerServer {
   private guest: Guest | null = null;
+  /** A second instance kept untouched for a cutover (see `prepareFresh`). */
+  private fresh: Guest | null = null;
   private replies: Reply[] = [];
   private transfer: Transferable[] = [];
   private lastFlush = 0;
@@ -83,6 +85,36 @@ export class WorkerServer {
         });
       case 'run':
         return this.needGuest().runCommand(request.args, request.env);
+      case 'saveState': {
+        const t0 = performance.now();
+        const state = this.needGuest().saveState();
+        if (state) this.transfer.push(state.buffer);
+        return { state, ms: performance.now() - t0 };
+      }
+      case 'restoreState': {
+        const t0 = performance.now();
+        const code = this.needGuest().restoreState(request.state);
+        return { code, ms: performance.now() - t0 };
+      }
+      case 'health':
+        return this.needGuest().health();
+      case 'benchmark': {
+        const t0 = performance.now();
+        this.needGuest().callJson('benchmark_function', request.argJson);
+        return { ms: performance.now() - t0 };
+      }
+      case 'prepareFresh': {
+        const g = this.needGuest();
+        return Guest.instantiate(g.module, g.layout, g.options, this.output).then(({ guest, instantiateMs }) => {
+          this.fresh = guest;
+          return { instantiateMs };
+        });
+      }
+      case 'useFresh':
+        if (!this.fresh) throw new HotwasmError('internal', 'No fresh instance was prepared');
+        this.guest = this.fresh;
+        this.fresh = null;
+        return null;
       default: {
         const unknown: never = request;
         throw new HotwasmError('internal', `Unknown request ${JSON.stringify(unknown)}`);

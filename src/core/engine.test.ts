@@ -1,0 +1,180 @@
+/**
+ * The engine's update pipeline with real guests, run in-process (src/worker/in-process.ts).
+ * Hangs and runaway calls need a real worker's terminate(): those are e2e tests.
+ */
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { InProcessWorker } from '../worker/in-process';
+import { type Engine, createEngine } from './engine';
+
+const file = (path: string) => new Uint8Array(readFileSync(new URL(`../../${path}`, import.meta.url)));
+const counter = () => file('public/examples/counter.wasm');
+const swap = (name: string) => file(`fixtures/swap/${name}.wasm`);
+
+let engine: Engine;
+afterEach(() => engine?.dispose());
+
+function make(config = {}) {
+  engine = createEngine({ workerFactory: () => new InProcessWorker(), warmWorker: false, config: { probation_ms: 50, ...config } });
+  return engine;
+}
+
+async function counterAt(n: number) {
+  make();
+  await engine.load(counter(), { name: 'counter' });
+  await engine.call('increment', n);
+}
+
+describe('hot swap', () => {
+  it('carries state into the new version and records it', async () => {
+    await counterAt(7);
+    const info = await engine.load(swap('counter-b'), { name: 'counter' });
+    expect(info.version).toBe('v2');
+    expect(await engine.call('get')).toBe(7);
+    const [record] = engine.history();
+    expect(record).toMatchObject({ module: 'counter', outcome: 'committed', from: { version: 'v1' }, to: { version: 'v2' }, stateBytes: 8, failedStep: null });
+  });
+
+  it('carries state between languages (WAT → C → Rust → AssemblyScript)', async () => {
+    await counterAt(3);
+    for (const lang of ['counter-c', 'counter-rust', 'counter-as']) {
+      await engine.load(file(`public/examples/${lang}.wasm`), { name: 'counter' });
+      expect(await engine.call('increment', 1)).toBeGreaterThan(3);
+    }
+    expect(await engine.call('get')).toBe(6);
+  });
+
+  it('answers "already running" for the same bytes', async () => {
+    await counterAt(2);
+    await engine.load(counter(), { name: 'counter' });
+    expect(engine.history()[0]).toMatchObject({ outcome: 'already running' });
+    expect(await engine.call('get')).toBe(2);
+  });
+
+  it.each([
+    ['restore-refuses', 'shadow check', /restore_state of v2 refused the current state \(it answered 1\)/],
+    ['restore-traps', 'shadow check', /restore_state failed on v2: restore_state trapped: unreachable/],
+    ['unhealthy', 'shadow check', /health_check of v2 answered "degraded", not "ok"/],
+    ['api-v2', 'api version', /API version 2\.0\.0 is not compatible with the serving 1\.0\.0 \(major 2 ≠ 1\)/],
+  ])('refuses %s at %s; the old version keeps serving with its state', async (name, step, message) => {
+    await counterAt(7);
+    await expect(engine.load(swap(name), { name: 'counter' })).rejects.toMatchObject({ code: 'update-refused', message: expect.stringMatching(message) });
+    expect(engine.history()[0]).toMatchObject({ outcome: 'refused', failedStep: step, error: expect.stringMatching(message) });
+    expect(engine.status()).toMatchObject({ version: 'v1', state: 'healthy' });
+    expect(await engine.call('get')).toBe(7);
+  });
+
+  it('refuses when save_state traps on the serving version', async () => {
+    make();
+    await engine.load(swap('save-traps'), { name: 'counter' });
+    await engine.call('increment', 4);
+    await expect(engine.load(counter(), { name: 'counter' })).rejects.toThrow(/save_state failed on the serving version v1: save_state trapped/);
+    expect(await engine.call('get')).toBe(4);
+  });
+
+  it('refuses a benchmark_function over budget', async () => {
+    await counterAt(1);
+    engine.configure({ benchmark_budget_ms: 1 });
+    await expect(engine.load(swap('bench-slow'), { name: 'counter' })).rejects.toThrow(/benchmark_function took [\d.]+ ms, over the 1 ms budget/);
+    expect(engine.history()[0]).toMatchObject({ failedStep: 'benchmark' });
+  });
+
+  it('accepts a compatible API version and a quick benchmark', async () => {
+    await counterAt(5);
+    await engine.load(swap('api-v1-2'), { name: 'counter' });
+    await engine.load(swap('bench-ok'), { name: 'counter' });
+    expect(await engine.call('get')).toBe(5);
+  });
+
+  it('proceeds with fresh state and a warning when state exports are missing, either way', async () => {
+    await counterAt(5);
+    await engine.load(swap('stateless'), { name: 'counter' });
+    expect(engine.history()[0]).toMatchObject({ outcome: 'committed', stateBytes: null, warning: 'state was not carried: v2 has no restore_state' });
+    expect(await engine.call('get')).toBe(0);
+    await engine.call('increment', 2);
+    await engine.load(counter(), { name: 'counter' });
+    expect(engine.history()[0]).toMatchObject({ outcome: 'committed', warning: 'state was not carried: v2 has no save_state' });
+  });
+
+  it('a fresh load replaces an incompatible API version and resets state', async () => {
+    await counterAt(5);
+    await engine.load(swap('api-v2'), { name: 'counter', fresh: true });
+    expect(engine.status().apiVersion).toBe('2.0.0');
+    expect(await engine.call('get')).toBe(0);
+  });
+
+  it('supersedes an update when a newer one arrives; the older never serves', async () => {
+    await counterAt(9);
+    const first = engine.load(swap('counter-b'), { name: 'counter', version: 'first' });
+    const second = engine.load(swap('api-v1-2'), { name: 'counter', version: 'second' });
+    await expect(first).rejects.toMatchObject({ code: 'superseded' });
+    expect((await second).version).toBe('second');
+    expect(engine.history().map((r) => r.outcome)).toEqual(['committed', 'superseded']);
+    expect(await engine.call('get')).toBe(9);
+  });
+
+  it('loses no call and reorders none across a successful and a failed cutover', async () => {
+    await counterAt(0);
+    const calls: Promise<unknown>[] = [];
+    const update = engine.load(swap('counter-b'), { name: 'counter' });
+    for (let i = 0; i < 200; i++) calls.push(engine.call('increment', 1));
+    await update;
+    for (let i = 0; i < 100; i++) calls.push(engine.call('increment', 1));
+    const refused = engine.load(swap('restore-refuses'), { name: 'counter' }).catch(() => 'refused');
+    for (let i = 0; i < 100; i++) calls.push(engine.call('increment', 1));
+    expect(await refused).toBe('refused');
+    expect(await Promise.all(calls)).toEqual(Array.from({ length: 400 }, (_, i) => i + 1));
+  });
+
+  it('rolls back to the previous version with the current state, and forward again', async () => {
+    await counterAt(1);
+    await engine.load(swap('counter-b'), { name: 'counter' });
+    await engine.call('increment', 1);
+    await engine.rollback();
+    expect(engine.status().version).toBe('v1');
+    expect(await engine.call('get')).toBe(2);
+    await engine.rollback('v2');
+    expect(engine.status().version).toBe('v2');
+    expect(engine.history()[0]).toMatchObject({ trigger: 'rollback', outcome: 'committed' });
+    await expect(engine.rollback('v9')).rejects.toThrow(/no version "v9"/);
+  });
+
+  it('rolls back automatically when the new version traps during probation', async () => {
+    await counterAt(3);
+    engine.configure({ probation_ms: 10_000 });
+    await engine.load(swap('increment-traps'), { name: 'counter' });
+    await expect(engine.call('increment', 1)).rejects.toThrow(/trapped/);
+    await expect.poll(() => engine.status().version).toBe('v1');
+    expect(engine.history()[0]).toMatchObject({ outcome: 'rolled back', trigger: 'auto rollback', failedStep: 'probation', warning: 'resumed with the state saved from v2' });
+    expect(await engine.call('increment', 1)).toBe(4);
+  });
+
+  it('pauses auto reload after max_rollback_attempts automatic rollbacks in a row', async () => {
+    await counterAt(0);
+    engine.configure({ probation_ms: 10_000, max_rollback_attempts: 2 });
+    for (let i = 0; i < 2; i++) {
+      await engine.load(swap('increment-traps'), { name: 'counter' });
+      await engine.call('increment', 1).catch(() => undefined);
+      await expect.poll(() => engine.status().version).toBe('v1');
+    }
+    expect(engine.status()).toMatchObject({ autoReload: false, autoReloadPaused: expect.stringMatching(/rolled back automatically 2 times in a row/) });
+    engine.config.enabled = true;
+    expect(engine.status().autoReloadPaused).toBeNull();
+  });
+
+  it('reloads the latest bytes received', async () => {
+    await counterAt(1);
+    await expect(engine.load(swap('unhealthy'), { name: 'counter' })).rejects.toThrow();
+    await expect(engine.reload()).rejects.toThrow(/health_check/);
+    expect(engine.history().slice(0, 2).map((r) => r.trigger)).toEqual(['reload', 'load']);
+  });
+
+  it('validates settings assigned through config', async () => {
+    make();
+    expect(engine.config.debounce_ms).toBe(500);
+    engine.config.debounce_ms = 100;
+    expect(engine.config.debounce_ms).toBe(100);
+    expect(() => (engine.config.debounce_ms = -1)).toThrow(/debounce_ms must be between 0 and 60000/);
+    expect(engine.config.debounce_ms).toBe(100);
+  });
+});

@@ -1,0 +1,470 @@
+/**
+ * One module name: the version serving it, the update pipeline that replaces it, probation and
+ * rollback, state checkpoints, and the gate that holds calls during a cutover.
+ *
+ * Update pipeline (docs/hot-reload.md): check → stage → validate (API version, benchmark, shadow
+ * check) → cut over. Every step that fails aborts the update and leaves the serving version and
+ * its state untouched; no call fails or is lost because of an update. Updates of one name run one
+ * at a time in the order they were asked for; a newer one supersedes those not yet cutting over.
+ */
+import { parseSemver } from '../shared/abi';
+import { HotwasmError, messageOf } from '../shared/errors';
+import type { GuestOptions } from '../shared/protocol';
+import type { EngineConfig } from './config';
+import type { UpdateRecord, UpdateStep, UpdateTrigger, VersionRef } from './history';
+import { type HostDeps, ModuleHost, type ModuleInfo } from './module-host';
+import type { PendingRequest } from './rpc';
+
+export interface SlotDeps {
+  config: () => EngineConfig;
+  now: () => number;
+  /** Deps for a host of this module; `loadMs` overrides the load timeout (staging uses validation_timeout_ms). */
+  hostDeps: (loadMs?: number) => HostDeps;
+  guestOptions: (label: string) => GuestOptions;
+  record: (record: Omit<UpdateRecord, 'schema' | 'id'>) => void;
+  changed: () => void;
+  loaded: (info: ModuleInfo, replaced: boolean) => void;
+  pauseAutoReload: (reason: string) => void;
+}
+
+export interface UpdateInput {
+  data: Uint8Array | Blob;
+  source: string;
+  version?: string;
+  /** Replace without carrying state and without the API-version check (the user asked for it). */
+  fresh?: boolean;
+}
+
+interface KeptVersion {
+  label: string;
+  sha256: string;
+  data: Uint8Array | Blob;
+  source: string;
+}
+
+interface Ticket {
+  superseded: boolean;
+  inCutover: boolean;
+  candidate: ModuleHost | null;
+}
+
+/** Versions kept in memory for rollback (the registry keeps them all). */
+const KEEP_VERSIONS = 20;
+
+/** Call failures that count against a version in probation. */
+const PROBATION_FAILURES = new Set(['trap', 'stack-overflow', 'timeout', 'worker-died']);
+
+class UpdateRefused extends HotwasmError {
+  constructor(
+    readonly step: UpdateStep,
+    message: string,
+  ) {
+    super('update-refused', message, { step });
+    this.name = 'UpdateRefused';
+  }
+}
+
+const ref = (host: ModuleHost): VersionRef => ({ version: host.info.version ?? '?', sha256: host.info.sha256 });
+
+export class ModuleSlot {
+  /** The version answering calls. */
+  serving!: ModuleHost;
+  /** The version replaced by the last cutover, kept warm during probation. */
+  private previous: { host: ModuleHost; timer: ReturnType<typeof setTimeout> } | null = null;
+  /** Calls waiting for a cutover or rollback to finish, in the order they were made. */
+  private held: (() => void)[] | null = null;
+  private chain: Promise<unknown> = Promise.resolve();
+  private readonly tickets = new Set<Ticket>();
+  private readonly versions: KeptVersion[] = [];
+  private versionCount = 0;
+  /** The latest bytes received, whatever became of them: what Reload re-runs. */
+  private latest: UpdateInput | null = null;
+  checkpoint: { state: Uint8Array; at: number } | null = null;
+  private checkpointing = false;
+  private rollingBack = false;
+  private rollbackStreak = 0;
+  notice: { text: string; at: number } | null = null;
+
+  private constructor(
+    readonly name: string,
+    private readonly deps: SlotDeps,
+  ) {}
+
+  /** First load of a name. */
+  static async create(name: string, input: UpdateInput, deps: SlotDeps): Promise<ModuleSlot> {
+    const slot = new ModuleSlot(name, deps);
+    slot.latest = input;
+    const host = await ModuleHost.start(input.data, slot.meta(input), deps.guestOptions(input.source), slot.hostDeps());
+    slot.serving = host;
+    slot.keep(host, input);
+    return slot;
+  }
+
+  private meta(input: UpdateInput): { name: string; version: string | null; source: string } {
+    return { name: this.name, version: input.version ?? `v${++this.versionCount}`, source: input.source };
+  }
+
+  private hostDeps(loadMs?: number): HostDeps {
+    const base = this.deps.hostDeps(loadMs);
+    return {
+      ...base,
+      onChange: () => {
+        base.onChange();
+        this.maybeCheckpoint();
+      },
+      checkpoint: () => this.checkpoint,
+      onRunaway: (host, requeue, reason) => this.onRunaway(host, requeue, reason),
+      onCallFailed: (host, error) => this.onCallFailed(host, error),
+    };
+  }
+
+  private keep(host: ModuleHost, input: UpdateInput): void {
+    if (this.versions.some((v) => v.sha256 === host.info.sha256)) return;
+    this.versions.push({ label: host.info.version ?? '?', sha256: host.info.sha256, data: input.data, source: input.source });
+    if (this.versions.length > KEEP_VERSIONS) this.versions.shift();
+  }
+
+  private say(text: string): void {
+    this.notice = { text, at: Date.now() };
+    this.deps.changed();
+  }
+
+  /** Run `use` on the serving version, or after the cutover in progress, in call order. */
+  send<T>(use: (host: ModuleHost) => Promise<T>): Promise<T> {
+    if (this.held) {
+      const held = this.held;
+      return new Promise<T>((resolve, reject) => held.push(() => void use(this.serving).then(resolve, reject)));
+    }
+    return use(this.serving);
+  }
+
+  private hold(): void {
+    this.held ??= [];
+  }
+
+  private release(): void {
+    const held = this.held ?? [];
+    this.held = null;
+    for (const run of held) run();
+  }
+
+  /** During activity, keep the latest save_state bytes at most every checkpoint_interval_ms. */
+  private maybeCheckpoint(): void {
+    const host = this.serving;
+    if (this.checkpointing || this.held || !host || !host.has('save_state')) return;
+    const now = Date.now();
+    if (this.checkpoint && now - this.checkpoint.at < this.deps.config().checkpoint_interval_ms) return;
+    this.checkpointing = true;
+    host
+      .request({ op: 'saveState' }, this.deps.config().validation_timeout_ms)
+      .then(
+        ({ state }) => {
+          if (state && host === this.serving) this.checkpoint = { state, at: now };
+        },
+        () => undefined, // a save_state that fails is reported when an update needs it
+      )
+      .finally(() => (this.checkpointing = false));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Updates
+  // ---------------------------------------------------------------------------------------------
+
+  /** Queue an update; resolves with the version that serves afterwards, rejects when refused. */
+  update(input: UpdateInput, trigger: UpdateTrigger): Promise<ModuleInfo> {
+    this.latest = input;
+    // A newer update supersedes every one that has not started its cutover.
+    for (const t of this.tickets) {
+      if (!t.inCutover) {
+        t.superseded = true;
+        t.candidate?.dispose('superseded by a newer update');
+      }
+    }
+    const ticket: Ticket = { superseded: false, inCutover: false, candidate: null };
+    this.tickets.add(ticket);
+    const asked = Date.now();
+    const run = this.chain.then(() => this.runUpdate(ticket, input, trigger, asked));
+    this.chain = run.catch(() => undefined).finally(() => this.tickets.delete(ticket));
+    return run;
+  }
+
+  /** Re-run the update with the latest bytes received. */
+  reload(): Promise<ModuleInfo> {
+    if (!this.latest) return Promise.reject(new HotwasmError('not-loaded', `Nothing to reload for ${this.name}`));
+    return this.update(this.latest, 'reload');
+  }
+
+  /** Go back to `version` (default: the one before the serving version), carrying state. */
+  rollback(version?: string): Promise<ModuleInfo> {
+    const current = this.serving.info.sha256;
+    const index = this.versions.findIndex((v) => v.sha256 === current);
+    const target = version === undefined ? this.versions[index - 1] : this.versions.find((v) => v.label === version || (version.length >= 8 && v.sha256.startsWith(version)));
+    if (!target) {
+      const known = this.versions.map((v) => v.label).join(', ');
+      const what = version === undefined ? `no version before ${this.serving.info.version}` : `no version "${version}"`;
+      return Promise.reject(new HotwasmError('not-loaded', `Cannot roll back ${this.name}: there is ${what} (kept: ${known})`));
+    }
+    if (this.previous && this.previous.host.info.sha256 === target.sha256) return this.rollBack('rolled back by request', { trigger: 'rollback' });
+    return this.update({ data: target.data, source: target.source, version: target.label }, 'rollback');
+  }
+
+  private async runUpdate(ticket: Ticket, input: UpdateInput, trigger: UpdateTrigger, asked: number): Promise<ModuleInfo> {
+    const t0 = this.deps.now();
+    const config = this.deps.config();
+    const serving = this.serving;
+    let step: UpdateStep = 'stage';
+    let to: VersionRef | null = null;
+    let stateBytes: number | null = null;
+    const warnings: string[] = [];
+    const base = () => ({ timestamp: asked, module: this.name, trigger, from: ref(serving), to, durationMs: this.deps.now() - t0 });
+    const checkSuperseded = () => {
+      if (ticket.superseded) throw new HotwasmError('superseded', `This update of ${this.name} was superseded by a newer one`);
+    };
+    try {
+      checkSuperseded();
+      const candidate = await ModuleHost.start(input.data, this.meta(input), this.deps.guestOptions(input.source), this.hostDeps(config.validation_timeout_ms));
+      ticket.candidate = candidate;
+      to = ref(candidate);
+      checkSuperseded();
+
+      step = 'check';
+      if (candidate.info.sha256 === serving.info.sha256) {
+        candidate.dispose('already running');
+        this.deps.record({ ...base(), to: ref(serving), outcome: 'already running', failedStep: null, error: null, stateBytes: null, warning: null });
+        this.say(`${input.source} is already running as ${this.name} ${serving.info.version}`);
+        return serving.info;
+      }
+
+      step = 'api version';
+      const from = parseSemver(serving.info.apiVersion ?? '');
+      const next = parseSemver(candidate.info.apiVersion ?? '');
+      if (!input.fresh && from && next && from.major !== next.major) {
+        throw new UpdateRefused(
+          step,
+          `API version ${next.text} is not compatible with the serving ${from.text} (major ${next.major} ≠ ${from.major}). To replace it anyway with fresh state, load it with { fresh: true }.`,
+        );
+      }
+
+      const timeout = config.validation_timeout_ms;
+      if (candidate.has('benchmark_function')) {
+        step = 'benchmark';
+        const { ms } = await candidate.request({ op: 'benchmark', argJson: 'null' }, timeout);
+        if (ms > config.benchmark_budget_ms) {
+          throw new UpdateRefused(step, `benchmark_function took ${ms.toFixed(1)} ms, over the ${config.benchmark_budget_ms} ms budget (benchmark_budget_ms)`);
+        }
+        checkSuperseded();
+      }
+
+      step = 'shadow check';
+      const carry = !input.fresh && serving.has('save_state') && candidate.has('restore_state');
+      if (input.fresh) warnings.push('fresh load: state was reset by request');
+      else if (!serving.has('save_state')) warnings.push(`state was not carried: ${serving.info.version} has no save_state`);
+      else if (!candidate.has('restore_state')) warnings.push(`state was not carried: ${candidate.info.version} has no restore_state`);
+      if (carry) {
+        const snapshot = await serving.request({ op: 'saveState' }, timeout).catch((error: unknown) => {
+          throw new UpdateRefused(step, `save_state failed on the serving version ${serving.info.version}: ${messageOf(error)}`);
+        });
+        if (snapshot.state) {
+          const { code } = await candidate.request({ op: 'restoreState', state: snapshot.state }, timeout).catch((error: unknown) => {
+            throw new UpdateRefused(step, `restore_state failed on ${candidate.info.version}: ${messageOf(error)}`);
+          });
+          if (code !== 0) throw new UpdateRefused(step, `restore_state of ${candidate.info.version} refused the current state (it answered ${code})`);
+        }
+      }
+      const health = await candidate.request({ op: 'health' }, timeout).catch((error: unknown) => {
+        throw new UpdateRefused(step, `health_check failed on ${candidate.info.version}: ${messageOf(error)}`);
+      });
+      if (health && !health.healthy) throw new UpdateRefused(step, `health_check of ${candidate.info.version} answered ${JSON.stringify(health.text.slice(0, 200))}, not "ok"`);
+      // The shadow check changed the candidate's state: the cutover uses an untouched instance.
+      if (carry) await candidate.request({ op: 'prepareFresh' }, timeout);
+      checkSuperseded();
+
+      step = 'cutover';
+      ticket.inCutover = true;
+      this.hold();
+      try {
+        if (carry) {
+          // Sent after every call already on its way to the serving version: its answer is the
+          // state after all of them.
+          const saved = await serving.request({ op: 'saveState' }, timeout).catch((error: unknown) => {
+            throw new UpdateRefused(step, `save_state failed on the serving version ${serving.info.version}: ${messageOf(error)}`);
+          });
+          const state = saved.state ?? new Uint8Array(0);
+          stateBytes = state.byteLength;
+          const used = candidate.request({ op: 'useFresh' }, timeout);
+          const restored = candidate.request({ op: 'restoreState', state }, timeout);
+          const healthy = candidate.request({ op: 'health' }, timeout);
+          await used;
+          const { code } = await restored.catch((error: unknown) => {
+            throw new UpdateRefused(step, `restore_state failed on ${candidate.info.version}: ${messageOf(error)}`);
+          });
+          if (code !== 0) throw new UpdateRefused(step, `restore_state of ${candidate.info.version} refused the final state (it answered ${code})`);
+          const final = await healthy.catch((error: unknown) => {
+            throw new UpdateRefused(step, `health_check failed on ${candidate.info.version}: ${messageOf(error)}`);
+          });
+          if (final && !final.healthy) throw new UpdateRefused(step, `health_check of ${candidate.info.version} answered ${JSON.stringify(final.text.slice(0, 200))} after the state was restored`);
+        } else {
+          // Let the calls already sent to the serving version finish first.
+          await serving.request({ op: 'ping' }, timeout);
+        }
+      } catch (error) {
+        this.release(); // the held calls run on the version that kept serving
+        throw error;
+      }
+      this.serving = candidate;
+      this.release();
+      this.keep(candidate, input);
+      this.startProbation(serving);
+      const warning = warnings.join('; ') || null;
+      this.deps.record({ ...base(), outcome: 'committed', failedStep: null, error: null, stateBytes, warning });
+      this.say(
+        `${this.name} ${serving.info.version} → ${candidate.info.version}: ${stateBytes !== null ? `${stateBytes} bytes of state carried` : (warning ?? 'no state to carry')}`,
+      );
+      this.deps.loaded(candidate.info, true);
+      return candidate.info;
+    } catch (error) {
+      ticket.candidate?.dispose('update refused');
+      const superseded = ticket.superseded || (error instanceof HotwasmError && error.code === 'superseded');
+      const failedStep = error instanceof UpdateRefused ? error.step : step;
+      const message = superseded ? 'superseded by a newer update' : messageOf(error);
+      this.deps.record({
+        ...base(),
+        outcome: superseded ? 'superseded' : 'refused',
+        failedStep: superseded ? null : failedStep,
+        error: message,
+        stateBytes: null,
+        warning: warnings.join('; ') || null,
+      });
+      if (!superseded) this.say(`Update of ${this.name} to ${to?.version ?? input.source} refused at ${failedStep}: ${message}. ${serving.info.version} keeps serving.`);
+      if (superseded) throw new HotwasmError('superseded', `The update of ${this.name} to ${to?.version ?? input.source} was superseded by a newer one`);
+      throw new HotwasmError('update-refused', `Update of ${this.name} refused at ${failedStep}: ${message}`, { step: failedStep });
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Probation and rollback
+  // ---------------------------------------------------------------------------------------------
+
+  private startProbation(old: ModuleHost): void {
+    if (this.previous) {
+      clearTimeout(this.previous.timer);
+      this.previous.host.retire();
+    }
+    // The old instance is idle now and holds the state of the cutover: keep it as the new
+    // version's first checkpoint (and the fallback if a rollback cannot use the new state).
+    const at = Date.now();
+    if (old.has('save_state')) {
+      old.request({ op: 'saveState' }, this.deps.config().validation_timeout_ms).then(
+        ({ state }) => {
+          if (state && (!this.checkpoint || this.checkpoint.at < at)) this.checkpoint = { state, at };
+        },
+        () => undefined,
+      );
+    } else {
+      this.checkpoint = null;
+    }
+    const probation = this.deps.config().probation_ms;
+    const timer = setTimeout(() => {
+      if (this.previous?.host !== old) return;
+      this.previous = null;
+      this.rollbackStreak = 0; // the new version survived probation
+      old.retire();
+    }, probation);
+    this.previous = { host: old, timer };
+  }
+
+  private inProbation(host: ModuleHost): boolean {
+    return host === this.serving && this.previous !== null && this.deps.config().rollback_on_failure && !this.rollingBack;
+  }
+
+  private onCallFailed(host: ModuleHost, error: unknown): void {
+    if (!this.inProbation(host)) return;
+    if (!(error instanceof HotwasmError) || !PROBATION_FAILURES.has(error.code)) return;
+    void this.rollBack(`${host.info.version} failed during probation: ${error.message}`, { trigger: 'auto rollback' });
+  }
+
+  private onRunaway(host: ModuleHost, requeue: PendingRequest[], reason: string): boolean {
+    if (!this.inProbation(host)) return false;
+    void this.rollBack(`${host.info.version} failed during probation: ${reason}`, { trigger: 'auto rollback', requeue, failedIsDead: true });
+    return true;
+  }
+
+  /** Put the warm previous version back, with the failed version's state if it takes it. */
+  private async rollBack(
+    reason: string,
+    { trigger, requeue = [], failedIsDead = false }: { trigger: UpdateTrigger; requeue?: PendingRequest[]; failedIsDead?: boolean },
+  ): Promise<ModuleInfo> {
+    const previous = this.previous;
+    if (!previous) throw new HotwasmError('not-loaded', `No previous version of ${this.name} is warm to roll back to`);
+    this.rollingBack = true;
+    const t0 = this.deps.now();
+    clearTimeout(previous.timer);
+    this.previous = null;
+    const failed = this.serving;
+    const old = previous.host;
+    const timeout = this.deps.config().validation_timeout_ms;
+    this.hold();
+    let resumed = 'the state it had at the cutover';
+    let stateBytes: number | null = null;
+    try {
+      if (!failedIsDead && failed.has('save_state') && old.has('restore_state')) {
+        const saved = await failed.request({ op: 'saveState' }, timeout).catch(() => null);
+        if (saved?.state) {
+          const bytes = saved.state.byteLength;
+          const restored = await old.request({ op: 'restoreState', state: saved.state }, timeout).catch(() => null);
+          if (restored?.code === 0) {
+            resumed = `the state saved from ${failed.info.version}`;
+            stateBytes = bytes;
+          } else if (restored === null) {
+            // restore_state trapped: the old instance's state cannot be trusted; restart it from
+            // the checkpoint of the cutover.
+            await old.restart(`restore_state trapped while rolling back to ${old.info.version}`);
+          }
+        }
+      }
+    } finally {
+      this.serving = old;
+      old.adopt(requeue);
+      this.release();
+      failed.dispose(`rolled back to ${old.info.version}`);
+      this.rollingBack = false;
+    }
+    if (trigger === 'auto rollback') this.rollbackStreak++;
+    this.deps.record({
+      timestamp: Date.now(),
+      module: this.name,
+      trigger,
+      from: ref(failed),
+      to: ref(old),
+      outcome: 'rolled back',
+      durationMs: this.deps.now() - t0,
+      failedStep: trigger === 'auto rollback' ? 'probation' : null,
+      error: reason,
+      stateBytes,
+      warning: `resumed with ${resumed}`,
+    });
+    this.say(`Rolled back ${this.name} from ${failed.info.version} to ${old.info.version} (${reason}); it resumed with ${resumed}`);
+    const max = this.deps.config().max_rollback_attempts;
+    if (trigger === 'auto rollback' && this.rollbackStreak >= max) {
+      this.deps.pauseAutoReload(`Auto reload paused: ${this.name} was rolled back automatically ${this.rollbackStreak} times in a row (last: ${reason}). Turn Auto reload back on to resume.`);
+      this.rollbackStreak = 0;
+    }
+    this.deps.loaded(old.info, true);
+    return old.info;
+  }
+
+  /** The versions kept for rollback, oldest first. */
+  keptVersions(): { version: string; sha256: string; source: string }[] {
+    return this.versions.map((v) => ({ version: v.label, sha256: v.sha256, source: v.source }));
+  }
+
+  dispose(reason: string): void {
+    for (const t of this.tickets) t.candidate?.dispose(reason);
+    if (this.previous) {
+      clearTimeout(this.previous.timer);
+      this.previous.host.dispose(reason);
+      this.previous = null;
+    }
+    this.serving.dispose(reason);
+  }
+}
