@@ -26,7 +26,7 @@ export async function pickFile(page: Page, path: string): Promise<void> {
 }
 
 /** Drop a file on the window, as a user dragging it from their file manager. */
-export async function dropFile(page: Page, path: string): Promise<void> {
+export async function dropFile(page: Page, path: string, as = basename(path)): Promise<void> {
   const bytes = [...readFileSync(path)];
   const dataTransfer = await page.evaluateHandle(
     ({ bytes, name }) => {
@@ -34,7 +34,7 @@ export async function dropFile(page: Page, path: string): Promise<void> {
       dt.items.add(new File([new Uint8Array(bytes)], name, { type: 'application/wasm' }));
       return dt;
     },
-    { bytes, name: basename(path) },
+    { bytes, name: as },
   );
   for (const type of ['dragenter', 'dragover', 'drop']) {
     await page.dispatchEvent('body', type, { dataTransfer });
@@ -81,4 +81,21 @@ export async function callThroughPanel(page: Page, fn: string, arg: string): Pro
   await setArgument(page, arg);
   await call.getByRole('button', { name: 'Call', exact: true }).click();
   return call.getByLabel('Result');
+}
+
+export const swapFixture = (name: string) => join(root, 'fixtures', 'swap', `${name}.wasm`);
+
+/** Load bytes from disk under a module name through window.hotwasm; resolves with the version or the error text. */
+export async function apiLoad(page: Page, path: string, options: { name: string; version?: string; fresh?: boolean }): Promise<{ ok: boolean; value: string }> {
+  return page.evaluate(
+    async ({ bytes, options }) => {
+      try {
+        const info = await window.hotwasm.load(new Uint8Array(bytes), options);
+        return { ok: true, value: info.version ?? '' };
+      } catch (error) {
+        return { ok: false, value: (error as Error).message };
+      }
+    },
+    { bytes: [...readFileSync(path)], options },
+  );
 }

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { apiCall, expectServing, fixture, openPlayground, pickFile, region, statusValue } from './helpers';
+import { apiCall, expectServing, fixture, openPlayground, pickFile, region, statusValue, swapFixture } from './helpers';
 
 test('a runaway call times out, the worker is replaced, and the module keeps serving', async ({ page }) => {
   await openPlayground(page);
@@ -17,7 +17,7 @@ test('a runaway call times out, the worker is replaced, and the module keeps ser
     const queued = [h.call('echo', 1), h.call('echo', 2), h.callRaw('add', 2, 2)];
     return { spin: await spin, queued: await Promise.all(queued) };
   });
-  expect(results.spin).toMatch(/The call to spin timed out after 400 ms \(call_timeout_ms\); the worker was stopped and the module re-instantiated, so its state was reset/);
+  expect(results.spin).toMatch(/The call to spin timed out after 400 ms \(call_timeout_ms\) and its worker was stopped/);
   expect(results.queued).toEqual([1, 2, 4]);
 
   await expect(statusValue(page, 'State')).toContainText('healthy');
@@ -32,4 +32,23 @@ test('Restart re-instantiates the module from its compiled code, resetting its s
   await expect(region(page, 'Status')).toContainText('state was reset');
   await expect(statusValue(page, 'State')).toContainText('healthy');
   expect(await apiCall(page, 'get')).toEqual({ ok: true, value: 0 });
+});
+
+test('after a runaway call the module resumes from its latest checkpoint, and says from when', async ({ page }) => {
+  await openPlayground(page);
+  await page.evaluate(() => window.hotwasm.configure({ call_timeout_ms: 400, checkpoint_interval_ms: 50 }));
+  await pickFile(page, swapFixture('counter-spin'));
+  await expectServing(page, 'counter-spin');
+  expect(await apiCall(page, 'increment', 5)).toEqual({ ok: true, value: 5 });
+  // Calls made after the interval take a checkpoint (save_state) in the background.
+  await expect
+    .poll(async () => {
+      await apiCall(page, 'increment', 0);
+      return page.evaluate(() => window.hotwasm.status().checkpointAt);
+    })
+    .not.toBeNull();
+  const spin = await apiCall(page, 'spin');
+  expect(spin.value).toMatch(/timed out after 400 ms/);
+  await expect(region(page, 'Status')).toContainText(/restored from the checkpoint of/);
+  expect(await apiCall(page, 'get')).toEqual({ ok: true, value: 5 });
 });

@@ -40,6 +40,10 @@ export const SWAP_VARIANTS = {
     hide: ['increment'],
     add: '(func (export "increment") (param i32 i32) (result i64) unreachable)',
   },
+  'counter-spin': {
+    about: 'the counter plus a `spin` export that never returns (checkpoint recovery after a runaway call)',
+    add: `(func (export "spin") (param i32 i32) (result i64) ${LOOP} (i64.const 0))`,
+  },
   'increment-hangs': { about: 'increment never returns (for probation)', hide: ['increment'], add: `(func (export "increment") (param i32 i32) (result i64) ${LOOP} (i64.const 0))` },
 };
 

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InProcessWorker } from '../worker/in-process';
 import { type Engine, createEngine } from './engine';
+import type { WorkerLike } from './rpc';
 
 const file = (path: string) => new Uint8Array(readFileSync(new URL(`../../${path}`, import.meta.url)));
 const counter = () => file('public/examples/counter.wasm');
@@ -15,7 +16,7 @@ let engine: Engine;
 afterEach(() => engine?.dispose());
 
 function make(config = {}) {
-  engine = createEngine({ workerFactory: () => new InProcessWorker(), warmWorker: false, config: { probation_ms: 50, ...config } });
+  engine = createEngine({ workerFactory: () => new InProcessWorker() as unknown as WorkerLike, warmWorker: false, config: { probation_ms: 50, ...config } });
   return engine;
 }
 

@@ -38,6 +38,8 @@ export interface EngineStatus extends CallStats {
   autoReload: boolean;
   /** Why auto reload was paused, until the user turns it back on. */
   autoReloadPaused: string | null;
+  /** When the latest state checkpoint of the serving version was taken (ms since epoch). */
+  checkpointAt: number | null;
 }
 
 export type EngineEvent =
@@ -187,6 +189,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       modules: [...slots.keys()],
       autoReload: config.enabled,
       autoReloadPaused,
+      checkpointAt: slot?.checkpoint?.at ?? null,
       ...stats,
     };
   };

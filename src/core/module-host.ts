@@ -134,7 +134,7 @@ export class ModuleHost {
     const stopped = `${what} did not return within ${stalled.timeoutMs} ms, so its worker was stopped`;
     const entries = this.rpc.detach(new HotwasmError('worker-died', stopped));
     this.worker.terminate();
-    const timeout = new HotwasmError('timeout', `${what} timed out after ${stalled.timeoutMs} ms (call_timeout_ms) and its worker was stopped`, {
+    const timeout = new HotwasmError('timeout', `${what} timed out after ${stalled.timeoutMs} ms (${timeoutSetting(stalled)}) and its worker was stopped`, {
       timeoutMs: stalled.timeoutMs,
     });
     const requeue = entries.filter((e) => e !== stalled);
@@ -231,6 +231,23 @@ function connect(worker: WorkerLike, ref: { host: ModuleHost | null }, deps: Hos
   return rpc;
 }
 
+/** The setting that bounded a request, for messages. */
+function timeoutSetting(entry: PendingRequest): string {
+  switch (entry.request.op) {
+    case 'call':
+    case 'callRaw':
+    case 'batch':
+    case 'run':
+    case 'measure':
+      return 'call_timeout_ms';
+    case 'load':
+    case 'instantiate':
+      return 'load_timeout_ms';
+    default:
+      return 'validation_timeout_ms';
+  }
+}
+
 function describeRequest(entry: PendingRequest): string {
   const r = entry.request;
   switch (r.op) {
@@ -241,6 +258,18 @@ function describeRequest(entry: PendingRequest): string {
       return `The call to ${r.fn}`;
     case 'run':
       return 'The command run';
+    case 'saveState':
+      return 'save_state';
+    case 'restoreState':
+      return 'restore_state';
+    case 'health':
+      return 'health_check';
+    case 'benchmark':
+      return 'benchmark_function';
+    case 'load':
+    case 'instantiate':
+    case 'prepareFresh':
+      return 'Instantiating the module';
     default:
       return `The ${r.op} request`;
   }

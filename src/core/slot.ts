@@ -384,6 +384,13 @@ export class ModuleSlot {
   }
 
   private onRunaway(host: ModuleHost, requeue: PendingRequest[], reason: string): boolean {
+    if (host !== this.serving) {
+      // A candidate (or the warm previous version) hung in a lifecycle step: it is being
+      // discarded, so it is not restarted; the update that used it is refused.
+      for (const entry of requeue) entry.reject(new HotwasmError('worker-died', reason));
+      host.dispose(reason);
+      return true;
+    }
     if (!this.inProbation(host)) return false;
     void this.rollBack(`${host.info.version} failed during probation: ${reason}`, { trigger: 'auto rollback', requeue, failedIsDead: true });
     return true;

@@ -14,6 +14,7 @@ export const initialStatus: EngineStatus = {
   modules: [],
   autoReload: true,
   autoReloadPaused: null,
+  checkpointAt: null,
   calls: 0,
   errors: 0,
   p50Ms: null,

@@ -1,0 +1,165 @@
+/**
+ * Hot swap in real Chromium: a new build replaces the running one with its state; a broken,
+ * hostile or hanging build never does, and never makes a call fail.
+ */
+import { expect, type Page, test } from '@playwright/test';
+import { apiCall, apiLoad, dropFile, expectServing, openPlayground, region, statusValue, swapFixture } from './helpers';
+
+async function counterAtSeven(page: Page) {
+  await openPlayground(page);
+  expect(await apiCall(page, 'increment', 7)).toEqual({ ok: true, value: 7 });
+  await expect(statusValue(page, 'Version')).toHaveText('v1');
+}
+
+test('dropping a new build of the running module swaps it in with its state', async ({ page }) => {
+  await counterAtSeven(page);
+  await dropFile(page, swapFixture('counter-b'), 'counter.wasm');
+  await expect(statusValue(page, 'Version')).toHaveText('v2');
+  expect(await apiCall(page, 'get')).toEqual({ ok: true, value: 7 });
+  const [record] = await page.evaluate(() => window.hotwasm.history());
+  expect(record).toMatchObject({ outcome: 'committed', from: { version: 'v1' }, to: { version: 'v2' }, stateBytes: 8 });
+  await expect(region(page, 'Status')).toContainText('8 bytes of state carried');
+});
+
+test('a broken build is refused: v1 keeps serving with its state and the history says why', async ({ page }) => {
+  await counterAtSeven(page);
+  await dropFile(page, swapFixture('unhealthy'), 'counter.wasm');
+  await expect(page.getByRole('alert').filter({ hasText: /\S/ }).first()).toContainText('health_check of v2 answered "degraded", not "ok"');
+  expect(await apiCall(page, 'get')).toEqual({ ok: true, value: 7 });
+  await expect(statusValue(page, 'Version')).toHaveText('v1');
+  const [record] = await page.evaluate(() => window.hotwasm.history());
+  expect(record).toMatchObject({ outcome: 'refused', failedStep: 'shadow check' });
+});
+
+for (const [fixture, step, message] of [
+  ['init-hangs', 'stage', /did not finish loading within 400 ms/],
+  ['health-hangs', 'shadow check', /health_check timed out after 400 ms \(validation_timeout_ms\)/],
+  ['restore-hangs', 'shadow check', /restore_state timed out after 400 ms \(validation_timeout_ms\)/],
+  ['bench-hangs', 'benchmark', /benchmark_function timed out after 400 ms \(validation_timeout_ms\)/],
+] as const) {
+  test(`a candidate that hangs (${fixture}) is stopped; the serving version answers throughout`, async ({ page }) => {
+    await counterAtSeven(page);
+    await page.evaluate(() => window.hotwasm.configure({ validation_timeout_ms: 400 }));
+    const update = apiLoad(page, swapFixture(fixture), { name: 'counter' });
+    // While the candidate hangs in its own worker, the serving one keeps answering at once.
+    for (let i = 1; i <= 5; i++) expect(await apiCall(page, 'increment', 1)).toEqual({ ok: true, value: 7 + i });
+    const result = await update;
+    expect(result.ok).toBe(false);
+    expect(result.value).toMatch(message);
+    const [record] = await page.evaluate(() => window.hotwasm.history());
+    expect(record).toMatchObject({ outcome: 'refused', failedStep: step });
+    expect(await apiCall(page, 'get')).toEqual({ ok: true, value: 12 });
+  });
+}
+
+test('an API major change is refused, naming both versions; a fresh load replaces it on request', async ({ page }) => {
+  await counterAtSeven(page);
+  const refused = await apiLoad(page, swapFixture('api-v2'), { name: 'counter' });
+  expect(refused.value).toMatch(/API version 2\.0\.0 is not compatible with the serving 1\.0\.0/);
+  expect(await apiCall(page, 'get')).toEqual({ ok: true, value: 7 });
+  const fresh = await apiLoad(page, swapFixture('api-v2'), { name: 'counter', fresh: true });
+  expect(fresh.ok).toBe(true);
+  expect(await apiCall(page, 'get')).toEqual({ ok: true, value: 0 });
+});
+
+test('an invalid api_version is refused and the counter keeps serving', async ({ page }) => {
+  await counterAtSeven(page);
+  const result = await apiLoad(page, swapFixture('../bad-api-version'), { name: 'counter' });
+  expect(result.value).toMatch(/not a semantic version/);
+  expect(await apiCall(page, 'get')).toEqual({ ok: true, value: 7 });
+});
+
+test('modules without state exports swap with fresh state and a visible warning', async ({ page }) => {
+  await counterAtSeven(page);
+  expect((await apiLoad(page, swapFixture('stateless'), { name: 'counter' })).ok).toBe(true);
+  await expect(region(page, 'Status')).toContainText('state was not carried: v2 has no restore_state');
+  expect(await apiCall(page, 'get')).toEqual({ ok: true, value: 0 });
+});
+
+test('two updates within 50 ms: the first is superseded and never serves', async ({ page }) => {
+  await counterAtSeven(page);
+  const outcome = await page.evaluate(
+    async ({ a, b }) => {
+      const h = window.hotwasm;
+      const first = h.load(new Uint8Array(a), { name: 'counter', version: 'first' }).then(() => 'served', (e: Error) => e.message);
+      const second = h.load(new Uint8Array(b), { name: 'counter', version: 'second' }).then((i) => i.version);
+      return { first: await first, second: await second, get: await h.call('get') };
+    },
+    { a: [...(await import('node:fs')).readFileSync(swapFixture('counter-b'))], b: [...(await import('node:fs')).readFileSync(swapFixture('api-v1-2'))] },
+  );
+  expect(outcome).toEqual({ first: expect.stringMatching(/superseded/), second: 'second', get: 7 });
+});
+
+test('no call fails or is reordered while updates succeed and fail under pipelined load', async ({ page }) => {
+  await openPlayground(page);
+  const fs = await import('node:fs');
+  const result = await page.evaluate(
+    async ({ good, bad, base }) => {
+      const h = window.hotwasm;
+      const builds = [new Uint8Array(good), new Uint8Array(bad), new Uint8Array(base)];
+      const results: Promise<unknown>[] = [];
+      let running = true;
+      const load = (async () => {
+        while (running) {
+          for (let i = 0; i < 50; i++) results.push(h.call('increment', 1));
+          await new Promise((r) => setTimeout(r, 0));
+        }
+      })();
+      const outcomes: string[] = [];
+      for (let i = 0; i < 12; i++) {
+        outcomes.push(await h.load(builds[i % 3]!, { name: 'counter' }).then(() => 'ok', () => 'refused'));
+      }
+      running = false;
+      await load;
+      const values = (await Promise.allSettled(results)).map((r) => (r.status === 'fulfilled' ? r.value : `failed: ${(r.reason as Error).message}`));
+      return { outcomes, values };
+    },
+    { good: [...fs.readFileSync(swapFixture('counter-b'))], bad: [...fs.readFileSync(swapFixture('restore-refuses'))], base: [...fs.readFileSync(swapFixture('api-v1-2'))] },
+  );
+  expect(result.outcomes).toContain('refused');
+  expect(result.outcomes).toContain('ok');
+  expect(result.values.length).toBeGreaterThan(100);
+  expect(result.values).toEqual(result.values.map((_, i) => i + 1));
+});
+
+test('a timeout during probation rolls back automatically; queued calls run on the old version', async ({ page }) => {
+  await counterAtSeven(page);
+  await page.evaluate(() => window.hotwasm.configure({ call_timeout_ms: 400, probation_ms: 30_000 }));
+  expect((await apiLoad(page, swapFixture('increment-hangs'), { name: 'counter' })).ok).toBe(true);
+  const results = await page.evaluate(async () => {
+    const h = window.hotwasm;
+    const spin = h.call('increment', 1).then(() => 'returned?!', (e: Error) => e.message);
+    const queued = [h.call('get'), h.call('get')];
+    return { spin: await spin, queued: await Promise.all(queued) };
+  });
+  expect(results.spin).toMatch(/timed out after 400 ms/);
+  expect(results.queued).toEqual([7, 7]);
+  await expect(statusValue(page, 'Version')).toHaveText('v1');
+  const [record] = await page.evaluate(() => window.hotwasm.history());
+  expect(record).toMatchObject({ outcome: 'rolled back', trigger: 'auto rollback', failedStep: 'probation', warning: 'resumed with the state it had at the cutover' });
+  expect(await apiCall(page, 'increment', 1)).toEqual({ ok: true, value: 8 });
+});
+
+test('a trap during probation rolls back with the new version\'s state; max_rollback_attempts pauses auto reload', async ({ page }) => {
+  await counterAtSeven(page);
+  await page.evaluate(() => window.hotwasm.configure({ probation_ms: 30_000, max_rollback_attempts: 2 }));
+  for (let i = 0; i < 2; i++) {
+    expect((await apiLoad(page, swapFixture('increment-traps'), { name: 'counter' })).ok).toBe(true);
+    expect((await apiCall(page, 'increment', 1)).value).toMatch(/trapped/);
+    await expect(statusValue(page, 'Version')).toHaveText('v1');
+  }
+  const status = await page.evaluate(() => window.hotwasm.status());
+  expect(status).toMatchObject({ autoReload: false, autoReloadPaused: expect.stringMatching(/rolled back automatically 2 times in a row/) });
+  await expect(region(page, 'Status')).toContainText('rolled back automatically 2 times in a row');
+  expect(await apiCall(page, 'get')).toEqual({ ok: true, value: 7 });
+});
+
+test('rollback() goes back to the previous version with the current state', async ({ page }) => {
+  await counterAtSeven(page);
+  await apiLoad(page, swapFixture('counter-b'), { name: 'counter' });
+  await apiCall(page, 'increment', 1);
+  const back = await page.evaluate(() => window.hotwasm.rollback().then((i) => i.version));
+  expect(back).toBe('v1');
+  expect(await apiCall(page, 'get')).toEqual({ ok: true, value: 8 });
+  await expectServing(page, 'counter');
+});
