@@ -15,9 +15,12 @@ function filler(i) {
   return `(func $f${i} (param i32) (result i32) ${body})`;
 }
 
-/** Bytes of a counter module padded with code to about `targetBytes`. Cached under bench/.cache. */
-export async function counterOfSize(targetBytes) {
-  const out = join(cacheDir, `counter-${targetBytes}.wasm`);
+/**
+ * Bytes of a counter module padded with code to about `targetBytes`. `variant` makes a distinct
+ * build (another sha256) with the same code. Cached under bench/.cache.
+ */
+export async function counterOfSize(targetBytes, variant = '') {
+  const out = join(cacheDir, `counter-${targetBytes}${variant ? `-${variant}` : ''}.wasm`);
   const source = join(root, 'examples', 'counter-wat', 'counter.wat');
   const cached = await stat(out).catch(() => null);
   const src = await stat(source);
@@ -26,7 +29,8 @@ export async function counterOfSize(targetBytes) {
   const perFunction = 256;
   const count = Math.max(1, Math.round(targetBytes / perFunction));
   const fillers = Array.from({ length: count }, (_, i) => filler(i)).join('\n');
-  const text = wat.replace(/\)\s*$/, `\n${fillers}\n)`);
+  let text = wat.replace(/\)\s*$/, `\n${fillers}\n)`);
+  if (variant) text = text.replace('(@custom "api_version" "1.0.0")', `(@custom "api_version" "1.0.0") (@custom "build" "${variant}")`);
   const bytes = await watToWasm(text, 'padded-counter.wat');
   await mkdir(cacheDir, { recursive: true });
   await writeFile(out, bytes);

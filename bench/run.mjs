@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
 import { preview } from 'vite';
 import { counterOfSize } from './gen-module.mjs';
+import { benchSwap } from './swap.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
@@ -162,6 +163,8 @@ try {
   row(`Drop (File) → first answer, ${mib} MiB module`, drop.fromFile, 'ms', drop.floor, '≤ 1.3× compile + instantiate', `vs file read + compile + instantiate: ${(drop.fromFile / drop.fileFloor).toFixed(2)}× (${drop.fileFloor.toFixed(1)} ms)`);
   row(`Bytes in hand → first answer, ${mib} MiB module`, drop.fromBytes, 'ms', drop.floor, '≤ 1.3× compile + instantiate');
 
+  await benchSwap({ page, url, root, row });
+
   const size = await shellSize();
   row('App shell JS (gzipped)', size.shellKb, 'KB', null, '≤ 250 KB', `lazy chunks (Monaco…): ${size.lazyKb.toFixed(0)} KB gzipped`);
 } finally {
@@ -169,7 +172,7 @@ try {
   await new Promise((r) => server.httpServer.close(r));
 }
 
-const fmt = (v, unit) => (v === null || v === undefined ? '—' : unit === 'calls/s' ? Math.round(v).toLocaleString('en-US') : v >= 100 ? v.toFixed(0) : v.toFixed(2));
+const fmt = (v, unit) => (v === null || v === undefined ? '—' : unit === 'calls/s' || unit === 'calls' ? Math.round(v).toLocaleString('en-US') : v >= 100 ? v.toFixed(0) : v.toFixed(2));
 console.log('\n| Benchmark | Value | Floor (same run) | Ratio | Target | Note |\n|---|---|---|---|---|---|');
 for (const r of rows) {
   console.log(`| ${r.name} | ${fmt(r.value, r.unit)} ${r.unit} | ${r.floor ? `${fmt(r.floor, r.unit)} ${r.unit}` : '—'} | ${r.ratio ? `${r.ratio.toFixed(2)}×` : '—'} | ${r.target} | ${r.note} |`);

@@ -132,8 +132,12 @@ test.describe('bad calls', () => {
   });
 
   test('memory growth past the budget fails inside the guest and the error names the budget', async ({ page }) => {
-    await page.evaluate(() => window.hotwasm.configure({ memory_budget_mb: 16 }));
-    await pickFile(page, fixture('bad-calls.wasm')); // reload under the new budget
+    // The budget applies to modules loaded after it is set: load bad-calls afresh under it.
+    await page.evaluate(() => {
+      window.hotwasm.configure({ memory_budget_mb: 16 });
+      window.hotwasm.unload('bad-calls');
+    });
+    await pickFile(page, fixture('bad-calls.wasm'));
     await expect(statusValue(page, 'State')).toContainText('healthy');
     const result = await apiCall(page, 'hog');
     expect(result.value).toMatch(/hog trapped: unreachable \(linear memory is at 1\d(\.\d)? MiB of the 16 MiB memory budget; memory\.grow past the budget fails\)/);

@@ -1,18 +1,22 @@
 /**
- * Boot: the engine, the store and the bridge between them; `window.hotwasm` for DevTools; the
- * first module (`?module=<url>`, else the example counter); then the React app.
+ * Boot: the engine (with its settings storage), the store and the bridge between them;
+ * `window.hotwasm` for DevTools; the first module (`?module=<url>`, else the example counter);
+ * then the React app.
  */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createEngine } from './core';
-import { connectEngine, createAppStore } from './store';
+import { connectEngine, createAppStore, localConfigStorage } from './store';
 import { App } from './ui/App';
 
 // Relative URLs (DevTools loads, the URL form, ?module=) resolve against the page, so the site
-// works from any sub-path.
-const engine = createEngine({ baseUrl: document.baseURI });
+// works from any sub-path. Settings persist in localStorage ("hotwasm:config"), or in memory
+// for the session when the browser refuses storage.
+const engine = createEngine({ baseUrl: document.baseURI, storage: localConfigStorage() });
 const store = createAppStore();
-connectEngine(engine, store);
+// Apply engine events to the store once per frame (a hidden tab gets no frames: use a timer).
+const nextFrame = (flush: () => void) => (document.hidden ? setTimeout(flush, 0) : requestAnimationFrame(flush));
+connectEngine(engine, store, { schedule: nextFrame });
 window.hotwasm = engine;
 
 // `?module=` is handed over as given: the engine resolves it (against baseUrl) inside the load,

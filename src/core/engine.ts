@@ -162,7 +162,9 @@ export function createEngine(options: EngineOptions = {}): Engine {
   const takeWorker = (): WorkerLike => {
     const worker = spare ?? workerFactory();
     spare = null;
-    if (warm && !disposed) setTimeout(() => (spare ??= disposed ? null : workerFactory()), 0);
+    // The next spare starts a little later, so its start-up does not compete with the load that
+    // just took this one (two cores).
+    if (warm && !disposed) setTimeout(() => (spare ??= disposed ? null : workerFactory()), 50);
     return worker;
   };
 
@@ -247,9 +249,9 @@ export function createEngine(options: EngineOptions = {}): Engine {
   };
 
   /** Send through the active module's gate (calls made during a cutover wait, in order). */
-  const send = <T>(action: 'call' | 'run', use: (host: ModuleHost) => Promise<T>): Promise<T> => {
+  const send = <T>(action: 'call' | 'run', request: (host: ModuleHost) => Promise<T>): Promise<T> => {
     try {
-      return slotOf().send(use);
+      return slotOf().send(request);
     } catch (error) {
       return fail(action, error);
     }
@@ -278,8 +280,11 @@ export function createEngine(options: EngineOptions = {}): Engine {
   }
 
   async function loadNow(source: ModuleSource, loadOptions: LoadOptions): Promise<ModuleInfo> {
-    const { data, label, name: defaultName } = await readSource(source, config.max_module_bytes, fetchImpl, options.baseUrl);
+    const read = await readSource(source, config.max_module_bytes, fetchImpl, options.baseUrl);
+    const { data, name: defaultName } = read;
     const name = loadOptions.name ?? defaultName;
+    // Bytes in hand have no file name: messages name them after the module.
+    const label = source instanceof Uint8Array || source instanceof ArrayBuffer ? (loadOptions.name ?? read.label) : read.label;
     // Refuse bytes in hand that are obviously not a module without starting a worker. (A file
     // is read and checked by the worker: the page never holds its bytes.)
     if (data instanceof Uint8Array) checkHeader(data, label);
@@ -388,7 +393,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
 
     rollback(version) {
       try {
-        return slotOf().rollback(version);
+        return slotOf().rollback(version).catch((error: unknown) => fail('load', error));
       } catch (error) {
         return fail('load', error);
       }
@@ -396,7 +401,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
 
     reload() {
       try {
-        return slotOf().reload();
+        return slotOf().reload().catch((error: unknown) => fail('load', error));
       } catch (error) {
         return fail('load', error);
       }

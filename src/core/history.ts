@@ -36,6 +36,8 @@ export interface UpdateRecord {
   stateBytes: number | null;
   /** E.g. "state was not carried: v1 has no save_state". */
   warning: string | null;
+  /** Committed updates: how long calls were held at the cutover, and its save/restore inside the workers (ms). */
+  cutover: { pauseMs: number; saveMs: number; restoreMs: number } | null;
 }
 
 const LIMIT = 1000;

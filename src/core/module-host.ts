@@ -9,7 +9,7 @@
  */
 import { HotwasmError } from '../shared/errors';
 import type { ModuleLayoutInfo } from '../shared/inspect';
-import type { GuestOptions, LoadedGuest, Op, OutputStream, RequestOf, ResultOf } from '../shared/protocol';
+import type { GuestOptions, LoadedGuest, Op, OutputStream, RequestBody, RequestOf, ResultOf } from '../shared/protocol';
 import { type PendingRequest, RpcClient, type WorkerLike } from './rpc';
 import { LatencyStats } from './stats';
 
@@ -19,7 +19,7 @@ export type HostState = 'healthy' | 'restarting' | 'failed';
 export interface ModuleInfo extends ModuleLayoutInfo {
   /** Identity: the file name without `.wasm`, unless given. */
   name: string;
-  /** A label the user gave this build (load option), if any. */
+  /** This build's label: the one given to load(), else v1, v2, … in the order versions served. */
   version: string | null;
   /** The file name or URL it came from. */
   source: string;
@@ -94,7 +94,10 @@ export class ModuleHost {
   request<O extends Op>(body: RequestOf<O>, timeoutMs = this.deps.timeouts().callMs): Promise<ResultOf[O]> {
     if (this.disposed) return Promise.reject(new HotwasmError('disposed', `${this.info.name} was unloaded`));
     if (this.state === 'failed') return Promise.reject(new HotwasmError('worker-died', `${this.info.name} is not running: ${this.notice ?? 'it failed'}. Restart it or load it again.`));
-    return this.rpc.request(body, { timeoutMs });
+    // State bytes move to the worker instead of being copied (the sender gives them up).
+    const request = body as RequestBody;
+    const transfer = request.op === 'restoreState' ? [request.state.buffer] : [];
+    return this.rpc.request(body, { timeoutMs, transfer });
   }
 
   /**
@@ -166,7 +169,7 @@ export class ModuleHost {
     // The checkpoint is restored before the requeued calls run: they were made after it.
     const checkpoint = useCheckpoint && this.has('restore_state') ? (this.deps.checkpoint?.() ?? null) : null;
     const restored = checkpoint
-      ? this.rpc.request({ op: 'restoreState', state: checkpoint.state.slice() }, { timeoutMs })
+      ? this.rpc.request({ op: 'restoreState', state: checkpoint.state.slice() }, { timeoutMs, transfer: [] })
       : Promise.resolve(null);
     this.rpc.adopt(requeue);
     try {

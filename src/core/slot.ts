@@ -95,13 +95,28 @@ export class ModuleSlot {
     const slot = new ModuleSlot(name, deps);
     slot.latest = input;
     const host = await ModuleHost.start(input.data, slot.meta(input), deps.guestOptions(input.source), slot.hostDeps());
+    slot.label(host, input);
+    slot.commitLabel(host);
     slot.serving = host;
     slot.keep(host, input);
     return slot;
   }
 
   private meta(input: UpdateInput): { name: string; version: string | null; source: string } {
-    return { name: this.name, version: input.version ?? `v${++this.versionCount}`, source: input.source };
+    return { name: this.name, version: input.version ?? null, source: input.source };
+  }
+
+  /**
+   * Name a staged version: the label given to load(), else the label it had when it served
+   * before (same sha256), else the next v<n>. Numbers are used up only by versions that serve.
+   */
+  private label(host: ModuleHost, input: UpdateInput): void {
+    const known = this.versions.find((v) => v.sha256 === host.info.sha256);
+    host.info.version = input.version ?? known?.label ?? `v${this.versionCount + 1}`;
+  }
+
+  private commitLabel(host: ModuleHost): void {
+    if (host.info.version === `v${this.versionCount + 1}`) this.versionCount++;
   }
 
   private hostDeps(loadMs?: number): HostDeps {
@@ -129,13 +144,13 @@ export class ModuleSlot {
     this.deps.changed();
   }
 
-  /** Run `use` on the serving version, or after the cutover in progress, in call order. */
-  send<T>(use: (host: ModuleHost) => Promise<T>): Promise<T> {
+  /** Run `request` on the serving version, or after the cutover in progress, in call order. */
+  send<T>(request: (host: ModuleHost) => Promise<T>): Promise<T> {
     if (this.held) {
       const held = this.held;
-      return new Promise<T>((resolve, reject) => held.push(() => void use(this.serving).then(resolve, reject)));
+      return new Promise<T>((resolve, reject) => held.push(() => void request(this.serving).then(resolve, reject)));
     }
-    return use(this.serving);
+    return request(this.serving);
   }
 
   private hold(): void {
@@ -224,13 +239,14 @@ export class ModuleSlot {
       checkSuperseded();
       const candidate = await ModuleHost.start(input.data, this.meta(input), this.deps.guestOptions(input.source), this.hostDeps(config.validation_timeout_ms));
       ticket.candidate = candidate;
+      this.label(candidate, input);
       to = ref(candidate);
       checkSuperseded();
 
       step = 'check';
       if (candidate.info.sha256 === serving.info.sha256) {
         candidate.dispose('already running');
-        this.deps.record({ ...base(), to: ref(serving), outcome: 'already running', failedStep: null, error: null, stateBytes: null, warning: null });
+        this.deps.record({ ...base(), to: ref(serving), outcome: 'already running', failedStep: null, error: null, stateBytes: null, warning: null, cutover: null });
         this.say(`${input.source} is already running as ${this.name} ${serving.info.version}`);
         return serving.info;
       }
@@ -281,6 +297,9 @@ export class ModuleSlot {
 
       step = 'cutover';
       ticket.inCutover = true;
+      const heldAt = this.deps.now();
+      let saveMs = 0;
+      let restoreMs = 0;
       this.hold();
       try {
         if (carry) {
@@ -291,13 +310,15 @@ export class ModuleSlot {
           });
           const state = saved.state ?? new Uint8Array(0);
           stateBytes = state.byteLength;
+          saveMs = saved.ms;
           const used = candidate.request({ op: 'useFresh' }, timeout);
           const restored = candidate.request({ op: 'restoreState', state }, timeout);
           const healthy = candidate.request({ op: 'health' }, timeout);
           await used;
-          const { code } = await restored.catch((error: unknown) => {
+          const { code, ms } = await restored.catch((error: unknown) => {
             throw new UpdateRefused(step, `restore_state failed on ${candidate.info.version}: ${messageOf(error)}`);
           });
+          restoreMs = ms;
           if (code !== 0) throw new UpdateRefused(step, `restore_state of ${candidate.info.version} refused the final state (it answered ${code})`);
           const final = await healthy.catch((error: unknown) => {
             throw new UpdateRefused(step, `health_check failed on ${candidate.info.version}: ${messageOf(error)}`);
@@ -313,10 +334,12 @@ export class ModuleSlot {
       }
       this.serving = candidate;
       this.release();
+      this.commitLabel(candidate);
+      const cutover = { pauseMs: this.deps.now() - heldAt, saveMs, restoreMs };
       this.keep(candidate, input);
       this.startProbation(serving);
       const warning = warnings.join('; ') || null;
-      this.deps.record({ ...base(), outcome: 'committed', failedStep: null, error: null, stateBytes, warning });
+      this.deps.record({ ...base(), outcome: 'committed', failedStep: null, error: null, stateBytes, warning, cutover });
       this.say(
         `${this.name} ${serving.info.version} → ${candidate.info.version}: ${stateBytes !== null ? `${stateBytes} bytes of state carried` : (warning ?? 'no state to carry')}`,
       );
@@ -334,6 +357,7 @@ export class ModuleSlot {
         error: message,
         stateBytes: null,
         warning: warnings.join('; ') || null,
+        cutover: null,
       });
       if (!superseded) this.say(`Update of ${this.name} to ${to?.version ?? input.source} refused at ${failedStep}: ${message}. ${serving.info.version} keeps serving.`);
       if (superseded) throw new HotwasmError('superseded', `The update of ${this.name} to ${to?.version ?? input.source} was superseded by a newer one`);
@@ -449,11 +473,13 @@ export class ModuleSlot {
       error: reason,
       stateBytes,
       warning: `resumed with ${resumed}`,
+      cutover: null,
     });
     this.say(`Rolled back ${this.name} from ${failed.info.version} to ${old.info.version} (${reason}); it resumed with ${resumed}`);
     const max = this.deps.config().max_rollback_attempts;
     if (trigger === 'auto rollback' && this.rollbackStreak >= max) {
-      this.deps.pauseAutoReload(`Auto reload paused: ${this.name} was rolled back automatically ${this.rollbackStreak} times in a row (last: ${reason}). Turn Auto reload back on to resume.`);
+      const times = this.rollbackStreak === 1 ? 'once' : `${this.rollbackStreak} times in a row`;
+      this.deps.pauseAutoReload(`Auto reload paused: ${this.name} was rolled back automatically ${times} (last: ${reason}). Turn Auto reload back on to resume.`);
       this.rollbackStreak = 0;
     }
     this.deps.loaded(old.info, true);

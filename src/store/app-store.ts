@@ -3,11 +3,13 @@
  * reads it through `useStore` in src/ui; the engine writes to it only through the bridge.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import { type ConfigSlice, createConfigSlice } from './config-slice';
 import { type ConsoleSlice, createConsoleSlice } from './console-slice';
+import { type HistorySlice, createHistorySlice } from './history-slice';
 import { type NoticesSlice, createNoticesSlice } from './notices-slice';
 import { type StatusSlice, createStatusSlice } from './status-slice';
 
-export type AppState = StatusSlice & ConsoleSlice & NoticesSlice;
+export type AppState = StatusSlice & ConsoleSlice & NoticesSlice & HistorySlice & ConfigSlice;
 export type AppStore = StoreApi<AppState>;
 
 export function createAppStore(): AppStore {
@@ -15,5 +17,7 @@ export function createAppStore(): AppStore {
     ...createStatusSlice(...a),
     ...createConsoleSlice(...a),
     ...createNoticesSlice(...a),
+    ...createHistorySlice(...a),
+    ...createConfigSlice(...a),
   }));
 }

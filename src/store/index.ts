@@ -7,7 +7,24 @@
 export { createAppStore, type AppState, type AppStore } from './app-store';
 export { connectEngine } from './bridge';
 export { type ConsoleLine, type Stream, MAX_LINES } from './console-slice';
+export { CONFIG_STORAGE_KEY, localConfigStorage } from './config-storage';
+export { type KeptVersion, MAX_RECORDS, OUTCOMES, filterRecords } from './history-slice';
 export type { ErrorNotice, InfoNotice } from './notices-slice';
 export * from './selectors';
-export { formatSignature, HotwasmError } from '../core';
-export type { Engine, EngineState, EngineStatus, ExportInfo, ImportInfo, ModuleInfo, RawValue, RunResult } from '../core';
+export { CONFIG_RULES, DEFAULT_CONFIG, configProblem, formatSignature, HotwasmError } from '../core';
+export type {
+  Engine,
+  EngineConfig,
+  EngineState,
+  EngineStatus,
+  ExportInfo,
+  ImportInfo,
+  ModuleInfo,
+  RawValue,
+  RunResult,
+  UpdateOutcome,
+  UpdateRecord,
+  UpdateStep,
+  UpdateTrigger,
+  VersionRef,
+} from '../core';

@@ -17,6 +17,9 @@ export const selectConsoleActions = (s: AppState) => s.console;
 export const selectError = (s: AppState) => s.notices.error;
 export const selectInfo = (s: AppState) => s.notices.info;
 export const selectNoticeActions = (s: AppState) => s.notices;
+export const selectRecords = (s: AppState) => s.history.records;
+export const selectVersions = (s: AppState) => s.history.versions;
+export const selectConfig = (s: AppState) => s.config.values;
 
 /** A function export as the Call panel offers it. */
 export interface FunctionChoice {

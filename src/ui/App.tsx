@@ -1,11 +1,13 @@
-/** The app shell: header, live regions, the panels in a grid, and the window-wide drop zone. */
+/** The app shell: header, live regions, the panels in a grid (Config spans it below), and the window-wide drop zone. */
 import type { AppStore, Engine } from '../store';
 import './app.css';
 import { CallPanel } from './call/CallPanel';
 import { AppProvider } from './common/context';
+import { ConfigPanel } from './config/ConfigPanel';
 import { ConsolePanel } from './console/ConsolePanel';
 import { DropZone } from './dropzone/DropZone';
 import { Header } from './header/Header';
+import { HistoryPanel } from './history/HistoryPanel';
 import { ModulePanel } from './module/ModulePanel';
 import { Notices } from './notices/Notices';
 import { StatusPanel } from './status/StatusPanel';
@@ -24,7 +26,10 @@ export function App({ engine, store }: { engine: Engine; store: AppStore }) {
           <div className="column column-main">
             <CallPanel />
             <ConsolePanel />
+            <HistoryPanel />
           </div>
+          {/* Spans both columns, and comes last in the DOM: the keyboard reaches Call before the long settings form. */}
+          <ConfigPanel />
         </main>
         <DropZone />
       </div>

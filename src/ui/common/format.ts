@@ -32,3 +32,9 @@ export function formatError(error: unknown): string {
   if (error instanceof Error) return `${error.name || 'Error'}: ${error.message}`;
   return `Error: ${String(error)}`;
 }
+
+/** A duration in ms: one decimal under 10 ms, whole ms above ("0.4 ms", "12 ms", "1,250 ms"). */
+export const formatDuration = (ms: number): string => (ms < 10 ? `${ms.toFixed(1)} ms` : `${Math.round(ms).toLocaleString('en-US')} ms`);
+
+/** The first 8 hex digits of a sha256: enough to tell builds apart at a glance. */
+export const shortSha = (sha256: string): string => sha256.slice(0, 8);

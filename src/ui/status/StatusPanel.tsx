@@ -1,5 +1,8 @@
-/** Status: the engine state, the serving module and its call statistics, and Restart. */
-import { useState } from 'react';
+/**
+ * Status: the engine state, the serving module and its call statistics; Reload, Restart and the
+ * Auto reload switch, with the reason when auto reload was paused.
+ */
+import { useId, useState } from 'react';
 import { selectHasModule, selectNoticeActions, selectStatus } from '../../store';
 import { useAppStore, useEngine } from '../common/context';
 import { DASH, formatMs, formatTime } from '../common/format';
@@ -9,17 +12,39 @@ export function StatusPanel() {
   const status = useAppStore(selectStatus);
   const hasModule = useAppStore(selectHasModule);
   const notices = useAppStore(selectNoticeActions);
-  const [restarting, setRestarting] = useState(false);
+  const [busy, setBusy] = useState<'restart' | 'reload' | null>(null);
+  const autoId = useId();
 
   const restart = async () => {
-    setRestarting(true);
+    setBusy('restart');
     try {
       await engine.restart();
       notices.announce(`Restarted ${status.name ?? 'the module'}: its state was reset`);
     } catch (error) {
       notices.reportError(error, 'restart');
     } finally {
-      setRestarting(false);
+      setBusy(null);
+    }
+  };
+
+  // A reload that goes live is announced by the bridge (a `loaded` event); a refused one only
+  // rejects here, so it goes to the page alert like a failed load.
+  const reload = async () => {
+    setBusy('reload');
+    try {
+      await engine.reload();
+    } catch (error) {
+      notices.reportError(error, 'reload');
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const setAutoReload = (enabled: boolean) => {
+    try {
+      engine.configure({ enabled });
+    } catch (error) {
+      notices.reportError(error, 'configure');
     }
   };
 
@@ -27,10 +52,27 @@ export function StatusPanel() {
     <section className="panel" aria-label="Status">
       <div className="panel-header">
         <h2>Status</h2>
-        <button type="button" className="button" onClick={restart} disabled={!hasModule || restarting}>
-          Restart
-        </button>
+        <div className="panel-actions">
+          <div className="field field-check auto-reload">
+            <input id={autoId} type="checkbox" checked={status.autoReload} onChange={(e) => setAutoReload(e.currentTarget.checked)} />
+            <label htmlFor={autoId}>Auto reload</label>
+          </div>
+          <button
+            type="button"
+            className="button"
+            onClick={reload}
+            disabled={!hasModule || busy !== null}
+            title="Run the last update of the active module again, with the latest bytes received"
+          >
+            Reload
+          </button>
+          <button type="button" className="button" onClick={restart} disabled={!hasModule || busy !== null}>
+            Restart
+          </button>
+        </div>
       </div>
+      {/* Always mounted, so the pause is announced when it happens. */}
+      <div aria-live="polite">{status.autoReloadPaused && <p className="paused-banner">{status.autoReloadPaused}</p>}</div>
       <dl className="facts status-facts">
         <div>
           <dt>State</dt>

@@ -1,0 +1,61 @@
+import { memo } from 'react';
+import type { UpdateRecord, VersionRef } from '../../store';
+import { VisuallyHidden } from '../common/VisuallyHidden';
+import { DASH, formatDuration, formatTime } from '../common/format';
+
+/**
+ * One update record: outcome, module, from → to, trigger, duration and time on the first line;
+ * then why it failed (or what caused the rollback), then what became of the state.
+ * Memoised: records never change, only their tab stop does.
+ */
+export const RecordItem = memo(function RecordItem({ record, tabbable }: { record: UpdateRecord; tabbable: boolean }) {
+  const state = [
+    record.stateBytes !== null ? `${record.stateBytes.toLocaleString('en-US')} bytes of state carried` : null,
+    record.warning,
+    record.cutover ? `calls held ${formatDuration(record.cutover.pauseMs)} at the cutover` : null,
+  ].filter(Boolean);
+  return (
+    <li className="record" data-outcome={record.outcome} data-id={record.id} tabIndex={tabbable ? 0 : -1}>
+      {/* Spaces between the parts keep the text readable as plain text (copy, textContent). */}
+      <div className="record-head">
+        <span className={`outcome outcome-${record.outcome.replace(' ', '-')}`}>{record.outcome}</span>{' '}
+        <span className="record-module">{record.module}</span>{' '}
+        <span className="record-versions">
+          <Version at={record.from} /> → <Version at={record.to} />
+        </span>{' '}
+        <span className="chip">
+          <VisuallyHidden>trigger: </VisuallyHidden>
+          {record.trigger}
+        </span>{' '}
+        <span className="record-meta muted">
+          <span>{formatDuration(record.durationMs)}</span>{' '}
+          <time dateTime={new Date(record.timestamp).toISOString()}>{formatTime(record.timestamp)}</time>
+        </span>
+      </div>
+      {record.error && <Reason record={record} error={record.error} />}
+      {state.length > 0 && <p className="record-state">{state.join('; ')}</p>}
+    </li>
+  );
+});
+
+function Version({ at }: { at: VersionRef | null }) {
+  if (!at) return <span>{DASH}</span>;
+  return (
+    <span className="version" title={`sha256 ${at.sha256}`}>
+      {at.version}
+    </span>
+  );
+}
+
+function Reason({ record, error }: { record: UpdateRecord; error: string }) {
+  if (record.failedStep) {
+    return (
+      <p className="record-error">
+        {record.outcome === 'rolled back' ? 'Failed in ' : 'Refused at '}
+        <strong className="record-step">{record.failedStep}</strong>: {error}
+      </p>
+    );
+  }
+  if (record.outcome === 'superseded') return <p className="record-note muted">{error}</p>;
+  return <p className="record-note">Reason: {error}</p>;
+}

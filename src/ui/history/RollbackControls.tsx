@@ -1,0 +1,57 @@
+/**
+ * Roll back the active module: pick one of the versions kept for rollback, or none for the one
+ * before the serving version. A refused rollback goes to the page alert, like a failed load.
+ */
+import { useId, useState } from 'react';
+import { type KeptVersion, selectHasModule, selectNoticeActions, selectStatus, selectVersions } from '../../store';
+import { useAppStore, useEngine } from '../common/context';
+import { shortSha } from '../common/format';
+
+/** The value to pass to engine.rollback: the label when it names one version, else the sha256. */
+const targetOf = (v: KeptVersion, all: readonly KeptVersion[]) => (all.filter((o) => o.version === v.version).length === 1 ? v.version : v.sha256);
+
+export function RollbackControls() {
+  const engine = useEngine();
+  const versions = useAppStore(selectVersions);
+  const status = useAppStore(selectStatus);
+  const hasModule = useAppStore(selectHasModule);
+  const notices = useAppStore(selectNoticeActions);
+  const [picked, setPicked] = useState('');
+  const [busy, setBusy] = useState(false);
+  const id = useId();
+
+  const options = versions.map((v) => ({ value: targetOf(v, versions), version: v, serving: v.sha256 === status.sha256 }));
+  // A pick that no longer exists (another module became active) means "the previous version".
+  const selected = options.some((o) => o.value === picked && !o.serving) ? picked : '';
+
+  const rollBack = async () => {
+    setBusy(true);
+    try {
+      await engine.rollback(selected || undefined);
+      setPicked('');
+    } catch (error) {
+      notices.reportError(error, 'rollback');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="rollback-row">
+      <label htmlFor={id}>Version</label>
+      <select id={id} value={selected} onChange={(e) => setPicked(e.currentTarget.value)} disabled={!hasModule}>
+        <option value="">Previous version</option>
+        {options.map(({ value, version, serving }) => (
+          <option key={version.sha256} value={value} disabled={serving}>
+            {version.version} · {shortSha(version.sha256)}
+            {serving ? ' (serving)' : ''}
+          </option>
+        ))}
+      </select>
+      <button type="button" className="button" onClick={rollBack} disabled={!hasModule || busy || versions.length < 2}>
+        Roll back
+      </button>
+      {status.name && <span className="muted rollback-scope">of {status.name}</span>}
+    </div>
+  );
+}
