@@ -7,7 +7,7 @@ export const root = join(import.meta.dirname, '..');
 export const fixture = (name: string) => join(root, 'fixtures', name);
 export const example = (name: string) => join(root, 'public', 'examples', name);
 
-export const region = (page: Page, name: 'Status' | 'Module' | 'Call' | 'Console') => page.getByRole('region', { name });
+export const region = (page: Page, name: 'Status' | 'Module' | 'Call' | 'Console' | 'History' | 'Config') => page.getByRole('region', { name });
 
 /** The <dd> that follows the <dt> named `term` in the Status panel. */
 export function statusValue(page: Page, term: string): Locator {

@@ -1,0 +1,70 @@
+/** The History, Config and Status controls of hot swap, used as a person would. */
+import { expect, test } from '@playwright/test';
+import { apiCall, apiLoad, openPlayground, region, statusValue, swapFixture } from './helpers';
+
+test('History lists updates newest first, filters by outcome, and is navigable with arrow keys', async ({ page }) => {
+  await openPlayground(page);
+  await apiLoad(page, swapFixture('counter-b'), { name: 'counter' });
+  await apiLoad(page, swapFixture('unhealthy'), { name: 'counter' });
+  const history = region(page, 'History');
+  const records = history.getByRole('listitem');
+  await expect(records).toHaveCount(2);
+  await expect(records.first()).toHaveAttribute('data-outcome', 'refused');
+  await expect(records.first()).toContainText('shadow check');
+  await expect(records.nth(1)).toHaveAttribute('data-outcome', 'committed');
+
+  await records.first().focus();
+  await page.keyboard.press('ArrowDown');
+  await expect(records.nth(1)).toBeFocused();
+  await page.keyboard.press('ArrowUp');
+  await expect(records.first()).toBeFocused();
+
+  await history.getByLabel('Outcome').selectOption('committed');
+  await expect(records).toHaveCount(1);
+  await expect(records.first()).toHaveAttribute('data-outcome', 'committed');
+});
+
+test('Roll back in the History panel returns to a kept version with the state', async ({ page }) => {
+  await openPlayground(page);
+  await apiCall(page, 'increment', 4);
+  await apiLoad(page, swapFixture('counter-b'), { name: 'counter' });
+  await expect(statusValue(page, 'Version')).toHaveText('v2');
+  const history = region(page, 'History');
+  await history.getByLabel('Version').selectOption('v1');
+  await history.getByRole('button', { name: 'Roll back' }).click();
+  await expect(statusValue(page, 'Version')).toHaveText('v1');
+  expect(await apiCall(page, 'get')).toEqual({ ok: true, value: 4 });
+});
+
+test('Config refuses out-of-range values with a message, applies valid ones, and keeps them across reloads', async ({ page }) => {
+  await openPlayground(page);
+  const config = region(page, 'Config');
+  const probation = config.getByLabel('probation_ms');
+  await probation.fill('-5');
+  await expect(config).toContainText('probation_ms must be between 0 and 3600000 ms, got -5');
+  await config.getByRole('button', { name: 'Apply' }).click();
+  expect(await page.evaluate(() => window.hotwasm.config.probation_ms)).toBe(5000);
+
+  await probation.fill('1200');
+  await config.getByRole('button', { name: 'Apply' }).click();
+  await expect.poll(() => page.evaluate(() => window.hotwasm.config.probation_ms)).toBe(1200);
+  await page.reload();
+  await expect(statusValue(page, 'State')).toContainText('healthy');
+  expect(await page.evaluate(() => window.hotwasm.config.probation_ms)).toBe(1200);
+  await expect(region(page, 'Config').getByLabel('probation_ms')).toHaveValue('1200');
+});
+
+test('Status: Auto reload toggles the setting and Reload re-runs the latest update', async ({ page }) => {
+  await openPlayground(page);
+  const status = region(page, 'Status');
+  const auto = status.getByLabel('Auto reload');
+  await expect(auto).toBeChecked();
+  await auto.uncheck();
+  await expect.poll(() => page.evaluate(() => window.hotwasm.config.enabled)).toBe(false);
+  await auto.check();
+
+  await apiLoad(page, swapFixture('unhealthy'), { name: 'counter' });
+  await status.getByRole('button', { name: 'Reload' }).click();
+  await expect.poll(() => page.evaluate(() => window.hotwasm.history().map((r) => `${r.trigger}:${r.outcome}`))).toEqual(['reload:refused', 'load:refused']);
+  await expect(page.getByRole('alert').filter({ hasText: /\S/ }).first()).toContainText('health_check');
+});
