@@ -6,6 +6,7 @@ import { useAppStore, useEngine } from '../common/context';
 import { DASH, formatSize } from '../common/format';
 import { CopyButton } from './CopyButton';
 import { ExportsTable, ImportsTable } from './tables';
+import { Fact } from '../common/Fact';
 
 export function ModulePanel() {
   const module = useAppStore(selectModule);
@@ -110,13 +111,4 @@ function memoryText(module: ModuleInfo, size: (m: MemoryLimits) => number | null
       return `${n.toLocaleString('en-US')} ${n === 1 ? 'page' : 'pages'} = ${formatSize(n * PAGE_BYTES)}${flags}`;
     })
     .join('; ');
-}
-
-function Fact({ term, value }: { term: string; value: string }) {
-  return (
-    <div>
-      <dt>{term}</dt>
-      <dd>{value}</dd>
-    </div>
-  );
 }

@@ -6,6 +6,7 @@ import { useId, useState } from 'react';
 import { selectHasModule, selectNoticeActions, selectStatus } from '../../store';
 import { useAppStore, useEngine } from '../common/context';
 import { DASH, formatMs, formatTime } from '../common/format';
+import { Fact } from '../common/Fact';
 
 export function StatusPanel() {
   const engine = useEngine();
@@ -92,14 +93,5 @@ export function StatusPanel() {
       </dl>
       {status.message && <p className="status-message">{status.message}</p>}
     </section>
-  );
-}
-
-function Fact({ term, value }: { term: string; value: string }) {
-  return (
-    <div>
-      <dt>{term}</dt>
-      <dd>{value}</dd>
-    </div>
   );
 }
