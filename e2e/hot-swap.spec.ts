@@ -163,3 +163,42 @@ test('rollback() goes back to the previous version with the current state', asyn
   expect(await apiCall(page, 'get')).toEqual({ ok: true, value: 8 });
   await expectServing(page, 'counter');
 });
+
+for (const [fixture, step, message, setup] of [
+  ['restore-refuses', 'shadow check', /restore_state of v2 refused the current state \(it answered 1\)/, null],
+  ['restore-traps', 'shadow check', /restore_state failed on v2: restore_state trapped: unreachable/, null],
+  ['bench-slow', 'benchmark', /benchmark_function took [\d.]+ ms, over the 1 ms budget \(benchmark_budget_ms\)/, { benchmark_budget_ms: 1 }],
+] as const) {
+  test(`${fixture} is refused at ${step}; v1 keeps serving with its state`, async ({ page }) => {
+    await counterAtSeven(page);
+    if (setup) await page.evaluate((s) => window.hotwasm.configure(s), setup);
+    const result = await apiLoad(page, swapFixture(fixture), { name: 'counter' });
+    expect(result.value).toMatch(message);
+    const [record] = await page.evaluate(() => window.hotwasm.history());
+    expect(record).toMatchObject({ outcome: 'refused', failedStep: step });
+    expect(await apiCall(page, 'get')).toEqual({ ok: true, value: 7 });
+    await expect(statusValue(page, 'Version')).toHaveText('v1');
+  });
+}
+
+test('save_state trapping on the serving version refuses the update; the serving version keeps its state', async ({ page }) => {
+  await openPlayground(page);
+  expect((await apiLoad(page, swapFixture('save-traps'), { name: 'trapper' })).ok).toBe(true);
+  expect(await apiCall(page, 'increment', 4)).toEqual({ ok: true, value: 4 });
+  const result = await apiLoad(page, swapFixture('counter-b'), { name: 'trapper' });
+  expect(result.value).toMatch(/save_state failed on the serving version v1: save_state trapped: unreachable/);
+  expect(await apiCall(page, 'get')).toEqual({ ok: true, value: 4 });
+});
+
+test('an update requested while another is validating supersedes it; the first never serves', async ({ page }) => {
+  await counterAtSeven(page);
+  await page.evaluate(() => window.hotwasm.configure({ validation_timeout_ms: 20_000 }));
+  // v2 hangs in its health check; v3 arrives meanwhile and goes next.
+  const first = apiLoad(page, swapFixture('health-hangs'), { name: 'counter', version: 'hanging' });
+  const second = await apiLoad(page, swapFixture('counter-b'), { name: 'counter', version: 'next' });
+  expect(second).toEqual({ ok: true, value: 'next' });
+  expect((await first).value).toMatch(/superseded/);
+  const outcomes = await page.evaluate(() => window.hotwasm.history().map((r) => `${r.to?.version}:${r.outcome}`));
+  expect(outcomes).toEqual(['next:committed', 'hanging:superseded']);
+  expect(await apiCall(page, 'get')).toEqual({ ok: true, value: 7 });
+});
