@@ -64,6 +64,14 @@ class UpdateRefused extends HotwasmError {
   }
 }
 
+/** A promise that never rejects: requests sent together are read one by one without unhandled rejections. */
+function settled<T>(promise: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+  return promise.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+}
+
 const ref = (host: ModuleHost): VersionRef => ({ version: host.info.version ?? '?', sha256: host.info.sha256 });
 
 export class ModuleSlot {
@@ -276,23 +284,29 @@ export class ModuleSlot {
       if (input.fresh) warnings.push('fresh load: state was reset by request');
       else if (!serving.has('save_state')) warnings.push(`state was not carried: ${serving.info.version} has no save_state`);
       else if (!candidate.has('restore_state')) warnings.push(`state was not carried: ${candidate.info.version} has no restore_state`);
-      if (carry) {
-        const snapshot = await serving.request({ op: 'saveState' }, timeout).catch((error: unknown) => {
-          throw new UpdateRefused(step, `save_state failed on the serving version ${serving.info.version}: ${messageOf(error)}`);
-        });
-        if (snapshot.state) {
-          const { code } = await candidate.request({ op: 'restoreState', state: snapshot.state }, timeout).catch((error: unknown) => {
-            throw new UpdateRefused(step, `restore_state failed on ${candidate.info.version}: ${messageOf(error)}`);
-          });
-          if (code !== 0) throw new UpdateRefused(step, `restore_state of ${candidate.info.version} refused the current state (it answered ${code})`);
-        }
+      // restore_state, health_check and the untouched instance for the cutover go in one message
+      // (one round trip); their answers are read in that order.
+      const snapshot = carry
+        ? await serving.request({ op: 'saveState' }, timeout).catch((error: unknown) => {
+            throw new UpdateRefused(step, `save_state failed on the serving version ${serving.info.version}: ${messageOf(error)}`);
+          })
+        : null;
+      const restored = snapshot?.state ? settled(candidate.request({ op: 'restoreState', state: snapshot.state }, timeout)) : null;
+      const health = settled(candidate.request({ op: 'health' }, timeout));
+      // The shadow check changes the candidate's state: the cutover uses an untouched instance.
+      const fresh = carry ? settled(candidate.request({ op: 'prepareFresh' }, timeout)) : null;
+      if (restored) {
+        const r = await restored;
+        if (!r.ok) throw new UpdateRefused(step, `restore_state failed on ${candidate.info.version}: ${messageOf(r.error)}`);
+        if (r.value.code !== 0) throw new UpdateRefused(step, `restore_state of ${candidate.info.version} refused the current state (it answered ${r.value.code})`);
       }
-      const health = await candidate.request({ op: 'health' }, timeout).catch((error: unknown) => {
-        throw new UpdateRefused(step, `health_check failed on ${candidate.info.version}: ${messageOf(error)}`);
-      });
-      if (health && !health.healthy) throw new UpdateRefused(step, `health_check of ${candidate.info.version} answered ${JSON.stringify(health.text.slice(0, 200))}, not "ok"`);
-      // The shadow check changed the candidate's state: the cutover uses an untouched instance.
-      if (carry) await candidate.request({ op: 'prepareFresh' }, timeout);
+      const h = await health;
+      if (!h.ok) throw new UpdateRefused(step, `health_check failed on ${candidate.info.version}: ${messageOf(h.error)}`);
+      if (h.value && !h.value.healthy) throw new UpdateRefused(step, `health_check of ${candidate.info.version} answered ${JSON.stringify(h.value.text.slice(0, 200))}, not "ok"`);
+      if (fresh) {
+        const f = await fresh;
+        if (!f.ok) throw f.error;
+      }
       checkSuperseded();
 
       step = 'cutover';
