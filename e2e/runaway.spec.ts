@@ -7,16 +7,19 @@ test('a runaway call times out, the worker is replaced, and the module keeps ser
   await pickFile(page, fixture('bad-calls.wasm'));
   await expectServing(page, 'bad-calls');
 
-  // A runaway call with calls queued behind it: only the runaway one fails.
+  // A runaway call with calls before it and queued behind it, all sent in one message: only the
+  // runaway one fails, the ones before it keep their answers, and none runs twice.
   const results = await page.evaluate(async () => {
     const h = window.hotwasm;
+    const before = [h.call('echo', 'a'), h.callRaw('add', 1, 1)];
     const spin = h.call('spin').then(
       () => 'returned?!',
       (e: Error) => e.message,
     );
     const queued = [h.call('echo', 1), h.call('echo', 2), h.callRaw('add', 2, 2)];
-    return { spin: await spin, queued: await Promise.all(queued) };
+    return { before: await Promise.all(before), spin: await spin, queued: await Promise.all(queued) };
   });
+  expect(results.before).toEqual(['a', 2]);
   expect(results.spin).toMatch(/The call to spin timed out after 400 ms \(call_timeout_ms\) and its worker was stopped/);
   expect(results.queued).toEqual([1, 2, 4]);
 
