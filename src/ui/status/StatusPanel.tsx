@@ -41,9 +41,18 @@ export function StatusPanel() {
     }
   };
 
+  // The store follows the engine once per frame; until then the box shows what was clicked
+  // (a controlled input would otherwise snap back for a frame).
+  const [clicked, setClicked] = useState<boolean | null>(null);
+  const [seen, setSeen] = useState(status.autoReload);
+  if (seen !== status.autoReload) {
+    setSeen(status.autoReload);
+    setClicked(null);
+  }
   const setAutoReload = (enabled: boolean) => {
     try {
       engine.configure({ enabled });
+      setClicked(enabled);
     } catch (error) {
       notices.reportError(error, 'configure');
     }
@@ -55,7 +64,7 @@ export function StatusPanel() {
         <h2>Status</h2>
         <div className="panel-actions">
           <div className="field field-check auto-reload">
-            <input id={autoId} type="checkbox" checked={status.autoReload} onChange={(e) => setAutoReload(e.currentTarget.checked)} />
+            <input id={autoId} type="checkbox" checked={clicked ?? status.autoReload} onChange={(e) => setAutoReload(e.currentTarget.checked)} />
             <label htmlFor={autoId}>Auto reload</label>
           </div>
           <button
