@@ -55,6 +55,8 @@ export class ModuleHost {
   noticeAt = 0;
   readonly stats = new LatencyStats();
   private disposed = false;
+  /** Exported function names: `has()` runs after every call (checkpoints), so no scan there. */
+  private readonly functions: Set<string>;
 
   private constructor(
     private worker: WorkerLike,
@@ -64,7 +66,9 @@ export class ModuleHost {
     private readonly layout: ModuleLayoutInfo,
     private readonly options: GuestOptions,
     private readonly deps: HostDeps,
-  ) {}
+  ) {
+    this.functions = new Set(layout.exports.filter((e) => e.kind === 'function').map((e) => e.name));
+  }
 
   /** Load a module into a fresh worker. On failure the worker is terminated and the error thrown. */
   static async start(
@@ -123,7 +127,7 @@ export class ModuleHost {
 
   /** Does the module export this function? */
   has(exportName: string): boolean {
-    return this.layout.exports.some((e) => e.name === exportName && e.kind === 'function');
+    return this.functions.has(exportName);
   }
 
   /** Send requests that another host could not serve (a rollback), keeping their promises. */
@@ -192,10 +196,6 @@ export class ModuleHost {
     }
     this.noticeAt = Date.now();
     this.deps.onChange();
-  }
-
-  get pendingCount(): number {
-    return this.rpc.pendingCount;
   }
 
   /** Stop at once: pending calls are rejected. */

@@ -113,7 +113,8 @@ describe('RpcClient', () => {
     const p = rpc.request({ op: 'call', fn: 'f', argJson: '1' }, { timeoutMs: 100 }).catch((e: Error) => e.message);
     await tick();
     const id = worker.requests[0]!.id;
-    rpc.fail(id, new Error('timed out'));
+    const [stalled] = rpc.detach(new HotwasmError('timeout', 'unused'));
+    stalled!.reject(new Error('timed out'));
     worker.reply({ id, ok: true, value: 'late' });
     expect(await p).toBe('timed out');
   });

@@ -170,14 +170,6 @@ export class RpcClient {
     else entry.reject(reviveError(reply.error));
   }
 
-  /** Reject one pending request now (e.g. the one that stalled). */
-  fail(id: number, error: Error): void {
-    const entry = this.pending.get(id);
-    if (!entry) return;
-    this.pending.delete(id);
-    entry.reject(error);
-  }
-
   /** Stop: reject every pending request with `error`. Later requests are rejected at once. */
   close(error: HotwasmError): void {
     if (this.closed) return;

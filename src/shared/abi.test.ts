@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkSliceBounds, encodeJsonArg, isHealthy, jsonArgText, packSlice, parseJsonResult, parseSemver, readUtf8, unpackSlice, utf8Length, writeUtf8 } from './abi';
+import { checkSliceBounds, isHealthy, jsonArgText, packSlice, parseJsonResult, parseSemver, readUtf8, unpackSlice, utf8Length, writeUtf8 } from './abi';
 import { HotwasmError } from './errors';
 
 describe('packed slices', () => {
@@ -36,10 +36,9 @@ describe('packed slices', () => {
 
 describe('JSON arguments', () => {
   it('measures UTF-8 bytes, not string length', () => {
-    const bytes = encodeJsonArg('héllo');
-    expect(bytes.length).toBe(8); // quotes + h + é (2 bytes) + llo
+    expect(utf8Length(jsonArgText('héllo'))).toBe(8); // quotes + h + é (2 bytes) + llo
     expect('"héllo"'.length).toBe(7);
-    expect(encodeJsonArg('😀').length).toBe(6); // 4-byte character + quotes
+    expect(utf8Length(jsonArgText('😀'))).toBe(6); // 4-byte character + quotes
   });
 
   it('turns undefined into null', () => {

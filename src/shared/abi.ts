@@ -5,8 +5,6 @@
  */
 import { HotwasmError } from './errors';
 
-export const ABI_VERSION = 1;
-
 /** The only import namespace a guest may use. */
 export const WASI_MODULE = 'wasi_snapshot_preview1';
 
@@ -23,7 +21,6 @@ export const LIFECYCLE_EXPORTS = [
   'get_api_version',
   'benchmark_function',
 ] as const;
-export type LifecycleExport = (typeof LIFECYCLE_EXPORTS)[number];
 
 const LIFECYCLE_SET: ReadonlySet<string> = new Set(LIFECYCLE_EXPORTS);
 export function isLifecycleExport(name: string): boolean {
@@ -76,10 +73,6 @@ export function jsonArgText(arg: unknown): string {
   return text;
 }
 
-/** A call argument as the UTF-8 JSON bytes the guest receives. */
-export function encodeJsonArg(arg: unknown): Uint8Array {
-  return encoder.encode(jsonArgText(arg));
-}
 
 const strictDecoder = new TextDecoder('utf-8', { fatal: true });
 

@@ -2,7 +2,7 @@
  * inspect(bytes): everything hotwasm shows about a module before running it, and the checks that
  * refuse a load before instantiation. Pure and synchronous except {@link sha256Hex}.
  */
-import { LIFECYCLE_EXPORTS, WASI_MODULE, isLifecycleExport, parseSemver } from './abi';
+import { WASI_MODULE, isLifecycleExport, parseSemver } from './abi';
 import { HotwasmError } from './errors';
 import { describeNonWasm, hexHead } from './sniff';
 import {
@@ -194,5 +194,3 @@ export async function sha256Hex(bytes: Uint8Array): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
-
-export { LIFECYCLE_EXPORTS };

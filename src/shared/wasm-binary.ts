@@ -54,6 +54,8 @@ export interface SectionSpan {
 export interface BinaryLayout {
   types: FuncSignature[];
   imports: RawImport[];
+  /** Signatures of the imported functions, in index order (they come first in the index space). */
+  importedFunctions: (FuncSignature | undefined)[];
   /** Type index of each function defined in the module (not imported ones). */
   functionTypes: number[];
   /** Memories defined in the module (imported memories are listed in `imports`). */
@@ -150,6 +152,7 @@ export function readLayout(bytes: Uint8Array): BinaryLayout {
   const layout: BinaryLayout = {
     types: [],
     imports: [],
+    importedFunctions: [],
     functionTypes: [],
     memories: [],
     exports: [],
@@ -157,7 +160,6 @@ export function readLayout(bytes: Uint8Array): BinaryLayout {
     hasStartSection: false,
     memorySection: null,
   };
-  const importTypeIndex: (number | undefined)[] = [];
   const top = new Reader(bytes, 8, bytes.length);
   while (!top.done) {
     const start = top.pos;
@@ -197,8 +199,8 @@ export function readLayout(bytes: Uint8Array): BinaryLayout {
           const entry: RawImport = { module, name, kind };
           if (kind === 'function') {
             const typeIndex = r.u32();
-            importTypeIndex.push(typeIndex);
             entry.signature = layout.types[typeIndex];
+            layout.importedFunctions.push(entry.signature);
           } else if (kind === 'table') {
             r.valtype();
             r.limits();
@@ -243,8 +245,8 @@ export function readLayout(bytes: Uint8Array): BinaryLayout {
 
 /** The signature of function `index` in the module's function index space (imports first). */
 export function functionSignature(layout: BinaryLayout, index: number): FuncSignature | undefined {
-  const imported = layout.imports.filter((i) => i.kind === 'function');
-  if (index < imported.length) return imported[index]!.signature;
+  const imported = layout.importedFunctions;
+  if (index < imported.length) return imported[index];
   const typeIndex = layout.functionTypes[index - imported.length];
   return typeIndex === undefined ? undefined : layout.types[typeIndex];
 }
