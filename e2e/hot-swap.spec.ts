@@ -17,7 +17,8 @@ test('dropping a new build of the running module swaps it in with its state', as
   await expect(statusValue(page, 'Version')).toHaveText('v2');
   expect(await apiCall(page, 'get')).toEqual({ ok: true, value: 7 });
   const [record] = await page.evaluate(() => window.hotwasm.history());
-  expect(record).toMatchObject({ outcome: 'committed', from: { version: 'v1' }, to: { version: 'v2' }, stateBytes: 8 });
+  // Nothing reached v1 after the shadow check's snapshot: v2 took over without holding a call.
+  expect(record).toMatchObject({ outcome: 'committed', from: { version: 'v1' }, to: { version: 'v2' }, stateBytes: 8, cutover: { held: false } });
   await expect(region(page, 'Status')).toContainText('8 bytes of state carried');
 });
 
@@ -120,6 +121,46 @@ test('no call fails or is reordered while updates succeed and fail under pipelin
   expect(result.outcomes).toContain('ok');
   expect(result.values.length).toBeGreaterThan(100);
   expect(result.values).toEqual(result.values.map((_, i) => i + 1));
+});
+
+test('calls made while a build stages are held at the cutover: committed or refused there, none fails or reorders', async ({ page }) => {
+  await counterAtSeven(page);
+  // Both builds run a benchmark_function that takes a while: calls keep coming while they stage.
+  await page.evaluate(() => window.hotwasm.configure({ benchmark_budget_ms: 10_000 }));
+  const fs = await import('node:fs');
+  const result = await page.evaluate(
+    async ({ good, refusing }) => {
+      const h = window.hotwasm;
+      const run = async (bytes: number[]) => {
+        const results: Promise<unknown>[] = [];
+        const update = h.load(new Uint8Array(bytes), { name: 'counter' }).then(
+          () => 'committed',
+          (e: Error) => e.message,
+        );
+        let done = false;
+        void update.then(() => (done = true));
+        // Calls keep coming after the update has taken its snapshot, until it is over.
+        while (!done) {
+          await new Promise((r) => setTimeout(r, 0));
+          for (let i = 0; i < 20; i++) results.push(h.call('increment', 1));
+        }
+        const values = (await Promise.allSettled(results)).map((r) => (r.status === 'fulfilled' ? r.value : `failed: ${(r.reason as Error).message}`));
+        return { outcome: await update, record: h.history()[0], values };
+      };
+      return { refused: await run(refusing), committed: await run(good) };
+    },
+    { good: [...fs.readFileSync(swapFixture('bench-slow'))], refusing: [...fs.readFileSync(swapFixture('refuses-final-state'))] },
+  );
+  const { refused, committed } = result;
+  expect(refused.outcome).toMatch(/refused at cutover: restore_state of v2 refused the final state \(it answered 2\)/);
+  expect(refused.record).toMatchObject({ outcome: 'refused', failedStep: 'cutover' });
+  expect(refused.values).toEqual(refused.values.map((_, i) => 8 + i));
+  expect(committed.outcome).toBe('committed');
+  expect(committed.record).toMatchObject({ outcome: 'committed', cutover: { held: true } });
+  const start = 8 + refused.values.length;
+  expect(committed.values).toEqual(committed.values.map((_, i) => start + i));
+  expect(await apiCall(page, 'get')).toEqual({ ok: true, value: start + committed.values.length - 1 });
+  await expect(statusValue(page, 'Version')).toHaveText('v2');
 });
 
 test('a timeout during probation rolls back automatically; queued calls run on the old version', async ({ page }) => {

@@ -44,6 +44,13 @@ export const SWAP_VARIANTS = {
     about: 'the counter plus a `spin` export that never returns (checkpoint recovery after a runaway call)',
     add: `(func (export "spin") (param i32 i32) (result i64) ${LOOP} (i64.const 0))`,
   },
+  'refuses-final-state': {
+    about: 'takes the state of a count up to 10 and refuses a larger one, after a benchmark_function of 2^25 iterations: staged while calls keep coming, it passes the shadow check and fails the cutover',
+    hide: ['restore_state'],
+    add:
+      '(func (export "restore_state") (param $ptr i32) (param $len i32) (result i32) (if (i32.ne (local.get $len) (i32.const 8)) (then (return (i32.const 1)))) (if (i64.gt_s (i64.load (local.get $ptr)) (i64.const 10)) (then (return (i32.const 2)))) (global.set $count (i64.load (local.get $ptr))) (i32.const 0))\n' +
+      '  (func (export "benchmark_function") (param $p i32) (param $n i32) (result i64) (local $i i32) (loop $l (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (i32.const 33554432)))) (call $return_i64 (i64.extend_i32_u (local.get $i))))',
+  },
   'increment-hangs': { about: 'increment never returns (for probation)', hide: ['increment'], add: `(func (export "increment") (param i32 i32) (result i64) ${LOOP} (i64.const 0))` },
 };
 

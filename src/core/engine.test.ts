@@ -127,6 +127,37 @@ describe('hot swap', () => {
     expect(await Promise.all(calls)).toEqual(Array.from({ length: 400 }, (_, i) => i + 1));
   });
 
+  it('takes over without holding calls when nothing reached the serving version after its snapshot', async () => {
+    await counterAt(7);
+    await engine.load(swap('counter-b'), { name: 'counter' });
+    expect(engine.history()[0]).toMatchObject({ outcome: 'committed', stateBytes: 8, cutover: { held: false, pauseMs: 0 } });
+    expect(await engine.call('get')).toBe(7);
+  });
+
+  it('holds the calls made during staging and carries the final state', async () => {
+    await counterAt(0);
+    const update = engine.load(swap('counter-b'), { name: 'counter' });
+    await new Promise((resolve) => setTimeout(resolve, 0)); // the snapshot request has gone out
+    const calls = Array.from({ length: 100 }, () => engine.call('increment', 1));
+    await update;
+    expect(engine.history()[0]).toMatchObject({ outcome: 'committed', stateBytes: 8, cutover: { held: true } });
+    expect(await Promise.all(calls)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+    expect(await engine.call('get')).toBe(100);
+    expect(engine.status().version).toBe('v2');
+  });
+
+  it('runs the held calls on the old version, in order, when the final state is refused at the cutover', async () => {
+    await counterAt(7);
+    const update = engine.load(swap('refuses-final-state'), { name: 'counter' });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const calls = Array.from({ length: 200 }, () => engine.call('increment', 1));
+    await expect(update).rejects.toThrow(/restore_state of v2 refused the final state \(it answered 2\)/);
+    expect(engine.history()[0]).toMatchObject({ outcome: 'refused', failedStep: 'cutover' });
+    expect(await Promise.all(calls)).toEqual(Array.from({ length: 200 }, (_, i) => i + 8));
+    expect(engine.status().version).toBe('v1');
+    expect(await engine.call('get')).toBe(207);
+  });
+
   it('rolls back to the previous version with the current state, and forward again', async () => {
     await counterAt(1);
     await engine.load(swap('counter-b'), { name: 'counter' });

@@ -36,8 +36,13 @@ export interface UpdateRecord {
   stateBytes: number | null;
   /** E.g. "state was not carried: v1 has no save_state". */
   warning: string | null;
-  /** Committed updates: how long calls were held at the cutover, and its save/restore inside the workers (ms). */
-  cutover: { pauseMs: number; saveMs: number; restoreMs: number } | null;
+  /**
+   * Committed updates: how long calls were held at the cutover, and the save/restore of the state
+   * carried, inside the workers (ms). `held` is false when nothing reached the serving version
+   * after the shadow check's snapshot: the candidate already held the current state, checked, so
+   * it took over without holding any call.
+   */
+  cutover: { pauseMs: number; saveMs: number; restoreMs: number; held: boolean } | null;
 }
 
 const LIMIT = 1000;

@@ -9,11 +9,14 @@
  */
 import { HotwasmError } from '../shared/errors';
 import type { ModuleLayoutInfo } from '../shared/inspect';
-import type { GuestOptions, LoadedGuest, Op, OutputStream, RequestBody, RequestOf, ResultOf } from '../shared/protocol';
+import { type GuestOptions, type LoadedGuest, type Op, type OutputStream, type RequestOf, type ResultOf, transferablesOf } from '../shared/protocol';
 import { type PendingRequest, RpcClient, type WorkerLike } from './rpc';
 import { LatencyStats } from './stats';
 
 export type HostState = 'healthy' | 'restarting' | 'failed';
+
+/** Send a request to a worker whose module is still loading (pipelined behind the load). */
+export type Send = <O extends Op>(body: RequestOf<O>, timeoutMs: number) => Promise<ResultOf[O]>;
 
 /** Everything known about a loaded module. */
 export interface ModuleInfo extends ModuleLayoutInfo {
@@ -55,6 +58,11 @@ export class ModuleHost {
   noticeAt = 0;
   readonly stats = new LatencyStats();
   private disposed = false;
+  /**
+   * Counts what may have changed the guest's state since: every request but save_state, and
+   * restarts. Equal counts mean the state is what it was (a cutover can use an earlier snapshot).
+   */
+  changes = 0;
   /** Exported function names: `has()` runs after every call (checkpoints), so no scan there. */
   private readonly functions: Set<string>;
 
@@ -77,12 +85,28 @@ export class ModuleHost {
     options: GuestOptions,
     deps: HostDeps,
   ): Promise<ModuleHost> {
+    return (await ModuleHost.stage(data, meta, options, deps, () => null)).host;
+  }
+
+  /**
+   * Load a module into a fresh worker and send `steps` in the same message, to run right after
+   * the load without waiting for the page (their promises reject if the load fails).
+   */
+  static async stage<T>(
+    data: Uint8Array | Blob,
+    meta: { name: string; version: string | null; source: string },
+    options: GuestOptions,
+    deps: HostDeps,
+    steps: (send: Send) => T,
+  ): Promise<{ host: ModuleHost; steps: T }> {
     const worker = deps.takeWorker();
     const ref: { host: ModuleHost | null } = { host: null };
     const rpc = connect(worker, ref, deps, options.label);
+    const loading = rpc.request({ op: 'load', data, options }, { timeoutMs: deps.timeouts().loadMs });
+    const pipelined = steps((body, timeoutMs) => rpc.request(body, { timeoutMs, transfer: transferablesOf(body) }));
     let loaded: LoadedGuest;
     try {
-      loaded = await rpc.request({ op: 'load', data, options }, { timeoutMs: deps.timeouts().loadMs });
+      loaded = await loading;
     } catch (error) {
       rpc.close(new HotwasmError('disposed', 'load failed'));
       worker.terminate();
@@ -91,17 +115,16 @@ export class ModuleHost {
     const { module, layout, ...rest } = loaded;
     const info: ModuleInfo = { ...layout, ...rest, ...meta, loadedAt: Date.now() };
     ref.host = new ModuleHost(worker, rpc, info, module, layout, options, deps);
-    return ref.host;
+    return { host: ref.host, steps: pipelined };
   }
 
   /** Send a request, recording latency for calls. */
   request<O extends Op>(body: RequestOf<O>, timeoutMs = this.deps.timeouts().callMs): Promise<ResultOf[O]> {
     if (this.disposed) return Promise.reject(new HotwasmError('disposed', `${this.info.name} was unloaded`));
     if (this.state === 'failed') return Promise.reject(new HotwasmError('worker-died', `${this.info.name} is not running: ${this.notice ?? 'it failed'}. Restart it or load it again.`));
-    // State bytes move to the worker instead of being copied (the sender gives them up).
-    const request = body as RequestBody;
-    const transfer = request.op === 'restoreState' ? [request.state.buffer] : [];
-    return this.rpc.request(body, { timeoutMs, transfer });
+    if (body.op !== 'saveState') this.changes++;
+    // State bytes and ports move to the worker instead of being copied (the sender gives them up).
+    return this.rpc.request(body, { timeoutMs, transfer: transferablesOf(body) });
   }
 
   /**
@@ -123,6 +146,11 @@ export class ModuleHost {
         return onError(error);
       },
     );
+  }
+
+  /** Are requests sent to this version still unanswered? */
+  get busy(): boolean {
+    return this.rpc.pendingCount > 0;
   }
 
   /** Does the module export this function? */
@@ -160,6 +188,7 @@ export class ModuleHost {
    */
   async restart(reason: string, requeue: PendingRequest[] = [], { useCheckpoint = true } = {}): Promise<void> {
     if (this.disposed) return;
+    this.changes++;
     this.worker.terminate();
     if (!this.rpc.isClosed) requeue = [...requeue, ...this.rpc.detach(new HotwasmError('worker-died', reason))];
     this.state = 'restarting';
@@ -264,14 +293,17 @@ function describeRequest(entry: PendingRequest): string {
     case 'saveState':
       return 'save_state';
     case 'restoreState':
+    case 'receiveState':
       return 'restore_state';
+    case 'expect':
+      return 'Checking the new version';
     case 'health':
       return 'health_check';
     case 'benchmark':
       return 'benchmark_function';
     case 'load':
     case 'instantiate':
-    case 'prepareFresh':
+    case 'renew':
       return 'Instantiating the module';
     default:
       return `The ${r.op} request`;

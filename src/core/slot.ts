@@ -9,7 +9,7 @@
  */
 import { parseSemver } from '../shared/abi';
 import { HotwasmError, messageOf } from '../shared/errors';
-import type { GuestOptions } from '../shared/protocol';
+import type { GuestOptions, ResultOf } from '../shared/protocol';
 import type { EngineConfig } from './config';
 import type { UpdateRecord, UpdateStep, UpdateTrigger, VersionRef } from './history';
 import { type HostDeps, ModuleHost, type ModuleInfo } from './module-host';
@@ -243,16 +243,35 @@ export class ModuleSlot {
     const checkSuperseded = () => {
       if (ticket.superseded) throw new HotwasmError('superseded', `This update of ${this.name} was superseded by a newer one`);
     };
+    const timeout = config.validation_timeout_ms;
     try {
       checkSuperseded();
-      const candidate = await ModuleHost.start(input.data, this.meta(input), this.deps.guestOptions(input.source), this.hostDeps(config.validation_timeout_ms));
+      // The shadow check's snapshot goes from the serving worker straight to the candidate's
+      // (a MessageChannel between them), asked for now so that it is there when the candidate,
+      // once loaded and benchmarked, needs it. `mark` tells whether anything reached the serving
+      // version after it.
+      const carry = !input.fresh && serving.has('save_state');
+      const channel = carry ? new MessageChannel() : null;
+      const snapshot = channel ? settled(serving.request({ op: 'saveState', to: channel.port1 }, timeout)) : null;
+      const mark = serving.changes;
+      const servingApi = input.fresh ? null : parseSemver(serving.info.apiVersion ?? '');
+      // Every step is sent with the load, in one message: the candidate's worker runs them in
+      // order and skips the rest once one fails, without a round trip to the page in between.
+      const { host: candidate, steps } = await ModuleHost.stage(input.data, this.meta(input), this.deps.guestOptions(input.source), this.hostDeps(timeout), (send) => ({
+        expect: settled(send({ op: 'expect', notSha256: serving.info.sha256, apiMajor: servingApi?.major ?? null }, timeout)),
+        benchmark: settled(send({ op: 'benchmark', argJson: 'null', budgetMs: config.benchmark_budget_ms }, timeout)),
+        restored: channel ? settled(send({ op: 'receiveState', from: channel.port2 }, timeout)) : null,
+        health: settled(send({ op: 'health' }, timeout)),
+      }));
       ticket.candidate = candidate;
       this.label(candidate, input);
       to = ref(candidate);
       checkSuperseded();
 
       step = 'check';
-      if (candidate.info.sha256 === serving.info.sha256) {
+      const expected = await steps.expect;
+      if (!expected.ok) throw expected.error;
+      if (expected.value.same) {
         candidate.dispose('already running');
         this.deps.record({ ...base(), to: ref(serving), outcome: 'already running', failedStep: null, error: null, stateBytes: null, warning: null, cutover: null });
         this.say(`${input.source} is already running as ${this.name} ${serving.info.version}`);
@@ -260,53 +279,38 @@ export class ModuleSlot {
       }
 
       step = 'api version';
-      const from = parseSemver(serving.info.apiVersion ?? '');
-      const next = parseSemver(candidate.info.apiVersion ?? '');
-      if (!input.fresh && from && next && from.major !== next.major) {
+      if (!expected.value.compatible) {
+        const next = parseSemver(candidate.info.apiVersion ?? '');
         throw new UpdateRefused(
           step,
-          `API version ${next.text} is not compatible with the serving ${from.text} (major ${next.major} ≠ ${from.major}). To replace it anyway with fresh state, load it with { fresh: true }.`,
+          `API version ${next?.text} is not compatible with the serving ${servingApi?.text} (major ${next?.major} ≠ ${servingApi?.major}). To replace it anyway with fresh state, load it with { fresh: true }.`,
         );
       }
 
-      const timeout = config.validation_timeout_ms;
-      if (candidate.has('benchmark_function')) {
-        step = 'benchmark';
-        const { ms } = await candidate.request({ op: 'benchmark', argJson: 'null' }, timeout);
-        if (ms > config.benchmark_budget_ms) {
-          throw new UpdateRefused(step, `benchmark_function took ${ms.toFixed(1)} ms, over the ${config.benchmark_budget_ms} ms budget (benchmark_budget_ms)`);
-        }
-        checkSuperseded();
+      step = 'benchmark';
+      const bench = await steps.benchmark;
+      if (!bench.ok) throw bench.error;
+      if (bench.value && bench.value.ms > config.benchmark_budget_ms) {
+        throw new UpdateRefused(step, `benchmark_function took ${bench.value.ms.toFixed(1)} ms, over the ${config.benchmark_budget_ms} ms budget (benchmark_budget_ms)`);
       }
+      checkSuperseded();
 
       step = 'shadow check';
-      const carry = !input.fresh && serving.has('save_state') && candidate.has('restore_state');
       if (input.fresh) warnings.push('fresh load: state was reset by request');
       else if (!serving.has('save_state')) warnings.push(`state was not carried: ${serving.info.version} has no save_state`);
       else if (!candidate.has('restore_state')) warnings.push(`state was not carried: ${candidate.info.version} has no restore_state`);
-      // restore_state, health_check and the untouched instance for the cutover go in one message
-      // (one round trip); their answers are read in that order.
-      const snapshot = carry
-        ? await serving.request({ op: 'saveState' }, timeout).catch((error: unknown) => {
-            throw new UpdateRefused(step, `save_state failed on the serving version ${serving.info.version}: ${messageOf(error)}`);
-          })
-        : null;
-      const restored = snapshot?.state ? settled(candidate.request({ op: 'restoreState', state: snapshot.state }, timeout)) : null;
-      const health = settled(candidate.request({ op: 'health' }, timeout));
-      // The shadow check changes the candidate's state: the cutover uses an untouched instance.
-      const fresh = carry ? settled(candidate.request({ op: 'prepareFresh' }, timeout)) : null;
-      if (restored) {
-        const r = await restored;
+      let restored: (NonNullable<ResultOf['receiveState']> & { saveMs: number }) | null = null;
+      if (snapshot && steps.restored) {
+        const saved = await snapshot;
+        if (!saved.ok) throw new UpdateRefused(step, `save_state failed on the serving version ${serving.info.version}: ${messageOf(saved.error)}`);
+        const r = await steps.restored;
         if (!r.ok) throw new UpdateRefused(step, `restore_state failed on ${candidate.info.version}: ${messageOf(r.error)}`);
-        if (r.value.code !== 0) throw new UpdateRefused(step, `restore_state of ${candidate.info.version} refused the current state (it answered ${r.value.code})`);
+        if (r.value && r.value.code !== 0) throw new UpdateRefused(step, `restore_state of ${candidate.info.version} refused the current state (it answered ${r.value.code})`);
+        restored = r.value && { ...r.value, saveMs: saved.value.ms };
       }
-      const h = await health;
+      const h = await steps.health;
       if (!h.ok) throw new UpdateRefused(step, `health_check failed on ${candidate.info.version}: ${messageOf(h.error)}`);
       if (h.value && !h.value.healthy) throw new UpdateRefused(step, `health_check of ${candidate.info.version} answered ${JSON.stringify(h.value.text.slice(0, 200))}, not "ok"`);
-      if (fresh) {
-        const f = await fresh;
-        if (!f.ok) throw f.error;
-      }
       checkSuperseded();
 
       step = 'cutover';
@@ -314,42 +318,39 @@ export class ModuleSlot {
       const heldAt = this.deps.now();
       let saveMs = 0;
       let restoreMs = 0;
-      this.hold();
-      try {
-        if (carry) {
-          // Sent after every call already on its way to the serving version: its answer is the
-          // state after all of them.
-          const saved = await serving.request({ op: 'saveState' }, timeout).catch((error: unknown) => {
-            throw new UpdateRefused(step, `save_state failed on the serving version ${serving.info.version}: ${messageOf(error)}`);
-          });
-          const state = saved.state ?? new Uint8Array(0);
-          stateBytes = state.byteLength;
-          saveMs = saved.ms;
-          const used = candidate.request({ op: 'useFresh' }, timeout);
-          const restored = candidate.request({ op: 'restoreState', state }, timeout);
-          const healthy = candidate.request({ op: 'health' }, timeout);
-          await used;
-          const { code, ms } = await restored.catch((error: unknown) => {
-            throw new UpdateRefused(step, `restore_state failed on ${candidate.info.version}: ${messageOf(error)}`);
-          });
-          restoreMs = ms;
-          if (code !== 0) throw new UpdateRefused(step, `restore_state of ${candidate.info.version} refused the final state (it answered ${code})`);
-          const final = await healthy.catch((error: unknown) => {
-            throw new UpdateRefused(step, `health_check failed on ${candidate.info.version}: ${messageOf(error)}`);
-          });
-          if (final && !final.healthy) throw new UpdateRefused(step, `health_check of ${candidate.info.version} answered ${JSON.stringify(final.text.slice(0, 200))} after the state was restored`);
-        } else {
-          // Let the calls already sent to the serving version finish first.
-          await serving.request({ op: 'ping' }, timeout);
+      let held = true;
+      if (restored && serving.changes === mark) {
+        // Nothing reached the serving version since the snapshot, so the candidate holds its
+        // current state, restored and health-checked: what the cutover below would make of it.
+        // It takes over at once; no call is held.
+        held = false;
+        stateBytes = restored.bytes;
+        saveMs = restored.saveMs;
+        restoreMs = restored.ms;
+      } else if (restored) {
+        this.hold();
+        try {
+          ({ stateBytes, saveMs, restoreMs } = await this.finalState(serving, candidate, timeout));
+        } catch (error) {
+          this.release(); // the held calls run on the version that kept serving
+          throw error;
         }
-      } catch (error) {
-        this.release(); // the held calls run on the version that kept serving
-        throw error;
+      } else if (serving.busy) {
+        // No state to carry: let the calls already sent to the serving version finish first.
+        this.hold();
+        try {
+          await serving.request({ op: 'ping' }, timeout);
+        } catch (error) {
+          this.release();
+          throw error;
+        }
+      } else {
+        held = false;
       }
       this.serving = candidate;
       this.release();
       this.commitLabel(candidate);
-      const cutover = { pauseMs: this.deps.now() - heldAt, saveMs, restoreMs };
+      const cutover = { pauseMs: held ? this.deps.now() - heldAt : 0, saveMs, restoreMs, held };
       this.keep(candidate, input);
       this.startProbation(serving);
       const warning = warnings.join('; ') || null;
@@ -377,6 +378,31 @@ export class ModuleSlot {
       if (superseded) throw new HotwasmError('superseded', `The update of ${this.name} to ${to?.version ?? input.source} was superseded by a newer one`);
       throw new HotwasmError('update-refused', `Update of ${this.name} refused at ${failedStep}: ${message}`, { step: failedStep });
     }
+  }
+
+  /**
+   * The cutover with calls held: the serving version's final state (after every call already
+   * sent to it) goes straight to a new, untouched instance of the candidate, whose health is
+   * checked. The candidate instantiates while the serving worker saves.
+   */
+  private async finalState(serving: ModuleHost, candidate: ModuleHost, timeout: number): Promise<{ stateBytes: number; saveMs: number; restoreMs: number }> {
+    const step = 'cutover';
+    const channel = new MessageChannel();
+    const saved = settled(serving.request({ op: 'saveState', to: channel.port1 }, timeout));
+    const renewed = settled(candidate.request({ op: 'renew' }, timeout));
+    const received = settled(candidate.request({ op: 'receiveState', from: channel.port2 }, timeout));
+    const healthy = settled(candidate.request({ op: 'health' }, timeout));
+    const s = await saved;
+    if (!s.ok) throw new UpdateRefused(step, `save_state failed on the serving version ${serving.info.version}: ${messageOf(s.error)}`);
+    const n = await renewed;
+    if (!n.ok) throw n.error;
+    const r = await received;
+    if (!r.ok) throw new UpdateRefused(step, `restore_state failed on ${candidate.info.version}: ${messageOf(r.error)}`);
+    if (!r.value || r.value.code !== 0) throw new UpdateRefused(step, `restore_state of ${candidate.info.version} refused the final state (it answered ${r.value?.code ?? 'nothing'})`);
+    const h = await healthy;
+    if (!h.ok) throw new UpdateRefused(step, `health_check failed on ${candidate.info.version}: ${messageOf(h.error)}`);
+    if (h.value && !h.value.healthy) throw new UpdateRefused(step, `health_check of ${candidate.info.version} answered ${JSON.stringify(h.value.text.slice(0, 200))} after the state was restored`);
+    return { stateBytes: r.value.bytes, saveMs: s.value.ms, restoreMs: r.value.ms };
   }
 
   // ---------------------------------------------------------------------------------------------

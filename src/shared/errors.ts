@@ -34,7 +34,8 @@ export type ErrorCode =
   | 'disposed' // the engine or module was shut down
   | 'update-refused' // a hot-swap update failed a pipeline step; the serving version stays
   | 'superseded' // a newer update of the same module replaced this one before its cutover
-  | 'internal';
+  | 'internal'
+  | 'skipped'; // an update pipeline step not run because an earlier one failed
 
 export interface SerializedError {
   name: string;

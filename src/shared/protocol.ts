@@ -2,9 +2,9 @@
  * The one message protocol between the page (src/core) and a guest worker (src/worker).
  *
  * Requests carry ids; the worker answers every request exactly once, in the order it received
- * them (it is single-threaded and serves requests one after another). Several requests and
- * replies travel in one message: the page coalesces everything sent in one task, and the worker
- * answers a message's requests together (flushing early during long work so progress is visible).
+ * them (it is single-threaded and serves requests one after another). The page sends everything
+ * asked for in one task as one message; the worker sends each reply before it starts the next
+ * request, so the page always knows which request is running.
  */
 import type { SerializedError } from './errors';
 import type { ModuleLayoutInfo } from './inspect';
@@ -60,14 +60,43 @@ export type RequestBody =
   | { op: 'run'; args: string[]; env: string[] }
   | { op: 'measure'; fn: string; argJson: string | null; iterations: number }
   | { op: 'ping' }
-  // Lifecycle (hot swap). State bytes travel as transferables, not copies.
-  | { op: 'saveState' }
+  // Lifecycle (hot swap). State bytes travel as transferables, not copies. With `to`, the saved
+  // state goes straight to another worker through a MessagePort (see StateMessage) instead of
+  // coming back to the page.
+  | { op: 'saveState'; to?: MessagePort }
   | { op: 'restoreState'; state: Uint8Array }
+  // Update pipeline steps. Each runs only if no earlier step in this worker failed or refused;
+  // otherwise it is answered with a `skipped` error (so requests can be sent together).
+  /** Refuses when the loaded module is `notSha256` (already running) or its API major differs from `apiMajor`. */
+  | { op: 'expect'; notSha256: string; apiMajor: number | null }
+  /** Runs benchmark_function when exported (null otherwise); refuses over `budgetMs`. */
+  | { op: 'benchmark'; argJson: string; budgetMs: number }
+  /** Waits for state on `from`, then restore_state (null without the export); refuses a non-zero code. */
+  | { op: 'receiveState'; from: MessagePort }
+  /** health_check (null without the export); refuses an answer other than ok. */
   | { op: 'health' }
-  | { op: 'benchmark'; argJson: string }
-  /** Instantiate a second, untouched instance of the loaded module, made current by `useFresh`. */
-  | { op: 'prepareFresh' }
-  | { op: 'useFresh' };
+  /** Replace the current instance with a new, untouched one of the same module. */
+  | { op: 'renew' };
+
+/** What a worker's `saveState { to }` posts on the port. */
+export type StateMessage = { state: Uint8Array | null } | { error: SerializedError };
+
+/** The ops that are update pipeline steps (see RequestBody). */
+export const PIPELINE_OPS: ReadonlySet<Op> = new Set<Op>(['expect', 'benchmark', 'receiveState', 'health', 'renew']);
+
+/** What a request gives up to the worker instead of copying: state bytes and ports. */
+export function transferablesOf(body: RequestBody): Transferable[] {
+  switch (body.op) {
+    case 'restoreState':
+      return [body.state.buffer as ArrayBuffer];
+    case 'saveState':
+      return body.to ? [body.to] : [];
+    case 'receiveState':
+      return [body.from];
+    default:
+      return [];
+  }
+}
 
 export type Op = RequestBody['op'];
 
@@ -81,15 +110,18 @@ export interface ResultOf {
   run: RunResult;
   measure: MeasureResult;
   ping: null;
-  /** null when the module does not export save_state. */
-  saveState: { state: Uint8Array | null; ms: number };
+  /** `state` null when the module does not export save_state, or when it was sent `to` a port; `bytes` its size. */
+  saveState: { state: Uint8Array | null; ms: number; bytes: number | null };
   /** `code` 0 = accepted. */
   restoreState: { code: number; ms: number };
+  expect: { same: boolean; compatible: boolean };
+  /** null when the module does not export benchmark_function. */
+  benchmark: { ms: number } | null;
+  /** null when the module does not export restore_state or no state came. */
+  receiveState: { code: number; ms: number; bytes: number } | null;
   /** null when the module does not export health_check. */
   health: { text: string; healthy: boolean } | null;
-  benchmark: { ms: number };
-  prepareFresh: { instantiateMs: number };
-  useFresh: null;
+  renew: { instantiateMs: number };
 }
 
 export type Request = RequestBody & { id: number };

@@ -194,8 +194,11 @@ describe('WASI commands', () => {
 
 describe('warm-up module', () => {
   it('is a valid guest that answers a JSON call', async () => {
-    const { WARM_UP_MODULE } = await import('./guest');
-    const { guest } = await Guest.load(WARM_UP_MODULE, options('warm'), stdio().output);
+    const { warmUpModule } = await import('./warm-up');
+    const { guest, loaded } = await Guest.load(warmUpModule(3000), options('warm'), stdio().output);
     expect(guest.callJson('echo', '"warm"')).toBe('warm');
+    expect(loaded.layout.exports).toHaveLength(3003);
+    expect(loaded.apiVersion).toBe('1.0.0');
+    expect(guest.callRaw('f7', [5])).toBe(12);
   });
 });

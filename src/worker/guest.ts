@@ -94,12 +94,14 @@ export class Guest {
       if (error instanceof HotwasmError && error.code === 'invalid-module') await compile(bytes, label);
       throw error;
     }
+    // Compiling and hashing run off this thread: start them first, check the layout meanwhile.
+    const capped = withMemoryMaximum(bytes, rawLayout, Math.floor(options.memoryBudgetBytes / PAGE_BYTES));
+    const t0 = performance.now();
+    const compiled = Promise.all([compile(capped, label), sha256Hex(bytes)]);
+    compiled.catch(() => undefined); // a refusal below is the answer; the engine's is then unread
     const layout = describeLayout(bytes, rawLayout, label);
     checkHostable(layout, label, options.memoryBudgetBytes);
-    const capped = withMemoryMaximum(bytes, rawLayout, Math.floor(options.memoryBudgetBytes / PAGE_BYTES));
-
-    const t0 = performance.now();
-    const [module, sha256] = await Promise.all([compile(capped, label), sha256Hex(bytes)]);
+    const [module, sha256] = await compiled;
     const compileMs = performance.now() - t0;
     const { guest, instantiateMs } = await Guest.instantiate(module, layout, options, output);
 
@@ -283,9 +285,14 @@ export class Guest {
     return text;
   }
 
+  /** Does the module export a function of this name? */
+  has(fn: string): boolean {
+    return this.exportInfo.get(fn)?.kind === 'function';
+  }
+
   /** `save_state` as a copy of the state bytes (freed in the guest), or null without the export. */
   saveState(): Uint8Array | null {
-    if (this.exportInfo.get('save_state')?.kind !== 'function') return null;
+    if (!this.has('save_state')) return null;
     const f = this.exports.save_state as WasmFn;
     let packed: unknown;
     try {
@@ -323,7 +330,7 @@ export class Guest {
 
   /** `health_check`: healthy iff it answers `ok` or `"ok"`; null without the export. */
   health(): { text: string; healthy: boolean } | null {
-    if (this.exportInfo.get('health_check')?.kind !== 'function') return null;
+    if (!this.has('health_check')) return null;
     const text = this.readLifecycleText('health_check');
     return { text, healthy: isHealthy(text) };
   }
@@ -342,7 +349,7 @@ export class Guest {
 
   /** Run `_start` on a fresh instance of the same module, with its own WASI object. */
   async runCommand(args: string[], env: string[]): Promise<RunResult> {
-    if (this.exportInfo.get('_start')?.kind !== 'function') {
+    if (!this.has('_start')) {
       throw new HotwasmError('not-a-command', `${this.options.label} is not a command module: it has no _start export to run`);
     }
     const collected = { stdout: '', stderr: '' };
@@ -370,25 +377,4 @@ function describe(value: unknown): string {
   if (typeof value === 'bigint') return `the BigInt ${value}n`;
   if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
   return value === null ? 'null' : `a ${typeof value}`;
-}
-
-/**
- * A minimal reactor with the ABI exports (memory, alloc, and an `echo` JSON call), used only to
- * warm up the load and call paths.
- */
-export const WARM_UP_MODULE = new Uint8Array([
-  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x0c, 0x02, 0x60, 0x01, 0x7f, 0x01, 0x7f, 0x60, 0x02, 0x7f, 0x7f,
-  0x01, 0x7e, 0x03, 0x03, 0x02, 0x00, 0x01, 0x05, 0x03, 0x01, 0x00, 0x01, 0x07, 0x19, 0x03, 0x06, 0x6d, 0x65, 0x6d, 0x6f,
-  0x72, 0x79, 0x02, 0x00, 0x05, 0x61, 0x6c, 0x6c, 0x6f, 0x63, 0x00, 0x00, 0x04, 0x65, 0x63, 0x68, 0x6f, 0x00, 0x01, 0x0a,
-  0x14, 0x02, 0x05, 0x00, 0x41, 0x80, 0x08, 0x0b, 0x0c, 0x00, 0x20, 0x00, 0xad, 0x42, 0x20, 0x86, 0x20, 0x01, 0xad, 0x84,
-  0x0b,
-]);
-
-/** Exercise load and call once on a throwaway module; failures are irrelevant and ignored. */
-export function warmUp(): void {
-  const quiet = new GuestOutput(() => undefined);
-  const options: GuestOptions = { label: 'warm-up', memoryBudgetBytes: 1 << 20, args: [], env: [] };
-  Guest.load(WARM_UP_MODULE, options, quiet)
-    .then(({ guest }) => guest.callJson('echo', '"warm"'))
-    .catch(() => undefined);
 }

@@ -9,8 +9,9 @@
  * replies in bulk was 3× faster for pipelined calls but could not tell that; `batch` keeps one
  * message for many calls.)
  */
-import { HotwasmError, serializeError } from '../shared/errors';
-import type { FromWorker, Reply, Request, ToWorker } from '../shared/protocol';
+import { parseSemver } from '../shared/abi';
+import { HotwasmError, reviveError, serializeError } from '../shared/errors';
+import { type FromWorker, type LoadedGuest, PIPELINE_OPS, type Reply, type Request, type ResultOf, type StateMessage, type ToWorker } from '../shared/protocol';
 import { Guest } from './guest';
 import { GuestOutput } from './output';
 
@@ -18,8 +19,9 @@ export type Post = (message: FromWorker, transfer: Transferable[]) => void;
 
 export class WorkerServer {
   private guest: Guest | null = null;
-  /** A second instance kept untouched for a cutover (see `prepareFresh`). */
-  private fresh: Guest | null = null;
+  private loaded: LoadedGuest | null = null;
+  /** An update pipeline step failed or refused here: later steps are skipped (see PIPELINE_OPS). */
+  private pipelineFailed = false;
   private replies: Reply[] = [];
   private transfer: Transferable[] = [];
   /** Requests not served yet, in arrival order (`next` indexes the first). */
@@ -74,6 +76,8 @@ export class WorkerServer {
           .then((bytes) => Guest.load(bytes, request.options, this.output))
           .then(({ guest, loaded }) => {
             this.guest = guest;
+            this.loaded = loaded;
+            this.pipelineFailed = false;
             return loaded;
           });
       case 'instantiate':
@@ -83,36 +87,42 @@ export class WorkerServer {
         });
       case 'run':
         return this.needGuest().runCommand(request.args, request.env);
-      case 'saveState': {
-        const t0 = performance.now();
-        const state = this.needGuest().saveState();
-        if (state) this.transfer.push(state.buffer);
-        return { state, ms: performance.now() - t0 };
-      }
+      case 'saveState':
+        return this.saveState(request.to);
       case 'restoreState': {
         const t0 = performance.now();
         const code = this.needGuest().restoreState(request.state);
         return { code, ms: performance.now() - t0 };
       }
-      case 'health':
-        return this.needGuest().health();
-      case 'benchmark': {
-        const t0 = performance.now();
-        this.needGuest().callJson('benchmark_function', request.argJson);
-        return { ms: performance.now() - t0 };
+      case 'expect': {
+        const loaded = this.loaded;
+        if (!loaded) throw new HotwasmError('not-loaded', 'No module is loaded in this worker');
+        const major = parseSemver(loaded.apiVersion ?? '')?.major;
+        const same = loaded.sha256 === request.notSha256;
+        const compatible = request.apiMajor === null || major === undefined || major === request.apiMajor;
+        return this.verdict({ same, compatible }, same || !compatible);
       }
-      case 'prepareFresh': {
+      case 'benchmark': {
+        const guest = this.needGuest();
+        if (!guest.has('benchmark_function')) return null;
+        const t0 = performance.now();
+        guest.callJson('benchmark_function', request.argJson);
+        const ms = performance.now() - t0;
+        return this.verdict({ ms }, ms > request.budgetMs);
+      }
+      case 'receiveState':
+        return this.receiveState(request.from);
+      case 'health': {
+        const health = this.needGuest().health();
+        return this.verdict(health, health !== null && !health.healthy);
+      }
+      case 'renew': {
         const g = this.needGuest();
         return Guest.instantiate(g.module, g.layout, g.options, this.output).then(({ guest, instantiateMs }) => {
-          this.fresh = guest;
+          this.guest = guest;
           return { instantiateMs };
         });
       }
-      case 'useFresh':
-        if (!this.fresh) throw new HotwasmError('internal', 'No fresh instance was prepared');
-        this.guest = this.fresh;
-        this.fresh = null;
-        return null;
       default: {
         const unknown: never = request;
         throw new HotwasmError('internal', `Unknown request ${JSON.stringify(unknown)}`);
@@ -120,19 +130,63 @@ export class WorkerServer {
     }
   }
 
-  private settle(id: number, fn: () => unknown): Promise<void> | void {
+  /** An answer that is a refusal closes the pipeline gate (later steps are skipped). */
+  private verdict<T>(value: T, refused: boolean): T {
+    if (refused) this.pipelineFailed = true;
+    return value;
+  }
+
+  private saveState(to: MessagePort | undefined): ResultOf['saveState'] {
+    const t0 = performance.now();
+    let state: Uint8Array | null;
+    try {
+      state = this.needGuest().saveState();
+    } catch (error) {
+      to?.postMessage({ error: serializeError(error) } satisfies StateMessage);
+      to?.close();
+      throw error;
+    }
+    const ms = performance.now() - t0;
+    const bytes = state?.byteLength ?? null;
+    if (!to) {
+      if (state) this.transfer.push(state.buffer);
+      return { state, ms, bytes };
+    }
+    to.postMessage({ state } satisfies StateMessage, state ? [state.buffer] : []);
+    to.close();
+    return { state: null, ms, bytes };
+  }
+
+  /** The state another worker sends on `from`, given to restore_state. */
+  private async receiveState(from: MessagePort): Promise<ResultOf['receiveState']> {
+    const message = await new Promise<StateMessage>((resolve) => {
+      from.onmessage = (event: MessageEvent<StateMessage>) => resolve(event.data);
+    });
+    from.close();
+    if ('error' in message) throw reviveError(message.error);
+    const guest = this.needGuest();
+    if (!message.state || !guest.has('restore_state')) return null;
+    const t0 = performance.now();
+    const code = guest.restoreState(message.state);
+    return this.verdict({ code, ms: performance.now() - t0, bytes: message.state.byteLength }, code !== 0);
+  }
+
+  private settle(request: Request): Promise<void> | void {
+    const { id } = request;
+    const pipeline = PIPELINE_OPS.has(request.op);
+    const fail = (error: unknown) => {
+      if (pipeline) this.pipelineFailed = true;
+      this.replies.push({ id, ok: false, error: serializeError(error) });
+    };
+    if (pipeline && this.pipelineFailed) return fail(new HotwasmError('skipped', `${request.op} was skipped: an earlier update step failed`));
     let value: unknown;
     try {
-      value = fn();
+      value = this.serve(request);
     } catch (error) {
-      this.replies.push({ id, ok: false, error: serializeError(error) });
-      return;
+      return fail(error);
     }
     if (value instanceof Promise) {
-      return value.then(
-        (v: unknown) => void this.replies.push({ id, ok: true, value: v }),
-        (error: unknown) => void this.replies.push({ id, ok: false, error: serializeError(error) }),
-      );
+      return value.then((v: unknown) => void this.replies.push({ id, ok: true, value: v }), fail);
     }
     this.replies.push({ id, ok: true, value });
   }
@@ -145,7 +199,7 @@ export class WorkerServer {
         // Replies already made leave before the next request starts: if that one never returns,
         // the page knows exactly which requests finished and which did not.
         if (this.replies.length > 0) this.flush();
-        const pending = this.settle(request.id, () => this.serve(request));
+        const pending = this.settle(request);
         if (pending) {
           await pending;
           this.flush();

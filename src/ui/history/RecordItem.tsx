@@ -12,7 +12,7 @@ export const RecordItem = memo(function RecordItem({ record, tabbable }: { recor
   const state = [
     record.stateBytes !== null ? `${record.stateBytes.toLocaleString('en-US')} bytes of state carried` : null,
     record.warning,
-    record.cutover ? `calls held ${formatDuration(record.cutover.pauseMs)} at the cutover` : null,
+    record.cutover ? (record.cutover.held ? `calls held ${formatDuration(record.cutover.pauseMs)} at the cutover` : 'no call held at the cutover') : null,
   ].filter(Boolean);
   return (
     <li className="record" data-outcome={record.outcome} data-id={record.id} tabIndex={tabbable ? 0 : -1}>
