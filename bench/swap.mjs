@@ -106,17 +106,18 @@ export async function benchSwap({ page, url, root, row }) {
           let t0 = performance.now();
           for (let k = 0; k < 20; k++) await roundTrip();
           const rt = (performance.now() - t0) / 20;
+          if (!record.cutover.held) continue;
           pauses.push(record.cutover.pauseMs);
           floors.push(record.cutover.saveMs + record.cutover.restoreMs + rt);
           observed.push(Math.max(...latencies));
         }
         echo.terminate();
         h.unload('state');
-        return { pause: median(pauses), floor: median(floors), observed: median(observed) };
+        return { pause: median(pauses), floor: median(floors), observed: median(observed), held: pauses.length };
       },
       { a: stateA, b: stateB, size },
     );
-    row(`Swap pause, ${label} state`, r.pause, 'ms', r.floor, '≤ floor + 1 ms', `floor: save_state + restore_state + 1 round trip; excess ${(r.pause - r.floor).toFixed(2)} ms; slowest call during a swap ${r.observed.toFixed(2)} ms`);
+    row(`Swap pause, ${label} state`, r.pause, 'ms', r.floor, '≤ floor + 1 ms', `floor: save_state + restore_state + 1 round trip; excess ${(r.pause - r.floor).toFixed(2)} ms; slowest call during a swap ${r.observed.toFixed(2)} ms; medians of the ${r.held} of 12 cutovers that held calls`);
   }
 
   // 3. Update latency: bytes in hand → new version answering, against compile + instantiate.
@@ -156,7 +157,15 @@ export async function benchSwap({ page, url, root, row }) {
       { a, b },
     );
     latencies[label] = r.ours;
-    row(`Update latency, ${label} module (${(r.size / 1048576).toFixed(2)} MiB)`, r.ours, 'ms', r.floor + 2, '≤ 1.3× (compile + instantiate + 2 ms)', `floor: compile + instantiate ${r.floor.toFixed(1)} ms + 2 ms`);
+    const limit = 1.3 * r.floor + 2;
+    row(
+      `Update latency, ${label} module (${(r.size / 1048576).toFixed(2)} MiB)`,
+      r.ours,
+      'ms',
+      r.floor,
+      '≤ 1.3× compile + instantiate, + 2 ms',
+      `floor: the engine's compile + instantiate of the same bytes; limit ${limit.toFixed(1)} ms: ${r.ours <= limit ? 'met' : 'missed'}`,
+    );
   }
 
   // 4. What users do today: a full page reload of the same app with the same 1 MiB module.

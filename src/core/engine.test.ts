@@ -45,6 +45,17 @@ describe('hot swap', () => {
     expect(await engine.call('get')).toBe(6);
   });
 
+  it('names a module by the sha256 and size of the bytes given, not of the copy it runs', async () => {
+    make();
+    const bytes = counter();
+    const info = await engine.load(bytes, { name: 'counter' });
+    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+    expect(info.sha256).toBe(Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join(''));
+    expect(info.size).toBe(bytes.length);
+    expect(info.memories).toEqual([expect.objectContaining({ maxPages: null })]); // as declared, not as capped
+    expect(bytes.length).toBeGreaterThan(0); // the caller's bytes were copied, not moved
+  });
+
   it('answers "already running" for the same bytes', async () => {
     await counterAt(2);
     await engine.load(counter(), { name: 'counter' });

@@ -146,6 +146,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
   let lastError: { text: string; at: number } | null = null;
   let autoReloadPaused: string | null = null;
   let spare: WorkerLike | null = null;
+  let spareTimer: ReturnType<typeof setTimeout> | null = null;
   let statsTimer: ReturnType<typeof setTimeout> | null = null;
   let disposed = false;
 
@@ -159,12 +160,23 @@ export function createEngine(options: EngineOptions = {}): Engine {
     }
   };
 
+  /**
+   * One spare worker is kept started and warmed up for the next load. It is started 50 ms after
+   * the last one was taken and no load is under way: its start-up (script, warm-up) would
+   * otherwise compete with that load for the machine's cores.
+   */
+  const replenish = () => {
+    if (!warm || disposed || spare || spareTimer !== null || loading > 0) return;
+    spareTimer = setTimeout(() => {
+      spareTimer = null;
+      if (loading === 0 && !disposed) spare ??= workerFactory();
+    }, 50);
+  };
+
   const takeWorker = (): WorkerLike => {
     const worker = spare ?? workerFactory();
     spare = null;
-    // The next spare starts a little later, so its start-up does not compete with the load that
-    // just took this one (two cores).
-    if (warm && !disposed) setTimeout(() => (spare ??= disposed ? null : workerFactory()), 50);
+    replenish();
     return worker;
   };
 
@@ -319,11 +331,13 @@ export function createEngine(options: EngineOptions = {}): Engine {
       return loadNow(source, loadOptions).then(
         (info) => {
           loading--;
+          replenish();
           emitStatus();
           return info;
         },
         (error: unknown) => {
           loading--;
+          replenish();
           lastError = { text: messageOf(error), at: Date.now() };
           emitStatus();
           return fail('load', error);
@@ -430,6 +444,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       active = null;
       spare?.terminate();
       spare = null;
+      if (spareTimer !== null) clearTimeout(spareTimer);
       if (statsTimer !== null) clearTimeout(statsTimer);
       listeners.clear();
     },

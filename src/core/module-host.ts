@@ -8,7 +8,7 @@
  * The status says what state the module resumed with.
  */
 import { HotwasmError } from '../shared/errors';
-import type { ModuleLayoutInfo } from '../shared/inspect';
+import { type ModuleLayoutInfo, capMemory, sha256Hex } from '../shared/inspect';
 import { type GuestOptions, type LoadedGuest, type Op, type OutputStream, type RequestOf, type ResultOf, transferablesOf } from '../shared/protocol';
 import { type PendingRequest, RpcClient, type WorkerLike } from './rpc';
 import { LatencyStats } from './stats';
@@ -102,18 +102,32 @@ export class ModuleHost {
     const worker = deps.takeWorker();
     const ref: { host: ModuleHost | null } = { host: null };
     const rpc = connect(worker, ref, deps, options.label);
-    const loading = rpc.request({ op: 'load', data, options }, { timeoutMs: deps.timeouts().loadMs });
+    const timeoutMs = deps.timeouts().loadMs;
+    let loading: Promise<LoadedGuest>;
+    let hashed: Promise<string> | null = null;
+    if (data instanceof Uint8Array) {
+      // The copy the worker needs is made already capped to the memory budget and moved, not
+      // cloned; the page hashes the caller's bytes while the worker compiles (both hash at the
+      // same speed, and the worker would otherwise do it before it can reply).
+      const { bytes, declared } = capMemory(data, options.memoryBudgetBytes);
+      loading = rpc.request({ op: 'load', data: bytes, options, declared: declared ?? undefined }, { timeoutMs, transfer: [bytes.buffer] });
+      if (declared) hashed = afterThisTask(() => sha256Hex(data));
+    } else {
+      loading = rpc.request({ op: 'load', data, options }, { timeoutMs });
+    }
     const pipelined = steps((body, timeoutMs) => rpc.request(body, { timeoutMs, transfer: transferablesOf(body) }));
     let loaded: LoadedGuest;
+    let sha256: string;
     try {
       loaded = await loading;
+      sha256 = loaded.sha256 ?? (await hashed)!;
     } catch (error) {
       rpc.close(new HotwasmError('disposed', 'load failed'));
       worker.terminate();
       throw error;
     }
     const { module, layout, ...rest } = loaded;
-    const info: ModuleInfo = { ...layout, ...rest, ...meta, loadedAt: Date.now() };
+    const info: ModuleInfo = { ...layout, ...rest, sha256, ...meta, loadedAt: Date.now() };
     ref.host = new ModuleHost(worker, rpc, info, module, layout, options, deps);
     return { host: ref.host, steps: pipelined };
   }
@@ -246,6 +260,14 @@ export class ModuleHost {
 }
 
 /**
+ * Run `work` once the messages sent in this task have left: after the RPC client's flush, which
+ * is a microtask queued before this one.
+ */
+function afterThisTask<T>(work: () => Promise<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => queueMicrotask(() => work().then(resolve, reject)));
+}
+
+/**
  * An RPC client whose stall and crash handlers reach the host once it exists; before that (while
  * loading) a stall or crash fails the load.
  */
@@ -295,8 +317,8 @@ function describeRequest(entry: PendingRequest): string {
     case 'restoreState':
     case 'receiveState':
       return 'restore_state';
-    case 'expect':
-      return 'Checking the new version';
+    case 'checkApi':
+      return 'Checking the API version';
     case 'health':
       return 'health_check';
     case 'benchmark':

@@ -258,10 +258,12 @@ export class ModuleSlot {
       // Every step is sent with the load, in one message: the candidate's worker runs them in
       // order and skips the rest once one fails, without a round trip to the page in between.
       const { host: candidate, steps } = await ModuleHost.stage(input.data, this.meta(input), this.deps.guestOptions(input.source), this.hostDeps(timeout), (send) => ({
-        expect: settled(send({ op: 'expect', notSha256: serving.info.sha256, apiMajor: servingApi?.major ?? null }, timeout)),
+        api: settled(send({ op: 'checkApi', apiMajor: servingApi?.major ?? null }, timeout)),
         benchmark: settled(send({ op: 'benchmark', argJson: 'null', budgetMs: config.benchmark_budget_ms }, timeout)),
         restored: channel ? settled(send({ op: 'receiveState', from: channel.port2 }, timeout)) : null,
         health: settled(send({ op: 'health' }, timeout)),
+        // An untouched instance, in case calls reach the serving version before the cutover.
+        prepared: channel ? settled(send({ op: 'prepare' }, timeout)) : null,
       }));
       ticket.candidate = candidate;
       this.label(candidate, input);
@@ -269,9 +271,7 @@ export class ModuleSlot {
       checkSuperseded();
 
       step = 'check';
-      const expected = await steps.expect;
-      if (!expected.ok) throw expected.error;
-      if (expected.value.same) {
+      if (candidate.info.sha256 === serving.info.sha256) {
         candidate.dispose('already running');
         this.deps.record({ ...base(), to: ref(serving), outcome: 'already running', failedStep: null, error: null, stateBytes: null, warning: null, cutover: null });
         this.say(`${input.source} is already running as ${this.name} ${serving.info.version}`);
@@ -279,7 +279,9 @@ export class ModuleSlot {
       }
 
       step = 'api version';
-      if (!expected.value.compatible) {
+      const api = await steps.api;
+      if (!api.ok) throw api.error;
+      if (!api.value.compatible) {
         const next = parseSemver(candidate.info.apiVersion ?? '');
         throw new UpdateRefused(
           step,
@@ -314,8 +316,12 @@ export class ModuleSlot {
       checkSuperseded();
 
       step = 'cutover';
-      ticket.inCutover = true;
-      const heldAt = this.deps.now();
+      let heldAt = 0;
+      const holdCalls = () => {
+        ticket.inCutover = true; // past this point a newer update waits for this one
+        heldAt = this.deps.now();
+        this.hold();
+      };
       let saveMs = 0;
       let restoreMs = 0;
       let held = true;
@@ -328,7 +334,11 @@ export class ModuleSlot {
         saveMs = restored.saveMs;
         restoreMs = restored.ms;
       } else if (restored) {
-        this.hold();
+        // The untouched instance the final state goes into is made before calls are held.
+        const prepared = await steps.prepared;
+        if (prepared && !prepared.ok) throw prepared.error;
+        checkSuperseded();
+        holdCalls();
         try {
           ({ stateBytes, saveMs, restoreMs } = await this.finalState(serving, candidate, timeout));
         } catch (error) {
@@ -337,7 +347,7 @@ export class ModuleSlot {
         }
       } else if (serving.busy) {
         // No state to carry: let the calls already sent to the serving version finish first.
-        this.hold();
+        holdCalls();
         try {
           await serving.request({ op: 'ping' }, timeout);
         } catch (error) {

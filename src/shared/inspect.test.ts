@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { HotwasmError } from './errors';
-import { checkHostable, describeLayout, formatSignature, readModuleLayout, sha256Hex } from './inspect';
-import { readLayout, withMemoryMaximum } from './wasm-binary';
+import { capMemory, checkHostable, describeLayout, formatSignature, readModuleLayout, sha256Hex } from './inspect';
+import { readLayout, readMemories, withMemoryMaximum } from './wasm-binary';
 
 const file = (path: string) => new Uint8Array(readFileSync(new URL(`../../${path}`, import.meta.url)));
 const inspect = (bytes: Uint8Array, label = 'm.wasm') => describeLayout(bytes, readModuleLayout(bytes, label), label);
@@ -115,6 +115,31 @@ describe('hosting checks', () => {
     const { instance } = await WebAssembly.instantiate(capped as Uint8Array<ArrayBuffer>, { wasi_snapshot_preview1: new Proxy({}, { get: () => () => 0 }) });
     const memory = instance.exports.memory as WebAssembly.Memory;
     expect(() => memory.grow(41)).toThrow(RangeError);
+  });
+
+  it('finds the memory section without reading the others, as readLayout does', () => {
+    for (const name of ['counter', 'counter-as', 'counter-c', 'counter-rust', 'hello']) {
+      const bytes = file(`public/examples/${name}.wasm`);
+      const { memories, memorySection } = readLayout(bytes);
+      expect(readMemories(bytes)).toEqual({ memories, memorySection });
+    }
+  });
+
+  it('capMemory makes the capped copy in one pass and keeps what the module declared', () => {
+    const bytes = file('public/examples/counter.wasm');
+    const before = bytes.slice();
+    const { bytes: capped, declared } = capMemory(bytes, 40 * 65536);
+    expect(capped).toEqual(withMemoryMaximum(bytes, readLayout(bytes), 40));
+    expect(declared).toEqual({ size: bytes.length, memories: readLayout(bytes).memories });
+    expect(bytes).toEqual(before); // the caller's bytes are untouched
+    // Nothing to cap, or nothing readable: still a copy of its own (it is moved to a worker).
+    const noMemory = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]);
+    const plain = capMemory(noMemory, 65536);
+    expect(plain.bytes).toEqual(noMemory);
+    expect(plain.bytes.buffer).not.toBe(noMemory.buffer);
+    expect(plain.declared).toEqual({ size: 8, memories: [] });
+    const malformed = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 100]); // a section claims 100 bytes
+    expect(capMemory(malformed, 65536)).toEqual({ bytes: malformed, declared: null });
   });
 
   it('keeps a smaller maximum the module already declares', () => {

@@ -7,7 +7,7 @@
  * request, so the page always knows which request is running.
  */
 import type { SerializedError } from './errors';
-import type { ModuleLayoutInfo } from './inspect';
+import type { Declared, ModuleLayoutInfo } from './inspect';
 
 /** Numeric wasm values as JS sees them: i64 as BigInt. */
 export type RawValue = number | bigint;
@@ -26,7 +26,8 @@ export interface GuestOptions {
 /** What the worker learned while loading; the page adds name, version and timing. */
 export interface LoadedGuest {
   layout: ModuleLayoutInfo;
-  sha256: string;
+  /** null when the page hashes the bytes (a load with `declared`). */
+  sha256: string | null;
   apiVersion: string | null;
   apiVersionSource: 'section' | 'export' | null;
   compileMs: number;
@@ -51,8 +52,12 @@ export interface MeasureResult {
 
 /** Every request, by operation. `id` is added by the RPC client. */
 export type RequestBody =
-  /** `data` is a Blob for dropped or picked files: the worker reads it, the page never does. */
-  | { op: 'load'; data: Uint8Array | Blob; options: GuestOptions }
+  /**
+   * `data` is a Blob for dropped or picked files: the worker reads, caps and hashes it, the page
+   * never reads it. With `declared`, `data` is a copy the page already capped to the memory
+   * budget (capMemory) and hashes itself: the worker compiles it at once.
+   */
+  | { op: 'load'; data: Uint8Array | Blob; options: GuestOptions; declared?: Declared }
   | { op: 'instantiate'; module: WebAssembly.Module; layout: ModuleLayoutInfo; options: GuestOptions }
   | { op: 'call'; fn: string; argJson: string }
   | { op: 'callRaw'; fn: string; args: RawValue[] }
@@ -67,22 +72,24 @@ export type RequestBody =
   | { op: 'restoreState'; state: Uint8Array }
   // Update pipeline steps. Each runs only if no earlier step in this worker failed or refused;
   // otherwise it is answered with a `skipped` error (so requests can be sent together).
-  /** Refuses when the loaded module is `notSha256` (already running) or its API major differs from `apiMajor`. */
-  | { op: 'expect'; notSha256: string; apiMajor: number | null }
+  /** Refuses when the loaded module's API major differs from `apiMajor` (both declared). */
+  | { op: 'checkApi'; apiMajor: number | null }
   /** Runs benchmark_function when exported (null otherwise); refuses over `budgetMs`. */
   | { op: 'benchmark'; argJson: string; budgetMs: number }
   /** Waits for state on `from`, then restore_state (null without the export); refuses a non-zero code. */
   | { op: 'receiveState'; from: MessagePort }
   /** health_check (null without the export); refuses an answer other than ok. */
   | { op: 'health' }
-  /** Replace the current instance with a new, untouched one of the same module. */
+  /** Instantiate a spare, untouched instance of the module for `renew` (dropped at the first call). */
+  | { op: 'prepare' }
+  /** Replace the current instance with a new, untouched one: the prepared one, else a new one. */
   | { op: 'renew' };
 
 /** What a worker's `saveState { to }` posts on the port. */
 export type StateMessage = { state: Uint8Array | null } | { error: SerializedError };
 
 /** The ops that are update pipeline steps (see RequestBody). */
-export const PIPELINE_OPS: ReadonlySet<Op> = new Set<Op>(['expect', 'benchmark', 'receiveState', 'health', 'renew']);
+export const PIPELINE_OPS: ReadonlySet<Op> = new Set<Op>(['checkApi', 'benchmark', 'receiveState', 'health', 'prepare', 'renew']);
 
 /** What a request gives up to the worker instead of copying: state bytes and ports. */
 export function transferablesOf(body: RequestBody): Transferable[] {
@@ -114,13 +121,14 @@ export interface ResultOf {
   saveState: { state: Uint8Array | null; ms: number; bytes: number | null };
   /** `code` 0 = accepted. */
   restoreState: { code: number; ms: number };
-  expect: { same: boolean; compatible: boolean };
+  checkApi: { compatible: boolean };
   /** null when the module does not export benchmark_function. */
   benchmark: { ms: number } | null;
   /** null when the module does not export restore_state or no state came. */
   receiveState: { code: number; ms: number; bytes: number } | null;
   /** null when the module does not export health_check. */
   health: { text: string; healthy: boolean } | null;
+  prepare: { instantiateMs: number };
   renew: { instantiateMs: number };
 }
 

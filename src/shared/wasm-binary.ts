@@ -243,6 +243,36 @@ export function readLayout(bytes: Uint8Array): BinaryLayout {
   return layout;
 }
 
+/** Where a module's memories are declared. */
+export type MemoryLayout = Pick<BinaryLayout, 'memories' | 'memorySection'>;
+
+/**
+ * The memory section alone, found by stepping over section headers without reading the other
+ * sections: cheap enough to run on the page before handing the bytes to a worker.
+ * Assumes the header was checked; throws BinaryFormatError on malformed input.
+ */
+export function readMemories(bytes: Uint8Array): MemoryLayout {
+  const top = new Reader(bytes, 8, bytes.length);
+  while (!top.done) {
+    const start = top.pos;
+    const id = top.byte();
+    const size = top.u32();
+    const contentStart = top.pos;
+    if (size > bytes.length - contentStart) {
+      throw new BinaryFormatError(`section ${id} claims ${size} bytes but only ${bytes.length - contentStart} remain`, start);
+    }
+    const end = contentStart + size;
+    if (id === SECTION.memory) {
+      const r = new Reader(bytes, contentStart, end);
+      const memories: MemoryLimits[] = [];
+      for (let n = r.u32(), i = 0; i < n; i++) memories.push(r.limits());
+      return { memories, memorySection: { id, start, contentStart, end } };
+    }
+    top.pos = end;
+  }
+  return { memories: [], memorySection: null };
+}
+
 /** The signature of function `index` in the module's function index space (imports first). */
 export function functionSignature(layout: BinaryLayout, index: number): FuncSignature | undefined {
   const imported = layout.importedFunctions;
@@ -267,7 +297,7 @@ function encodeU32(value: number): number[] {
  * Rewrite the memory section so that every defined memory has a maximum of at most `maxPages`.
  * Returns the same bytes when nothing needs to change. memory64 memories are left to the caller to refuse.
  */
-export function withMemoryMaximum(bytes: Uint8Array, layout: BinaryLayout, maxPages: number): Uint8Array {
+export function withMemoryMaximum(bytes: Uint8Array, layout: MemoryLayout, maxPages: number): Uint8Array {
   const span = layout.memorySection;
   if (!span || layout.memories.every((m) => m.maxPages !== null && m.maxPages <= maxPages)) return bytes;
   const content: number[] = encodeU32(layout.memories.length);

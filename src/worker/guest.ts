@@ -10,6 +10,7 @@ import { ConsoleStdout, File, OpenFile, PreopenDirectory, WASI } from '@bjorn3/b
 import { type PackedSlice, checkSliceBounds, isHealthy, parseJsonResult, readUtf8, u32, unpackSlice, utf8Length, writeUtf8 } from '../shared/abi';
 import { HotwasmError, messageOf, serializeError } from '../shared/errors';
 import {
+  type Declared,
   type ExportInfo,
   type ModuleLayoutInfo,
   PAGE_BYTES,
@@ -47,9 +48,13 @@ function makeWasi(args: string[], env: string[], output: GuestOutput): WASI {
   return new WASI(args, env, fds, { debug: false });
 }
 
-async function instantiate(module: WebAssembly.Module, wasi: WASI, label: string): Promise<WebAssembly.Instance> {
+/**
+ * Instantiate synchronously: the module is compiled already, and a worker may block (the async
+ * form only adds a task turn, which showed up in the swap pause).
+ */
+function instantiate(module: WebAssembly.Module, wasi: WASI, label: string): WebAssembly.Instance {
   try {
-    return await WebAssembly.instantiate(module, { wasi_snapshot_preview1: wasi.wasiImport });
+    return new WebAssembly.Instance(module, { wasi_snapshot_preview1: wasi.wasiImport });
   } catch (error) {
     if (error instanceof WebAssembly.LinkError) {
       throw new HotwasmError('unknown-import', `${label} cannot be linked: ${error.message}`);
@@ -83,27 +88,39 @@ export class Guest {
     this.heap = this.memory ? new Uint8Array(this.memory.buffer) : new Uint8Array(0);
   }
 
-  /** Check, compile and instantiate `bytes`. */
-  static async load(bytes: Uint8Array, options: GuestOptions, output: GuestOutput): Promise<{ guest: Guest; loaded: LoadedGuest }> {
+  /**
+   * Check, compile and instantiate `bytes`. With `declared`, the page has capped the memory
+   * already (capMemory) and hashes the bytes itself: compiling starts at once.
+   */
+  static async load(bytes: Uint8Array, options: GuestOptions, output: GuestOutput, declared?: Declared): Promise<{ guest: Guest; loaded: LoadedGuest }> {
     const { label } = options;
+    // Compiling runs off this thread: it starts as early as it can, the layout is read meanwhile.
+    const t0 = performance.now();
+    let compiled = declared ? compile(bytes, label) : null;
+    compiled?.catch(() => undefined); // a refusal below is the answer; the engine's is then unread
     let rawLayout;
     try {
       rawLayout = readModuleLayout(bytes, label);
     } catch (error) {
       // For a malformed binary the engine's own message is the most precise one.
-      if (error instanceof HotwasmError && error.code === 'invalid-module') await compile(bytes, label);
+      if (error instanceof HotwasmError && error.code === 'invalid-module') await (compiled ?? compile(bytes, label));
       throw error;
     }
-    // Compiling and hashing run off this thread: start them first, check the layout meanwhile.
-    const capped = withMemoryMaximum(bytes, rawLayout, Math.floor(options.memoryBudgetBytes / PAGE_BYTES));
-    const t0 = performance.now();
-    const compiled = Promise.all([compile(capped, label), sha256Hex(bytes)]);
-    compiled.catch(() => undefined); // a refusal below is the answer; the engine's is then unread
+    let hashed: Promise<string> | null = null;
+    if (!compiled) {
+      compiled = compile(withMemoryMaximum(bytes, rawLayout, Math.floor(options.memoryBudgetBytes / PAGE_BYTES)), label);
+      compiled.catch(() => undefined);
+      hashed = sha256Hex(bytes);
+    }
     const layout = describeLayout(bytes, rawLayout, label);
+    if (declared) {
+      layout.size = declared.size;
+      layout.memories = declared.memories;
+    }
     checkHostable(layout, label, options.memoryBudgetBytes);
-    const [module, sha256] = await compiled;
+    const [module, sha256] = await Promise.all([compiled, hashed]);
     const compileMs = performance.now() - t0;
-    const { guest, instantiateMs } = await Guest.instantiate(module, layout, options, output);
+    const { guest, instantiateMs } = Guest.instantiate(module, layout, options, output);
 
     let apiVersion = layout.apiVersionSection;
     let apiVersionSource: LoadedGuest['apiVersionSource'] = apiVersion === null ? null : 'section';
@@ -116,15 +133,15 @@ export class Guest {
   }
 
   /** Instantiate an already compiled module (first load, or a restart after a runaway call). */
-  static async instantiate(
+  static instantiate(
     module: WebAssembly.Module,
     layout: ModuleLayoutInfo,
     options: GuestOptions,
     output: GuestOutput,
-  ): Promise<{ guest: Guest; instantiateMs: number }> {
+  ): { guest: Guest; instantiateMs: number } {
     const t0 = performance.now();
     const wasi = makeWasi(options.args, options.env, output);
-    const instance = await instantiate(module, wasi, options.label);
+    const instance = instantiate(module, wasi, options.label);
     const guest = new Guest(module, layout, options, output, instance);
     try {
       // The shim needs the instance for every WASI call, even in modules without _initialize.
@@ -357,7 +374,7 @@ export class Guest {
     this.output.taps.add(tap);
     try {
       const wasi = makeWasi([this.options.label, ...args], env, this.output);
-      const instance = await instantiate(this.module, wasi, this.options.label);
+      const instance = instantiate(this.module, wasi, this.options.label);
       let exitCode: number;
       try {
         exitCode = wasi.start(instance as never);

@@ -20,6 +20,8 @@ export type Post = (message: FromWorker, transfer: Transferable[]) => void;
 export class WorkerServer {
   private guest: Guest | null = null;
   private loaded: LoadedGuest | null = null;
+  /** An untouched instance made ahead for a cutover (`prepare`), until `renew` or the first call. */
+  private prepared: Guest | null = null;
   /** An update pipeline step failed or refused here: later steps are skipped (see PIPELINE_OPS). */
   private pipelineFailed = false;
   private replies: Reply[] = [];
@@ -73,18 +75,18 @@ export class WorkerServer {
         return null;
       case 'load':
         return readData(request.data)
-          .then((bytes) => Guest.load(bytes, request.options, this.output))
+          .then((bytes) => Guest.load(bytes, request.options, this.output, request.declared))
           .then(({ guest, loaded }) => {
             this.guest = guest;
             this.loaded = loaded;
             this.pipelineFailed = false;
             return loaded;
           });
-      case 'instantiate':
-        return Guest.instantiate(request.module, request.layout, request.options, this.output).then(({ guest, instantiateMs }) => {
-          this.guest = guest;
-          return { instantiateMs };
-        });
+      case 'instantiate': {
+        const { guest, instantiateMs } = Guest.instantiate(request.module, request.layout, request.options, this.output);
+        this.guest = guest;
+        return { instantiateMs };
+      }
       case 'run':
         return this.needGuest().runCommand(request.args, request.env);
       case 'saveState':
@@ -94,13 +96,12 @@ export class WorkerServer {
         const code = this.needGuest().restoreState(request.state);
         return { code, ms: performance.now() - t0 };
       }
-      case 'expect': {
+      case 'checkApi': {
         const loaded = this.loaded;
         if (!loaded) throw new HotwasmError('not-loaded', 'No module is loaded in this worker');
         const major = parseSemver(loaded.apiVersion ?? '')?.major;
-        const same = loaded.sha256 === request.notSha256;
         const compatible = request.apiMajor === null || major === undefined || major === request.apiMajor;
-        return this.verdict({ same, compatible }, same || !compatible);
+        return this.verdict({ compatible }, !compatible);
       }
       case 'benchmark': {
         const guest = this.needGuest();
@@ -116,12 +117,18 @@ export class WorkerServer {
         const health = this.needGuest().health();
         return this.verdict(health, health !== null && !health.healthy);
       }
+      case 'prepare': {
+        const g = this.needGuest();
+        const { guest, instantiateMs } = Guest.instantiate(g.module, g.layout, g.options, this.output);
+        this.prepared = guest;
+        return { instantiateMs };
+      }
       case 'renew': {
         const g = this.needGuest();
-        return Guest.instantiate(g.module, g.layout, g.options, this.output).then(({ guest, instantiateMs }) => {
-          this.guest = guest;
-          return { instantiateMs };
-        });
+        const t0 = performance.now();
+        this.guest = this.prepared ?? Guest.instantiate(g.module, g.layout, g.options, this.output).guest;
+        this.prepared = null;
+        return { instantiateMs: performance.now() - t0 };
       }
       default: {
         const unknown: never = request;
@@ -174,6 +181,7 @@ export class WorkerServer {
   private settle(request: Request): Promise<void> | void {
     const { id } = request;
     const pipeline = PIPELINE_OPS.has(request.op);
+    if (!pipeline) this.prepared = null; // serving calls now: no cutover will need it
     const fail = (error: unknown) => {
       if (pipeline) this.pipelineFailed = true;
       this.replies.push({ id, ok: false, error: serializeError(error) });
