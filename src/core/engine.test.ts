@@ -182,6 +182,17 @@ describe('hot swap', () => {
     await expect(engine.rollback('v9')).rejects.toThrow(/no version "v9"/);
   });
 
+  it('refuses to roll back to bytes the caller changed after loading them', async () => {
+    make({ probation_ms: 0 });
+    const first = counter();
+    await engine.load(first, { name: 'counter' });
+    await engine.load(swap('counter-b'), { name: 'counter' });
+    await new Promise((resolve) => setTimeout(resolve, 1)); // after the probation timer: v1 is no longer warm
+    first[first.length - 1] = first[first.length - 1]! ^ 0x01; // the caller reuses its buffer (api_version 1.0.0 → 1.0.1)
+    await expect(engine.rollback('v1')).rejects.toThrow(/the bytes kept for v1 have changed since it served/);
+    expect(engine.status().version).toBe('v2');
+  });
+
   it('rolls back automatically when the new version traps during probation', async () => {
     await counterAt(3);
     engine.configure({ probation_ms: 10_000 });

@@ -33,6 +33,8 @@ export interface UpdateInput {
   version?: string;
   /** Replace without carrying state and without the API-version check (the user asked for it). */
   fresh?: boolean;
+  /** A kept version going back into service: its bytes must still be the ones that served. */
+  sha256?: string;
 }
 
 interface KeptVersion {
@@ -228,7 +230,7 @@ export class ModuleSlot {
       return Promise.reject(new HotwasmError('not-loaded', `Cannot roll back ${this.name}: there is ${what} (kept: ${known})`));
     }
     if (this.previous && this.previous.host.info.sha256 === target.sha256) return this.rollBack('rolled back by request', { trigger: 'rollback' });
-    return this.update({ data: target.data, source: target.source, version: target.label }, 'rollback');
+    return this.update({ data: target.data, source: target.source, version: target.label, sha256: target.sha256 }, 'rollback');
   }
 
   private async runUpdate(ticket: Ticket, input: UpdateInput, trigger: UpdateTrigger, asked: number): Promise<ModuleInfo> {
@@ -271,6 +273,10 @@ export class ModuleSlot {
       checkSuperseded();
 
       step = 'check';
+      if (input.sha256 && candidate.info.sha256 !== input.sha256) {
+        // Bytes handed to load() are kept by reference: the caller changed them since.
+        throw new UpdateRefused(step, `the bytes kept for ${input.version} have changed since it served (sha256 ${candidate.info.sha256.slice(0, 12)}…, not ${input.sha256.slice(0, 12)}…): were they modified after load()?`);
+      }
       if (candidate.info.sha256 === serving.info.sha256) {
         candidate.dispose('already running');
         this.deps.record({ ...base(), to: ref(serving), outcome: 'already running', failedStep: null, error: null, stateBytes: null, warning: null, cutover: null });

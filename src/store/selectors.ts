@@ -16,7 +16,20 @@ export const selectLines = (s: AppState) => s.console.lines;
 export const selectConsoleActions = (s: AppState) => s.console;
 export const selectError = (s: AppState) => s.notices.error;
 export const selectInfo = (s: AppState) => s.notices.info;
-export const selectNoticeActions = (s: AppState) => s.notices;
+
+/** The notice actions alone: the same object for as long as the store lives. */
+export type NoticeActions = Pick<AppState['notices'], 'reportError' | 'dismissError' | 'announce'>;
+const noticeActions = new WeakMap<AppState['notices']['reportError'], NoticeActions>();
+/**
+ * Selecting the whole notices slice re-rendered every panel that reports errors (five of them)
+ * at every notice, such as each update's; the action functions never change.
+ */
+export const selectNoticeActions = (s: AppState): NoticeActions => {
+  const { reportError, dismissError, announce } = s.notices;
+  let actions = noticeActions.get(reportError);
+  if (!actions) noticeActions.set(reportError, (actions = { reportError, dismissError, announce }));
+  return actions;
+};
 export const selectRecords = (s: AppState) => s.history.records;
 export const selectVersions = (s: AppState) => s.history.versions;
 export const selectConfig = (s: AppState) => s.config.values;
