@@ -121,51 +121,60 @@ export async function benchSwap({ page, url, root, row }) {
   }
 
   // 3. Update latency: bytes in hand → new version answering, against compile + instantiate.
+  // Measured on engine.html (the engine alone, as an app embedding src/core runs it) and in the
+  // playground, whose interface re-renders after every update on the same main thread.
   const latencies = {};
-  for (const [label, size] of [
-    ['100 KiB', 100 * 1024],
-    ['1 MiB', 1024 * 1024],
-    ['10 MiB', 10 * 1024 * 1024],
+  for (const [where, pageUrl] of [
+    ['engine', `${url}engine.html`],
+    ['playground', url],
   ]) {
-    const a = await serve(root, `sized-${size}-a.wasm`, await counterOfSize(size, 'a'));
-    const b = await serve(root, `sized-${size}-b.wasm`, await counterOfSize(size, 'b'));
-    const r = await page.evaluate(
-      async ({ a, b }) => {
-        const h = window.hotwasm;
-        const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
-        const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-        const wasi = new Proxy({}, { get: () => () => 0 });
-        const fetchBytes = async (u) => new Uint8Array(await (await fetch(u)).arrayBuffer());
-        const builds = [await fetchBytes(a), await fetchBytes(b)];
-        await h.load(builds[0], { name: 'sized' });
-        const ours = [];
-        const floor = [];
-        for (let i = 1; i <= 7; i++) {
-          const bytes = builds[i % 2];
-          let t0 = performance.now();
-          await WebAssembly.instantiate(bytes, { wasi_snapshot_preview1: wasi });
-          floor.push(performance.now() - t0);
-          await sleep(200); // the warm worker gets ready, as between a user's edits
-          t0 = performance.now();
-          await h.load(bytes, { name: 'sized' });
-          await h.call('get');
-          ours.push(performance.now() - t0);
-        }
-        h.unload('sized');
-        return { ours: median(ours), floor: median(floor), size: builds[0].length };
-      },
-      { a, b },
-    );
-    latencies[label] = r.ours;
-    const limit = 1.3 * r.floor + 2;
-    row(
-      `Update latency, ${label} module (${(r.size / 1048576).toFixed(2)} MiB)`,
-      r.ours,
-      'ms',
-      r.floor,
-      '≤ 1.3× compile + instantiate, + 2 ms',
-      `floor: the engine's compile + instantiate of the same bytes; limit ${limit.toFixed(1)} ms: ${r.ours <= limit ? 'met' : 'missed'}`,
-    );
+    await page.goto(pageUrl);
+    await page.waitForFunction(() => window.hotwasm?.status().state === 'healthy');
+    for (const [label, size] of [
+      ['100 KiB', 100 * 1024],
+      ['1 MiB', 1024 * 1024],
+      ['10 MiB', 10 * 1024 * 1024],
+    ]) {
+      const a = await serve(root, `sized-${size}-a.wasm`, await counterOfSize(size, 'a'));
+      const b = await serve(root, `sized-${size}-b.wasm`, await counterOfSize(size, 'b'));
+      const r = await page.evaluate(
+        async ({ a, b }) => {
+          const h = window.hotwasm;
+          const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+          const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+          const wasi = new Proxy({}, { get: () => () => 0 });
+          const fetchBytes = async (u) => new Uint8Array(await (await fetch(u)).arrayBuffer());
+          const builds = [await fetchBytes(a), await fetchBytes(b)];
+          await h.load(builds[0], { name: 'sized' });
+          const ours = [];
+          const floor = [];
+          for (let i = 1; i <= 11; i++) {
+            const bytes = builds[i % 2];
+            let t0 = performance.now();
+            await WebAssembly.instantiate(bytes, { wasi_snapshot_preview1: wasi });
+            floor.push(performance.now() - t0);
+            await sleep(200); // the warm worker gets ready, as between a user's edits
+            t0 = performance.now();
+            await h.load(bytes, { name: 'sized' });
+            await h.call('get');
+            ours.push(performance.now() - t0);
+          }
+          h.unload('sized');
+          return { ours: median(ours), floor: median(floor), size: builds[0].length };
+        },
+        { a, b },
+      );
+      latencies[`${label} ${where}`] = r.ours;
+      const limit = 1.3 * r.floor + 2;
+      row(
+        `Update latency, ${label} module (${(r.size / 1048576).toFixed(2)} MiB), ${where}`,
+        r.ours,
+        'ms',
+        r.floor,
+        '≤ 1.3× compile + instantiate, + 2 ms',
+        `floor: the engine's compile + instantiate of the same bytes; limit ${limit.toFixed(1)} ms: ${r.ours <= limit ? 'met' : 'missed'}; median of 11`,
+      );
+    }
   }
 
   // 4. What users do today: a full page reload of the same app with the same 1 MiB module.
@@ -180,5 +189,5 @@ export async function benchSwap({ page, url, root, row }) {
   }
   reloads.sort((x, y) => x - y);
   const reload = reloads[2];
-  row('Hot swap vs full page reload, 1 MiB module', reload / latencies['1 MiB'], '×', null, '≥ 10× faster, state kept', `page reload → answering ${reload} ms (state lost); hot swap ${latencies['1 MiB'].toFixed(1)} ms (state kept)`);
+  row('Hot swap vs full page reload, 1 MiB module', reload / latencies['1 MiB playground'], '×', null, '≥ 10× faster, state kept', `page reload → answering ${reload} ms (state lost); hot swap ${latencies['1 MiB playground'].toFixed(1)} ms (state kept)`);
 }

@@ -55,3 +55,17 @@ test('the playground works with no network: nothing is fetched from anywhere but
   await expect(result).toHaveText('0');
   expect(foreign).toEqual([]);
 });
+
+test('engine.html runs the engine alone: the example counter loads and hot-swaps with its state', async ({ page }) => {
+  await page.goto('./engine.html');
+  await expect(page.getByRole('status')).toContainText('counter v1 is running');
+  expect(await apiCall(page, 'increment', 3)).toEqual({ ok: true, value: 3 });
+  const fs = await import('node:fs');
+  const info = await page.evaluate(async (bytes) => (await window.hotwasm.load(new Uint8Array(bytes), { name: 'counter' })).version, [
+    ...fs.readFileSync('fixtures/swap/counter-b.wasm'),
+  ]);
+  expect(info).toBe('v2');
+  expect(await apiCall(page, 'get')).toEqual({ ok: true, value: 3 });
+  // No playground: no panels, nothing but the engine.
+  await expect(page.getByRole('region')).toHaveCount(0);
+});

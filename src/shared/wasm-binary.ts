@@ -147,6 +147,30 @@ export function hasCoreHeader(bytes: Uint8Array): boolean {
   return bytes.length >= 8 && bytes[0] === 0 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d && bytes[4] === 1 && bytes[5] === 0 && bytes[6] === 0 && bytes[7] === 0;
 }
 
+/**
+ * The function section: one type index per defined function, tens of thousands in a large
+ * module. Indices below 128 (one byte, nearly all of them) are read inline; reading each through
+ * the Reader took 2 ms for 41,000 functions.
+ */
+function readFunctionTypes(r: Reader, out: number[]): void {
+  const { bytes, end } = r;
+  const n = r.u32();
+  if (n > end - r.pos) throw new BinaryFormatError(`the function section claims ${n} functions in ${end - r.pos} bytes`, r.pos);
+  let pos = r.pos;
+  for (let i = 0; i < n; i++) {
+    const b = pos < end ? bytes[pos]! : 0x80;
+    if (b < 0x80) {
+      out.push(b);
+      pos++;
+    } else {
+      r.pos = pos;
+      out.push(r.u32());
+      pos = r.pos;
+    }
+  }
+  r.pos = pos;
+}
+
 /** Parse the sections hotwasm needs. Assumes the header was checked; throws BinaryFormatError on malformed input. */
 export function readLayout(bytes: Uint8Array): BinaryLayout {
   const layout: BinaryLayout = {
@@ -217,7 +241,7 @@ export function readLayout(bytes: Uint8Array): BinaryLayout {
         }
         break;
       case SECTION.function:
-        for (let n = r.u32(), i = 0; i < n; i++) layout.functionTypes.push(r.u32());
+        readFunctionTypes(r, layout.functionTypes);
         break;
       case SECTION.memory:
         layout.memorySection = { id, start, contentStart, end };

@@ -64,13 +64,16 @@ export function warmUpModule(functions: number): Uint8Array {
   ]);
 }
 
-/** Load the warm-up module twice and call it; failures are irrelevant and ignored. */
-export async function warmUp(): Promise<void> {
+/**
+ * Load the warm-up module twice and call it, unless `used` says real work has arrived;
+ * failures are irrelevant and ignored.
+ */
+export async function warmUp(used: () => boolean = () => false): Promise<void> {
   const quiet = new GuestOutput(() => undefined);
   const options: GuestOptions = { label: 'warm-up', memoryBudgetBytes: 1 << 20, args: [], env: [] };
   const bytes = warmUpModule(3000);
   try {
-    for (let i = 0; i < 2; i++) {
+    for (let i = 0; i < 2 && !used(); i++) {
       const { guest } = await Guest.load(bytes, options, quiet);
       guest.callJson('echo', '"warm"');
     }

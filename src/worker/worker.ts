@@ -8,8 +8,12 @@ declare const self: DedicatedWorkerGlobalScope;
 
 const server = new WorkerServer((message, transfer) => self.postMessage(message, transfer));
 
-// Run the load path once on a tiny module while this worker waits to be used, so the first
-// real load does not pay for compiling the host's own code.
-void warmUp();
-
-self.onmessage = (event: MessageEvent<ToWorker>) => server.receive(event.data);
+// While this worker waits to be used (a spare), run the load path on a throwaway module so the
+// first real load does not pay for compiling the host's own code. A worker that has work already
+// (requests sent before it started) skips it: the warm-up would only delay that work.
+let used = false;
+self.onmessage = (event: MessageEvent<ToWorker>) => {
+  used = true;
+  server.receive(event.data);
+};
+setTimeout(() => void warmUp(() => used), 0);
