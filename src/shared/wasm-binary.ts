@@ -147,6 +147,22 @@ export function hasCoreHeader(bytes: Uint8Array): boolean {
   return bytes.length >= 8 && bytes[0] === 0 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d && bytes[4] === 1 && bytes[5] === 0 && bytes[6] === 0 && bytes[7] === 0;
 }
 
+/** The sections of a module, in order, each checked to fit in the bytes. Assumes the header was checked. */
+function* sections(bytes: Uint8Array): Generator<SectionSpan> {
+  const top = new Reader(bytes, 8, bytes.length);
+  while (!top.done) {
+    const start = top.pos;
+    const id = top.byte();
+    const size = top.u32();
+    const contentStart = top.pos;
+    if (size > bytes.length - contentStart) {
+      throw new BinaryFormatError(`section ${id} claims ${size} bytes but only ${bytes.length - contentStart} remain`, start);
+    }
+    top.pos = contentStart + size;
+    yield { id, start, contentStart, end: top.pos };
+  }
+}
+
 /**
  * The function section: one type index per defined function, tens of thousands in a large
  * module. Indices below 128 (one byte, nearly all of them) are read inline; reading each through
@@ -184,18 +200,10 @@ export function readLayout(bytes: Uint8Array): BinaryLayout {
     hasStartSection: false,
     memorySection: null,
   };
-  const top = new Reader(bytes, 8, bytes.length);
-  while (!top.done) {
-    const start = top.pos;
-    const id = top.byte();
-    const size = top.u32();
-    const contentStart = top.pos;
-    if (size > bytes.length - contentStart) {
-      throw new BinaryFormatError(`section ${id} claims ${size} bytes but only ${bytes.length - contentStart} remain`, start);
-    }
-    const end = contentStart + size;
+  for (const span of sections(bytes)) {
+    const { id, contentStart, end } = span;
+    const size = end - contentStart;
     const r = new Reader(bytes, contentStart, end);
-    top.pos = end;
     switch (id) {
       case SECTION.custom: {
         const name = r.name();
@@ -244,7 +252,7 @@ export function readLayout(bytes: Uint8Array): BinaryLayout {
         readFunctionTypes(r, layout.functionTypes);
         break;
       case SECTION.memory:
-        layout.memorySection = { id, start, contentStart, end };
+        layout.memorySection = span;
         for (let n = r.u32(), i = 0; i < n; i++) layout.memories.push(r.limits());
         break;
       case SECTION.export:
@@ -276,23 +284,12 @@ export type MemoryLayout = Pick<BinaryLayout, 'memories' | 'memorySection'>;
  * Assumes the header was checked; throws BinaryFormatError on malformed input.
  */
 export function readMemories(bytes: Uint8Array): MemoryLayout {
-  const top = new Reader(bytes, 8, bytes.length);
-  while (!top.done) {
-    const start = top.pos;
-    const id = top.byte();
-    const size = top.u32();
-    const contentStart = top.pos;
-    if (size > bytes.length - contentStart) {
-      throw new BinaryFormatError(`section ${id} claims ${size} bytes but only ${bytes.length - contentStart} remain`, start);
-    }
-    const end = contentStart + size;
-    if (id === SECTION.memory) {
-      const r = new Reader(bytes, contentStart, end);
-      const memories: MemoryLimits[] = [];
-      for (let n = r.u32(), i = 0; i < n; i++) memories.push(r.limits());
-      return { memories, memorySection: { id, start, contentStart, end } };
-    }
-    top.pos = end;
+  for (const span of sections(bytes)) {
+    if (span.id !== SECTION.memory) continue;
+    const r = new Reader(bytes, span.contentStart, span.end);
+    const memories: MemoryLimits[] = [];
+    for (let n = r.u32(), i = 0; i < n; i++) memories.push(r.limits());
+    return { memories, memorySection: span };
   }
   return { memories: [], memorySection: null };
 }
@@ -305,7 +302,8 @@ export function functionSignature(layout: BinaryLayout, index: number): FuncSign
   return typeIndex === undefined ? undefined : layout.types[typeIndex];
 }
 
-function encodeU32(value: number): number[] {
+/** Unsigned LEB128. */
+export function encodeU32(value: number): number[] {
   const out: number[] = [];
   let v = value >>> 0;
   do {
