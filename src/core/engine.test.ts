@@ -84,6 +84,15 @@ describe('hot swap', () => {
     expect(await engine.call('get')).toBe(4);
   });
 
+  it('swaps in a version without restore_state even when save_state traps on the serving one', async () => {
+    make();
+    await engine.load(swap('save-traps'), { name: 'counter' });
+    await engine.call('increment', 4);
+    await engine.load(swap('stateless'), { name: 'counter' });
+    expect(engine.history()[0]).toMatchObject({ outcome: 'committed', warning: 'state was not carried: v2 has no restore_state' });
+    expect(await engine.call('get')).toBe(0);
+  });
+
   it('refuses a benchmark_function over budget', async () => {
     await counterAt(1);
     engine.configure({ benchmark_budget_ms: 1 });

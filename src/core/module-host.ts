@@ -111,7 +111,10 @@ export class ModuleHost {
       // same speed, and the worker would otherwise do it before it can reply).
       const { bytes, declared } = capMemory(data, options.memoryBudgetBytes);
       loading = rpc.request({ op: 'load', data: bytes, options, declared: declared ?? undefined }, { timeoutMs, transfer: [bytes.buffer] });
-      if (declared) hashed = afterThisTask(() => sha256Hex(data));
+      if (declared) {
+        hashed = afterThisTask(() => sha256Hex(data));
+        hashed.catch(() => undefined); // read below once the load succeeds; a failed load wins
+      }
     } else {
       loading = rpc.request({ op: 'load', data, options }, { timeoutMs });
     }

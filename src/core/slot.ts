@@ -308,7 +308,7 @@ export class ModuleSlot {
       else if (!serving.has('save_state')) warnings.push(`state was not carried: ${serving.info.version} has no save_state`);
       else if (!candidate.has('restore_state')) warnings.push(`state was not carried: ${candidate.info.version} has no restore_state`);
       let restored: (NonNullable<ResultOf['receiveState']> & { saveMs: number }) | null = null;
-      if (snapshot && steps.restored) {
+      if (snapshot && steps.restored && candidate.has('restore_state')) {
         const saved = await snapshot;
         if (!saved.ok) throw new UpdateRefused(step, `save_state failed on the serving version ${serving.info.version}: ${messageOf(saved.error)}`);
         const r = await steps.restored;

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { HotwasmError } from './errors';
 import { capMemory, checkHostable, describeLayout, formatSignature, readModuleLayout, sha256Hex } from './inspect';
 import { readLayout, readMemories, withMemoryMaximum } from './wasm-binary';
@@ -147,5 +147,17 @@ describe('hosting checks', () => {
     const layout = readLayout(bytes);
     const capped = withMemoryMaximum(withMemoryMaximum(bytes, layout, 10), readLayout(withMemoryMaximum(bytes, layout, 10)), 100);
     expect(readLayout(capped).memories[0]!.maxPages).toBe(10);
+  });
+});
+
+describe('sha256Hex', () => {
+  it('says why when the page has no Web Crypto (not a secure context)', async () => {
+    vi.stubGlobal('crypto', {});
+    try {
+      await expect(sha256Hex(new Uint8Array(1))).rejects.toMatchObject({ code: 'unsupported', message: expect.stringMatching(/secure context.*https or from localhost/) });
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    expect(await sha256Hex(new Uint8Array(0))).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
   });
 });

@@ -193,7 +193,12 @@ export function formatBytes(n: number): string {
 
 /** Hex SHA-256 through Web Crypto (available in pages, workers and Node ≥ 20). */
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
+  const subtle = globalThis.crypto?.subtle as SubtleCrypto | undefined;
+  if (!subtle) {
+    // Browsers offer Web Crypto only in secure contexts: e.g. not on a dev server opened by its LAN address.
+    throw new HotwasmError('unsupported', `A module's sha256 needs Web Crypto, which this page does not have (it is not a secure context): open it over https or from localhost`);
+  }
+  const digest = await subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 

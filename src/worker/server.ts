@@ -170,9 +170,10 @@ export class WorkerServer {
       from.onmessage = (event: MessageEvent<StateMessage>) => resolve(event.data);
     });
     from.close();
-    if ('error' in message) throw reviveError(message.error);
     const guest = this.needGuest();
-    if (!message.state || !guest.has('restore_state')) return null;
+    if (!guest.has('restore_state')) return null; // no state is carried into it, whatever came
+    if ('error' in message) throw reviveError(message.error);
+    if (!message.state) return null;
     const t0 = performance.now();
     const code = guest.restoreState(message.state);
     return this.verdict({ code, ms: performance.now() - t0, bytes: message.state.byteLength }, code !== 0);
