@@ -264,8 +264,6 @@ export class ModuleSlot {
         benchmark: settled(send({ op: 'benchmark', argJson: 'null', budgetMs: config.benchmark_budget_ms }, timeout)),
         restored: channel ? settled(send({ op: 'receiveState', from: channel.port2 }, timeout)) : null,
         health: settled(send({ op: 'health' }, timeout)),
-        // An untouched instance, in case calls reach the serving version before the cutover.
-        prepared: channel ? settled(send({ op: 'prepare' }, timeout)) : null,
       }));
       ticket.candidate = candidate;
       this.label(candidate, input);
@@ -340,9 +338,9 @@ export class ModuleSlot {
         saveMs = restored.saveMs;
         restoreMs = restored.ms;
       } else if (restored) {
-        // The untouched instance the final state goes into is made before calls are held.
-        const prepared = await steps.prepared;
-        if (prepared && !prepared.ok) throw prepared.error;
+        // The untouched instance the final state goes into is made before calls are held (an
+        // idle cutover does not need one, so staging does not make it).
+        await candidate.request({ op: 'prepare' }, timeout);
         checkSuperseded();
         holdCalls();
         try {

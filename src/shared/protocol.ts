@@ -80,7 +80,7 @@ export type RequestBody =
   | { op: 'receiveState'; from: MessagePort }
   /** health_check (null without the export); refuses an answer other than ok. */
   | { op: 'health' }
-  /** Instantiate a spare, untouched instance of the module for `renew` (dropped at the first call). */
+  /** Instantiate a spare, untouched instance of the module for `renew`. */
   | { op: 'prepare' }
   /** Replace the current instance with a new, untouched one: the prepared one, else a new one. */
   | { op: 'renew' };
@@ -117,8 +117,8 @@ export interface ResultOf {
   run: RunResult;
   measure: MeasureResult;
   ping: null;
-  /** `state` null when the module does not export save_state, or when it was sent `to` a port; `bytes` its size. */
-  saveState: { state: Uint8Array | null; ms: number; bytes: number | null };
+  /** `state` null when the module does not export save_state, or when it was sent `to` a port. */
+  saveState: { state: Uint8Array | null; ms: number };
   /** `code` 0 = accepted. */
   restoreState: { code: number; ms: number };
   checkApi: { compatible: boolean };

@@ -20,7 +20,7 @@ export type Post = (message: FromWorker, transfer: Transferable[]) => void;
 export class WorkerServer {
   private guest: Guest | null = null;
   private loaded: LoadedGuest | null = null;
-  /** An untouched instance made ahead for a cutover (`prepare`), until `renew` or the first call. */
+  /** An untouched instance made ahead for a cutover (`prepare`), until `renew`. */
   private prepared: Guest | null = null;
   /** An update pipeline step failed or refused here: later steps are skipped (see PIPELINE_OPS). */
   private pipelineFailed = false;
@@ -154,14 +154,13 @@ export class WorkerServer {
       throw error;
     }
     const ms = performance.now() - t0;
-    const bytes = state?.byteLength ?? null;
     if (!to) {
       if (state) this.transfer.push(state.buffer);
-      return { state, ms, bytes };
+      return { state, ms };
     }
     to.postMessage({ state } satisfies StateMessage, state ? [state.buffer] : []);
     to.close();
-    return { state: null, ms, bytes };
+    return { state: null, ms };
   }
 
   /** The state another worker sends on `from`, given to restore_state. */
@@ -182,7 +181,6 @@ export class WorkerServer {
   private settle(request: Request): Promise<void> | void {
     const { id } = request;
     const pipeline = PIPELINE_OPS.has(request.op);
-    if (!pipeline) this.prepared = null; // serving calls now: no cutover will need it
     const fail = (error: unknown) => {
       if (pipeline) this.pipelineFailed = true;
       this.replies.push({ id, ok: false, error: serializeError(error) });
