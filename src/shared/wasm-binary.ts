@@ -303,7 +303,7 @@ export function functionSignature(layout: BinaryLayout, index: number): FuncSign
 }
 
 /** Unsigned LEB128. */
-export function encodeU32(value: number): number[] {
+function encodeU32(value: number): number[] {
   const out: number[] = [];
   let v = value >>> 0;
   do {

@@ -197,8 +197,23 @@ describe('warm-up module', () => {
     const { warmUpModule } = await import('./warm-up');
     const { guest, loaded } = await Guest.load(warmUpModule(3000), options('warm'), stdio().output);
     expect(guest.callJson('echo', '"warm"')).toBe('warm');
-    expect(loaded.layout.exports).toHaveLength(3003);
+    expect(loaded.layout.exports).toHaveLength(3007);
     expect(loaded.apiVersion).toBe('1.0.0');
     expect(guest.callRaw('f7', [5])).toBe(12);
+    expect(guest.saveState()).toHaveLength(8);
+    expect(guest.restoreState(new Uint8Array(8))).toBe(0);
+    expect(guest.health()).toEqual({ text: 'ok', healthy: true });
+  });
+
+  it('runs every request of an update without a failure', async () => {
+    const { warmUp } = await import('./warm-up');
+    expect(await warmUp()).toEqual([]);
+  });
+
+  it('stops once real work has arrived', async () => {
+    const { warmUp } = await import('./warm-up');
+    let asked = 0;
+    expect(await warmUp(() => ++asked > 1)).toEqual([]);
+    expect(asked).toBe(2);
   });
 });
