@@ -14,7 +14,7 @@ import { checkHeader, describeLayout, readModuleLayout, sha256Hex, type ModuleLa
 import type { GuestOptions, MeasureResult, OutputStream, RawValue, RunResult, Settled } from '../shared/protocol';
 import { CONFIG_RULES, type ConfigStorage, DEFAULT_CONFIG, type EngineConfig, mergeConfig, readStoredConfig, toStoredConfig } from './config';
 import { History, type UpdateRecord } from './history';
-import type { HostDeps, HostState, ModuleHost, ModuleInfo } from './module-host';
+import { BufferPool, type HostDeps, type HostState, type ModuleHost, type ModuleInfo } from './module-host';
 import type { WorkerLike } from './rpc';
 import { ModuleSlot, type SlotDeps } from './slot';
 import { type ModuleSource, readSource } from './sources';
@@ -225,6 +225,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     env: [],
   });
 
+  const buffers = new BufferPool();
   const slotDeps = (name: string): SlotDeps => ({
     config: () => config,
     now,
@@ -235,6 +236,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       timeouts: () => ({ callMs: config.call_timeout_ms, loadMs: loadMs ?? config.load_timeout_ms }),
       onOutput: (stream, text) => emit({ type: 'output', module: name, stream, text }),
       onChange: statsChanged,
+      buffers,
     }),
     record: (record) => emit({ type: 'update', record: history.add(record) }),
     changed: emitStatus,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import { HotwasmError } from './errors';
-import { capMemory, checkHostable, describeLayout, formatSignature, readModuleLayout, sha256Hex } from './inspect';
+import { checkHostable, describeLayout, formatSignature, readModuleLayout, sha256Hex } from './inspect';
 import { readLayout, readMemories, withMemoryMaximum } from './wasm-binary';
 
 const file = (path: string) => new Uint8Array(readFileSync(new URL(`../../${path}`, import.meta.url)));
@@ -123,23 +123,6 @@ describe('hosting checks', () => {
       const { memories, memorySection } = readLayout(bytes);
       expect(readMemories(bytes)).toEqual({ memories, memorySection });
     }
-  });
-
-  it('capMemory makes the capped copy in one pass and keeps what the module declared', () => {
-    const bytes = file('public/examples/counter.wasm');
-    const before = bytes.slice();
-    const { bytes: capped, declared } = capMemory(bytes, 40 * 65536);
-    expect(capped).toEqual(withMemoryMaximum(bytes, readLayout(bytes), 40));
-    expect(declared).toEqual({ size: bytes.length, memories: readLayout(bytes).memories });
-    expect(bytes).toEqual(before); // the caller's bytes are untouched
-    // Nothing to cap, or nothing readable: still a copy of its own (it is moved to a worker).
-    const noMemory = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]);
-    const plain = capMemory(noMemory, 65536);
-    expect(plain.bytes).toEqual(noMemory);
-    expect(plain.bytes.buffer).not.toBe(noMemory.buffer);
-    expect(plain.declared).toEqual({ size: 8, memories: [] });
-    const malformed = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 100]); // a section claims 100 bytes
-    expect(capMemory(malformed, 65536)).toEqual({ bytes: malformed, declared: null });
   });
 
   it('keeps a smaller maximum the module already declares', () => {

@@ -14,8 +14,6 @@ import {
   functionSignature,
   hasCoreHeader,
   readLayout,
-  readMemories,
-  withMemoryMaximum,
 } from './wasm-binary';
 
 export type { FuncSignature, MemoryLimits, ExternKind, ValType } from './wasm-binary';
@@ -200,29 +198,4 @@ export async function sha256Hex(bytes: Uint8Array): Promise<string> {
   }
   const digest = await subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-/** What a module declared before {@link capMemory} gave its memories a maximum. */
-export interface Declared {
-  size: number;
-  memories: MemoryLimits[];
-}
-
-/**
- * A copy of `bytes` whose memories may grow to at most `memoryBudgetBytes`, made in one pass
- * (the copy a worker needs anyway), with what the module declared; `declared` is null, and the
- * copy plain, when the memory section cannot be read (the worker then reports why).
- */
-export function capMemory(bytes: Uint8Array, memoryBudgetBytes: number): { bytes: Uint8Array; declared: Declared | null } {
-  if (!hasCoreHeader(bytes)) return { bytes: bytes.slice(), declared: null };
-  let memories;
-  try {
-    memories = readMemories(bytes);
-  } catch (error) {
-    if (error instanceof BinaryFormatError) return { bytes: bytes.slice(), declared: null };
-    throw error;
-  }
-  if (memories.memories.some((m) => m.memory64)) return { bytes: bytes.slice(), declared: null };
-  const capped = withMemoryMaximum(bytes, memories, Math.floor(memoryBudgetBytes / PAGE_BYTES));
-  return { bytes: capped === bytes ? bytes.slice() : capped, declared: { size: bytes.length, memories: memories.memories } };
 }

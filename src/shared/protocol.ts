@@ -7,7 +7,7 @@
  * request, so the page always knows which request is running.
  */
 import type { SerializedError } from './errors';
-import type { Declared, ModuleLayoutInfo } from './inspect';
+import type { ModuleLayoutInfo } from './inspect';
 
 /** Numeric wasm values as JS sees them: i64 as BigInt. */
 export type RawValue = number | bigint;
@@ -26,8 +26,7 @@ export interface GuestOptions {
 /** What the worker learned while loading; the page adds name, version and timing. */
 export interface LoadedGuest {
   layout: ModuleLayoutInfo;
-  /** null when the page hashes the bytes (a load with `declared`). */
-  sha256: string | null;
+  sha256: string;
   apiVersion: string | null;
   apiVersionSource: 'section' | 'export' | null;
   compileMs: number;
@@ -53,11 +52,10 @@ export interface MeasureResult {
 /** Every request, by operation. `id` is added by the RPC client. */
 export type RequestBody =
   /**
-   * `data` is a Blob for dropped or picked files: the worker reads, caps and hashes it, the page
-   * never reads it. With `declared`, `data` is a copy the page already capped to the memory
-   * budget (capMemory) and hashes itself: the worker compiles it at once.
+   * `data` is a Blob for dropped or picked files (the page never reads it), else the page's copy
+   * of the bytes, moved to the worker. The worker caps, compiles, inspects and hashes it.
    */
-  | { op: 'load'; data: Uint8Array | Blob; options: GuestOptions; declared?: Declared }
+  | { op: 'load'; data: Uint8Array | Blob; options: GuestOptions }
   | { op: 'instantiate'; module: WebAssembly.Module; layout: ModuleLayoutInfo; options: GuestOptions }
   | { op: 'call'; fn: string; argJson: string }
   | { op: 'callRaw'; fn: string; args: RawValue[] }
@@ -109,7 +107,8 @@ export type Op = RequestBody['op'];
 
 /** The value each operation answers with. */
 export interface ResultOf {
-  load: Omit<LoadedGuest, never>;
+  /** `buffer`: the one the bytes came in, handed back for the next load's copy (see BufferPool). */
+  load: LoadedGuest & { buffer: ArrayBuffer | null };
   instantiate: { instantiateMs: number };
   call: unknown;
   callRaw: RawValue | RawValue[] | undefined;

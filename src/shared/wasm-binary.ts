@@ -315,22 +315,41 @@ function encodeU32(value: number): number[] {
   return out;
 }
 
+/** A memory section to put in place of the bytes at [start, end). */
+export interface SectionPatch {
+  start: number;
+  end: number;
+  section: Uint8Array;
+}
+
 /**
- * Rewrite the memory section so that every defined memory has a maximum of at most `maxPages`.
- * Returns the same bytes when nothing needs to change. memory64 memories are left to the caller to refuse.
+ * The memory section rewritten so that every defined memory has a maximum of at most
+ * `maxPages`, to replace the module's own; null when nothing needs to change. memory64 memories
+ * are left to the caller to refuse.
  */
-export function withMemoryMaximum(bytes: Uint8Array, layout: MemoryLayout, maxPages: number): Uint8Array {
+export function memoryMaximumPatch(layout: MemoryLayout, maxPages: number): SectionPatch | null {
   const span = layout.memorySection;
-  if (!span || layout.memories.every((m) => m.maxPages !== null && m.maxPages <= maxPages)) return bytes;
+  if (!span || layout.memories.every((m) => m.maxPages !== null && m.maxPages <= maxPages)) return null;
   const content: number[] = encodeU32(layout.memories.length);
   for (const m of layout.memories) {
     const max = m.maxPages === null ? maxPages : Math.min(m.maxPages, maxPages);
     content.push(0x01 | (m.shared ? 0x02 : 0), ...encodeU32(m.initialPages), ...encodeU32(max));
   }
-  const section = [span.id, ...encodeU32(content.length), ...content];
-  const out = new Uint8Array(bytes.length - (span.end - span.start) + section.length);
-  out.set(bytes.subarray(0, span.start), 0);
-  out.set(section, span.start);
-  out.set(bytes.subarray(span.end), span.start + section.length);
+  return { start: span.start, end: span.end, section: new Uint8Array([span.id, ...encodeU32(content.length), ...content]) };
+}
+
+/** `bytes` with `patch` applied, as a new array (the bytes themselves when there is no patch). */
+export function applyPatch(bytes: Uint8Array, patch: SectionPatch | null): Uint8Array {
+  if (!patch) return bytes;
+  const { start, end, section } = patch;
+  const out = new Uint8Array(bytes.length - (end - start) + section.length);
+  out.set(bytes.subarray(0, start), 0);
+  out.set(section, start);
+  out.set(bytes.subarray(end), start + section.length);
   return out;
+}
+
+/** The module with every defined memory's maximum at most `maxPages` (see memoryMaximumPatch). */
+export function withMemoryMaximum(bytes: Uint8Array, layout: MemoryLayout, maxPages: number): Uint8Array {
+  return applyPatch(bytes, memoryMaximumPatch(layout, maxPages));
 }

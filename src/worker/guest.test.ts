@@ -168,6 +168,44 @@ describe('refused loads', () => {
   });
 });
 
+describe('a load through the request server', () => {
+  it('hashes and inspects the bytes as given, caps memory in what it compiles, and hands the buffer back', async () => {
+    const { WorkerServer } = await import('./server');
+    const { sha256Hex } = await import('../shared/inspect');
+    const bytes = file('public/examples/counter.wasm');
+    const replies: { id: number; ok: boolean; value?: unknown }[] = [];
+    const transferred: Transferable[] = [];
+    const server = new WorkerServer((message, transfer) => {
+      if (message.type === 'replies') replies.push(...message.replies);
+      transferred.push(...transfer);
+    });
+    // As the page copies: into a buffer with room after the bytes, where the cap is made in place.
+    const copy = new Uint8Array(new ArrayBuffer(bytes.length + 64), 0, bytes.length);
+    copy.set(bytes);
+    server.receive({ type: 'requests', requests: [{ id: 1, op: 'load', data: copy, options: options('counter.wasm', { memoryBudgetBytes: 40 * 65536 }) }] });
+    await expect.poll(() => replies.length).toBe(1);
+    const value = replies[0]!.value as { sha256: string; buffer: ArrayBuffer; layout: { size: number; memories: { maxPages: number | null }[] }; module: WebAssembly.Module };
+    expect(value.sha256).toBe(await sha256Hex(bytes));
+    expect(value.layout.size).toBe(bytes.length);
+    expect(value.layout.memories[0]!.maxPages).toBeNull(); // as the module declares it…
+    expect(value.buffer).toBe(copy.buffer);
+    expect(copy).toEqual(bytes); // the cap was undone after the engine took its copy
+    expect(transferred).toContain(copy.buffer);
+    // …while the compiled module's memory stops at the budget.
+    const instance = new WebAssembly.Instance(value.module, { wasi_snapshot_preview1: new Proxy({}, { get: () => () => 0 }) });
+    expect(() => (instance.exports.memory as WebAssembly.Memory).grow(41)).toThrow(RangeError);
+  });
+
+  it('caps a module whose buffer has no room by compiling a capped copy', async () => {
+    const bytes = file('public/examples/counter.wasm');
+    const exact = bytes.slice();
+    const { loaded } = await Guest.load(exact, options('counter.wasm', { memoryBudgetBytes: 40 * 65536 }), stdio().output);
+    expect(exact).toEqual(bytes);
+    const instance = new WebAssembly.Instance(loaded.module, { wasi_snapshot_preview1: new Proxy({}, { get: () => () => 0 }) });
+    expect(() => (instance.exports.memory as WebAssembly.Memory).grow(41)).toThrow(RangeError);
+  });
+});
+
 describe('WASI commands', () => {
   it('runs _start on a fresh instance with args and reports the exit code', async () => {
     const { guest } = await load('public/examples/hello.wasm');

@@ -75,12 +75,15 @@ export class WorkerServer {
         return null;
       case 'load':
         return readData(request.data)
-          .then((bytes) => Guest.load(bytes, request.options, this.output, request.declared))
-          .then(({ guest, loaded }) => {
+          .then((bytes) => Guest.load(bytes, request.options, this.output).then((result) => ({ ...result, bytes })))
+          .then(({ guest, loaded, bytes }): ResultOf['load'] => {
             this.guest = guest;
             this.loaded = loaded;
             this.pipelineFailed = false;
-            return loaded;
+            // Compiled, inspected and hashed: the bytes are no longer needed here.
+            const buffer = bytes.byteOffset === 0 && bytes.buffer instanceof ArrayBuffer ? bytes.buffer : null;
+            if (buffer) this.transfer.push(buffer);
+            return { ...loaded, buffer };
           });
       case 'instantiate': {
         const { guest, instantiateMs } = Guest.instantiate(request.module, request.layout, request.options, this.output);

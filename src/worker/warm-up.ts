@@ -11,7 +11,6 @@
  * WASI import, a data segment and custom sections, so the binary reader's loops run long enough
  * to be optimised for the shapes real guests have.
  */
-import { capMemory } from '../shared/inspect';
 import type { FromWorker, GuestOptions, Request, RequestBody, ToWorker } from '../shared/protocol';
 import { WorkerServer } from './server';
 
@@ -127,6 +126,13 @@ export function warmUpModule(functions: number): Uint8Array {
   return new Uint8Array(module.bytes);
 }
 
+/** A copy of `bytes` as the page makes one (BufferPool): with room after it. */
+function asThePageCopies(bytes: Uint8Array): Uint8Array {
+  const copy = new Uint8Array(new ArrayBuffer(bytes.length + 64), 0, bytes.length);
+  copy.set(bytes);
+  return copy;
+}
+
 /** A request server that answers into a queue, for requests sent as the page sends them. */
 class Throwaway {
   private readonly server: WorkerServer;
@@ -167,15 +173,13 @@ export async function warmUp(used: () => boolean = () => false): Promise<string[
       // The version serving, then a candidate staged with every pipeline step, as an update does.
       const module = i < LARGE_ROUNDS ? large : small;
       const serving = new Throwaway(failures);
-      const { bytes, declared } = capMemory(module, options.memoryBudgetBytes);
-      await serving.send([{ op: 'load', data: bytes, options, declared: declared ?? undefined }, { op: 'call', fn: 'echo', argJson: '"warm"' }]);
+      await serving.send([{ op: 'load', data: asThePageCopies(module), options }, { op: 'call', fn: 'echo', argJson: '"warm"' }]);
       if (used()) break;
       const candidate = new Throwaway(failures);
       const channel = new MessageChannel();
       const snapshot = serving.send([{ op: 'saveState', to: channel.port1 }]);
-      const again = capMemory(module, options.memoryBudgetBytes);
       await candidate.send([
-        { op: 'load', data: again.bytes, options, declared: again.declared ?? undefined },
+        { op: 'load', data: asThePageCopies(module), options },
         { op: 'checkApi', apiMajor: 1 },
         { op: 'benchmark', argJson: 'null', budgetMs: 1000 },
         { op: 'receiveState', from: channel.port2 },
