@@ -167,11 +167,11 @@ export async function warmUp(used: () => boolean = () => false): Promise<string[
   const failures: string[] = [];
   const options: GuestOptions = { label: 'warm-up', memoryBudgetBytes: 1 << 20, args: [], env: [] };
   const large = warmUpModule(3000);
-  const small = warmUpModule(300);
+  let small: Uint8Array | null = null;
   try {
     for (let i = 0; i < ROUNDS && !used(); i++) {
       // The version serving, then a candidate staged with every pipeline step, as an update does.
-      const module = i < LARGE_ROUNDS ? large : small;
+      const module = i < LARGE_ROUNDS ? large : (small ??= warmUpModule(300));
       const serving = new Throwaway(failures);
       await serving.send([{ op: 'load', data: asThePageCopies(module), options }, { op: 'call', fn: 'echo', argJson: '"warm"' }]);
       if (used()) break;
