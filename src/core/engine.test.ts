@@ -241,3 +241,29 @@ describe('hot swap', () => {
     expect(engine.config.debounce_ms).toBe(100);
   });
 });
+
+describe('the spare worker', () => {
+  it('is woken as a load of bytes begins, before the load reaches it', async () => {
+    const seen: string[][] = [];
+    engine = createEngine({
+      workerFactory: () => {
+        const worker = new InProcessWorker();
+        const log: string[] = [];
+        seen.push(log);
+        const post = worker.postMessage.bind(worker);
+        worker.postMessage = (message, transfer) => {
+          log.push(message.type === 'requests' ? message.requests.map((r) => r.op).join('+') : message.type);
+          post(message, transfer);
+        };
+        return worker as unknown as WorkerLike;
+      },
+      config: { probation_ms: 50 },
+    });
+    await engine.load(counter(), { name: 'counter' });
+    await expect.poll(() => seen.length).toBe(2); // the first worker, then a spare
+    await engine.load(swap('counter-b'), { name: 'counter' });
+    expect(seen[1]![0]).toBe('wake');
+    expect(seen[1]![1]).toMatch(/^load\+/);
+    expect(await engine.call('get')).toBe(0);
+  });
+});

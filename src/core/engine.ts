@@ -328,6 +328,9 @@ export function createEngine(options: EngineOptions = {}): Engine {
 
   const engine: Engine = {
     load(source, loadOptions = {}) {
+      // Bytes in hand leave for the spare within a fraction of a millisecond: have its thread
+      // woken meanwhile (waking an idle worker took 0.3-0.5 ms on the benchmark machine).
+      if (spare && typeof source !== 'string' && !(source instanceof URL)) spare.postMessage({ type: 'wake' }, []);
       loading++;
       emitStatus();
       return loadNow(source, loadOptions).then(

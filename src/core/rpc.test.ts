@@ -24,7 +24,7 @@ class FakeWorker implements WorkerLike {
     this.emit('message', { data: { type: 'replies', replies } satisfies FromWorker });
   }
   get requests(): Request[] {
-    return this.posted.flatMap((m) => m.requests);
+    return this.posted.flatMap((m) => (m.type === 'requests' ? m.requests : []));
   }
 }
 

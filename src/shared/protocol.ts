@@ -138,7 +138,10 @@ export type Reply = { id: number; ok: true; value: unknown } | { id: number; ok:
 
 export type OutputStream = 'stdout' | 'stderr';
 
-export type ToWorker = { type: 'requests'; requests: Request[] };
+export type ToWorker =
+  | { type: 'requests'; requests: Request[] }
+  /** A load is coming: wake up (and stop warming up) while the page prepares it. */
+  | { type: 'wake' };
 
 export type FromWorker =
   | { type: 'replies'; replies: Reply[] }
