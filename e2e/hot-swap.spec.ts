@@ -3,7 +3,7 @@
  * hostile or hanging build never does, and never makes a call fail.
  */
 import { expect, type Page, test } from '@playwright/test';
-import { apiCall, apiLoad, dropFile, expectServing, openPlayground, region, statusValue, swapFixture } from './helpers';
+import { alert, apiCall, apiLoad, dropFile, expectServing, openPlayground, region, statusValue, swapFixture } from './helpers';
 
 async function counterAtSeven(page: Page) {
   await openPlayground(page);
@@ -61,6 +61,22 @@ test('an API major change is refused, naming both versions; a fresh load replace
   const fresh = await apiLoad(page, swapFixture('api-v2'), { name: 'counter', fresh: true });
   expect(fresh.ok).toBe(true);
   expect(await apiCall(page, 'get')).toEqual({ ok: true, value: 0 });
+});
+
+test('a dropped build with a new API major is refused with the choice to load it fresh', async ({ page }) => {
+  await counterAtSeven(page);
+  await dropFile(page, swapFixture('api-v2'), 'counter.wasm');
+  await expect(alert(page)).toContainText('API version 2.0.0 is not compatible with the serving 1.0.0');
+  expect(await apiCall(page, 'get')).toEqual({ ok: true, value: 7 });
+  await expect(statusValue(page, 'Version')).toHaveText('v1');
+  // The user chooses to replace it anyway: the new build serves with its state reset.
+  await page.getByRole('button', { name: 'Load it fresh (resets state)' }).click();
+  await expect(statusValue(page, 'Version')).toHaveText('v2');
+  await expect(page.getByRole('button', { name: 'Load it fresh (resets state)' })).toHaveCount(0);
+  await expect(alert(page)).toHaveCount(0);
+  expect(await apiCall(page, 'get')).toEqual({ ok: true, value: 0 });
+  const [record] = await page.evaluate(() => window.hotwasm.history());
+  expect(record).toMatchObject({ trigger: 'reload', outcome: 'committed', warning: 'fresh load: state was reset by request' });
 });
 
 test('an invalid api_version is refused and the counter keeps serving', async ({ page }) => {

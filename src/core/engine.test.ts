@@ -27,6 +27,16 @@ async function counterAt(n: number) {
 }
 
 describe('hot swap', () => {
+  it('reload({ fresh: true }) replaces a build refused for its API major, with state reset', async () => {
+    await counterAt(7);
+    await expect(engine.load(swap('api-v2'), { name: 'counter' })).rejects.toMatchObject({ code: 'update-refused', details: { step: 'api version' } });
+    expect(await engine.call('get')).toBe(7);
+    const info = await engine.reload({ fresh: true });
+    expect(info).toMatchObject({ version: 'v2', apiVersion: '2.0.0' });
+    expect(await engine.call('get')).toBe(0);
+    expect(engine.history()[0]).toMatchObject({ trigger: 'reload', outcome: 'committed', warning: 'fresh load: state was reset by request', stateBytes: null });
+  });
+
   it('carries state into the new version and records it', async () => {
     await counterAt(7);
     const info = await engine.load(swap('counter-b'), { name: 'counter' });

@@ -111,8 +111,12 @@ export interface Engine {
   history(name?: string): UpdateRecord[];
   /** Go back to `version` of the active module (default: the previous one), carrying state. */
   rollback(version?: string): Promise<ModuleInfo>;
-  /** Re-run the last update of the active module with the latest bytes received. */
-  reload(): Promise<ModuleInfo>;
+  /**
+   * Re-run the last update of the active module with the latest bytes received. With
+   * `{ fresh: true }` they replace it without the API-version check and with state reset (what
+   * a refusal for an API major change offers).
+   */
+  reload(options?: { fresh?: boolean }): Promise<ModuleInfo>;
   /** Versions of the active module kept for rollback, oldest first. */
   versions(): { version: string; sha256: string; source: string }[];
   /** Settings: read `config.probation_ms`, assign `config.probation_ms = 1000` (validated). */
@@ -418,9 +422,9 @@ export function createEngine(options: EngineOptions = {}): Engine {
       }
     },
 
-    reload() {
+    reload(reloadOptions = {}) {
       try {
-        return slotOf().reload().catch((error: unknown) => fail('load', error));
+        return slotOf().reload(reloadOptions.fresh === true).catch((error: unknown) => fail('load', error));
       } catch (error) {
         return fail('load', error);
       }

@@ -222,10 +222,10 @@ export class ModuleSlot {
     return run;
   }
 
-  /** Re-run the update with the latest bytes received. */
-  reload(): Promise<ModuleInfo> {
+  /** Re-run the update with the latest bytes received; `fresh` replaces without carrying state. */
+  reload(fresh = false): Promise<ModuleInfo> {
     if (!this.latest) return Promise.reject(new HotwasmError('not-loaded', `Nothing to reload for ${this.name}`));
-    return this.update(this.latest, 'reload');
+    return this.update(fresh ? { ...this.latest, fresh: true } : this.latest, 'reload');
   }
 
   /** Go back to `version` (default: the one before the serving version), carrying state. */

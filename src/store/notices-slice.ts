@@ -13,6 +13,9 @@ export interface ErrorNotice {
   name: string | null;
   /** What failed: an engine action (load, call, run) or a UI action (copy, restart, …). */
   action: string;
+  /** The error's code and, for a refused update, the step that refused it (the UI offers what fits). */
+  code: string | null;
+  step: string | null;
 }
 
 export interface InfoNotice {
@@ -39,15 +42,20 @@ export const createNoticesSlice: StateCreator<AppState, [], [], NoticesSlice> = 
     notices: {
       error: null,
       info: null,
-      reportError: (error, action) =>
+      reportError: (error, action) => {
+        // HotwasmError's code and details, read by shape: the store does not depend on the engine.
+        const { code, details } = (error ?? {}) as { code?: unknown; details?: { step?: unknown } };
         patch({
           error: {
             id: nextNoticeId++,
             message: error instanceof Error ? error.message : String(error),
             name: error instanceof Error ? error.name : null,
             action,
+            code: typeof code === 'string' ? code : null,
+            step: typeof details?.step === 'string' ? details.step : null,
           },
-        }),
+        });
+      },
       dismissError: () => patch({ error: null }),
       announce: (text) => patch({ info: { id: nextNoticeId++, text } }),
     },

@@ -2,14 +2,32 @@
  * The page's two live regions, always mounted so screen readers announce every change: an alert
  * for the latest error (in full, with Dismiss) and a status for the latest info message.
  * Each notice is keyed by its id, so the same text posted twice is announced twice.
+ *
+ * An update refused for an API major change offers the way out the message names: load the
+ * build anyway, with its state reset (`reload({ fresh: true })`), as an explicit choice.
  */
+import { useState } from 'react';
 import { selectError, selectInfo, selectNoticeActions } from '../../store';
-import { useAppStore } from '../common/context';
+import { useAppStore, useEngine } from '../common/context';
 
 export function Notices() {
+  const engine = useEngine();
   const error = useAppStore(selectError);
   const info = useAppStore(selectInfo);
-  const { dismissError } = useAppStore(selectNoticeActions);
+  const { dismissError, reportError } = useAppStore(selectNoticeActions);
+  const [loadingFresh, setLoadingFresh] = useState(false);
+  const offerFresh = error?.code === 'update-refused' && error.step === 'api version';
+  // A fresh load that goes live is announced by the bridge, which also clears this alert.
+  const loadFresh = async () => {
+    setLoadingFresh(true);
+    try {
+      await engine.reload({ fresh: true });
+    } catch (e) {
+      reportError(e, 'reload');
+    } finally {
+      setLoadingFresh(false);
+    }
+  };
   return (
     <div className="notices">
       {/* The Dismiss button sits beside the alert, not in it: only the message is announced. */}
@@ -17,6 +35,11 @@ export function Notices() {
         <div role="alert" className="notice-text">
           {error && <p key={error.id}>{error.message}</p>}
         </div>
+        {offerFresh && (
+          <button type="button" className="button button-small" onClick={loadFresh} disabled={loadingFresh}>
+            Load it fresh (resets state)
+          </button>
+        )}
         {error && (
           <button type="button" className="button button-small" onClick={dismissError}>
             Dismiss
