@@ -85,6 +85,21 @@ export async function callThroughPanel(page: Page, fn: string, arg: string): Pro
 
 export const swapFixture = (name: string) => join(root, 'fixtures', 'swap', `${name}.wasm`);
 
+/** Push bytes from disk as a build that arrived by itself (live push); resolves with the version, null, or the error text. */
+export async function apiPush(page: Page, path: string, name: string): Promise<{ ok: boolean; value: string | null }> {
+  return page.evaluate(
+    async ({ bytes, name }) => {
+      try {
+        const info = await window.hotwasm.push(new Uint8Array(bytes), { name });
+        return { ok: true, value: info?.version ?? null };
+      } catch (error) {
+        return { ok: false, value: (error as Error).message };
+      }
+    },
+    { bytes: [...readFileSync(path)], name },
+  );
+}
+
 /** Load bytes from disk under a module name through window.hotwasm; resolves with the version or the error text. */
 export async function apiLoad(page: Page, path: string, options: { name: string; version?: string; fresh?: boolean }): Promise<{ ok: boolean; value: string }> {
   return page.evaluate(

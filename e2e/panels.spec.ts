@@ -1,6 +1,6 @@
 /** The History, Config and Status controls of hot swap, used as a person would. */
 import { expect, test } from '@playwright/test';
-import { apiCall, apiLoad, openPlayground, region, statusValue, swapFixture } from './helpers';
+import { apiCall, apiLoad, apiPush, example, openPlayground, region, statusValue, swapFixture } from './helpers';
 
 test('History lists updates newest first, filters by outcome, and is navigable with arrow keys', async ({ page }) => {
   await openPlayground(page);
@@ -52,6 +52,28 @@ test('Config refuses out-of-range values with a message, applies valid ones, and
   await expect(statusValue(page, 'State')).toContainText('healthy');
   expect(await page.evaluate(() => window.hotwasm.config.probation_ms)).toBe(1200);
   await expect(region(page, 'Config').getByLabel('probation_ms')).toHaveValue('1200');
+});
+
+test('Status: with Auto reload off a pushed build waits for Reload; with it on, it goes live', async ({ page }) => {
+  await openPlayground(page);
+  expect(await apiCall(page, 'increment', 5)).toEqual({ ok: true, value: 5 });
+  await page.evaluate(() => window.hotwasm.configure({ debounce_ms: 50 }));
+  const status = region(page, 'Status');
+  await status.getByLabel('Auto reload').uncheck();
+  await expect.poll(() => page.evaluate(() => window.hotwasm.config.enabled)).toBe(false);
+  expect(await apiPush(page, swapFixture('counter-b'), 'counter')).toEqual({ ok: true, value: null });
+  await expect(status).toContainText('auto reload is off, so it waits: Reload applies it');
+  await expect(statusValue(page, 'Version')).toHaveText('v1');
+  await status.getByRole('button', { name: 'Reload' }).click();
+  await expect(statusValue(page, 'Version')).toHaveText('v2');
+  expect(await apiCall(page, 'get')).toEqual({ ok: true, value: 5 });
+
+  await status.getByLabel('Auto reload').check();
+  await expect.poll(() => page.evaluate(() => window.hotwasm.config.enabled)).toBe(true);
+  expect(await apiPush(page, example('counter.wasm'), 'counter')).toEqual({ ok: true, value: 'v1' });
+  await expect(statusValue(page, 'Version')).toHaveText('v1');
+  expect(await apiCall(page, 'get')).toEqual({ ok: true, value: 5 });
+  expect(await page.evaluate(() => window.hotwasm.history()[0]!.trigger)).toBe('push');
 });
 
 test('Status: Auto reload toggles the setting and Reload re-runs the latest update', async ({ page }) => {

@@ -277,3 +277,38 @@ describe('the spare worker', () => {
     expect(await engine.call('get')).toBe(0);
   });
 });
+
+describe('pushed builds', () => {
+  it('are coalesced within debounce_ms: only the last one is applied, as an update', async () => {
+    await counterAt(7);
+    engine.configure({ debounce_ms: 40 });
+    const first = engine.push(swap('stateless'), { name: 'counter' });
+    const second = engine.push(swap('unhealthy'), { name: 'counter' });
+    const last = engine.push(swap('counter-b'), { name: 'counter' });
+    expect(await first).toBeNull();
+    expect(await second).toBeNull();
+    expect(await last).toMatchObject({ version: 'v2' });
+    expect(await engine.call('get')).toBe(7);
+    const records = engine.history();
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ trigger: 'push', outcome: 'committed', stateBytes: 8 });
+  });
+
+  it('wait for Reload while auto reload is off', async () => {
+    await counterAt(7);
+    engine.configure({ enabled: false, debounce_ms: 0 });
+    expect(await engine.push(swap('counter-b'), { name: 'counter' })).toBeNull();
+    expect(engine.module()).toMatchObject({ version: 'v1' });
+    expect(engine.history()).toHaveLength(0);
+    expect(engine.status().message).toMatch(/auto reload is off, so it waits: Reload applies it/);
+    expect(await engine.reload()).toMatchObject({ version: 'v2' });
+    expect(await engine.call('get')).toBe(7);
+  });
+
+  it('load a module that is not running yet, and reject as load() does', async () => {
+    make({ debounce_ms: 0 });
+    expect(await engine.push(counter(), { name: 'counter' })).toMatchObject({ name: 'counter', version: 'v1' });
+    await expect(engine.push(swap('unhealthy'), { name: 'counter' })).rejects.toMatchObject({ code: 'update-refused' });
+    expect(engine.module()).toMatchObject({ version: 'v1' });
+  });
+});

@@ -13,10 +13,10 @@ import { HotwasmError, messageOf } from '../shared/errors';
 import { checkHeader, describeLayout, readModuleLayout, sha256Hex, type ModuleLayoutInfo } from '../shared/inspect';
 import type { GuestOptions, MeasureResult, OutputStream, RawValue, RunResult, Settled } from '../shared/protocol';
 import { CONFIG_RULES, type ConfigStorage, DEFAULT_CONFIG, type EngineConfig, mergeConfig, readStoredConfig, toStoredConfig } from './config';
-import { History, type UpdateRecord } from './history';
+import { History, type UpdateRecord, type UpdateTrigger } from './history';
 import { BufferPool, type HostDeps, type HostState, type ModuleHost, type ModuleInfo } from './module-host';
 import type { WorkerLike } from './rpc';
-import { ModuleSlot, type SlotDeps } from './slot';
+import { ModuleSlot, type SlotDeps, type UpdateInput } from './slot';
 import { type ModuleSource, readSource } from './sources';
 import type { CallStats } from './stats';
 
@@ -86,6 +86,15 @@ export type ConfigFacade = EngineConfig;
 export interface Engine {
   /** Load a module from bytes, a File/Blob or a URL. For a running name this is a hot swap. */
   load(source: ModuleSource, options?: LoadOptions): Promise<ModuleInfo>;
+  /**
+   * A new build that arrived by itself (live push from a dev server, a watcher), as opposed to
+   * one a user loads. With auto reload on (`config.enabled`), builds of one module arriving less
+   * than `debounce_ms` apart are coalesced into the last, which then goes through the update
+   * pipeline as load() does. With auto reload off (or paused), a build of a running module is
+   * kept for Reload instead. Resolves with the version serving afterwards, or null when the build
+   * was coalesced into a later one or kept; rejects as load() does.
+   */
+  push(source: ModuleSource, options?: LoadOptions): Promise<ModuleInfo | null>;
   /** JSON call on the active module (ABI v1). */
   call(fn: string, arg?: unknown): Promise<unknown>;
   /** Raw numeric call on the active module; i64 as BigInt. */
@@ -297,7 +306,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
     });
   }
 
-  async function loadNow(source: ModuleSource, loadOptions: LoadOptions): Promise<ModuleInfo> {
+  /** Read a source into an update's input, refusing what is obviously not a module. */
+  async function readInput(source: ModuleSource, loadOptions: LoadOptions): Promise<{ name: string; input: UpdateInput }> {
     const read = await readSource(source, config.max_module_bytes, fetchImpl, options.baseUrl);
     const { data, name: defaultName } = read;
     const name = loadOptions.name ?? defaultName;
@@ -306,12 +316,21 @@ export function createEngine(options: EngineOptions = {}): Engine {
     // Refuse bytes in hand that are obviously not a module without starting a worker. (A file
     // is read and checked by the worker: the page never holds its bytes.)
     if (data instanceof Uint8Array) checkHeader(data, label);
-    const input = { data, source: label, version: loadOptions.version, fresh: loadOptions.fresh };
+    return { name, input: { data, source: label, version: loadOptions.version, fresh: loadOptions.fresh } };
+  }
+
+  async function loadNow(source: ModuleSource, loadOptions: LoadOptions): Promise<ModuleInfo> {
+    const { name, input } = await readInput(source, loadOptions);
+    return apply(name, input, 'load');
+  }
+
+  /** Load `input` under `name`: a first load, or an update of the module running under it. */
+  async function apply(name: string, input: UpdateInput, trigger: UpdateTrigger): Promise<ModuleInfo> {
     await starting.get(name)?.catch(() => undefined);
     const existing = slots.get(name);
     if (existing) {
       active = name;
-      return existing.update(input, 'load');
+      return existing.update(input, trigger);
     }
     const creating = ModuleSlot.create(name, input, slotDeps(name));
     starting.set(name, creating);
@@ -330,28 +349,72 @@ export function createEngine(options: EngineOptions = {}): Engine {
     }
   }
 
+  /** Count a load in progress (status, spare worker) until `work` settles; report a failure. */
+  function asLoad<T>(work: () => Promise<T>): Promise<T> {
+    loading++;
+    emitStatus();
+    return work().then(
+      (info) => {
+        loading--;
+        replenish();
+        emitStatus();
+        return info;
+      },
+      (error: unknown) => {
+        loading--;
+        replenish();
+        lastError = { text: messageOf(error), at: Date.now() };
+        emitStatus();
+        return fail('load', error);
+      },
+    );
+  }
+
+  /** Pushed builds waiting out debounce_ms, by module name: only the last one is applied. */
+  const pushes = new Map<string, { timer: ReturnType<typeof setTimeout>; settle: (result: Promise<ModuleInfo> | null) => void }>();
+  /** The newest push of each name, in the order pushes were made (reading a URL takes its time). */
+  const newestPush = new Map<string, number>();
+  let pushCount = 0;
+
+  function pushNow(source: ModuleSource, loadOptions: LoadOptions): Promise<ModuleInfo | null> {
+    const order = ++pushCount;
+    return readInput(source, loadOptions).then(({ name, input }) => {
+      if ((newestPush.get(name) ?? 0) > order) return null; // a newer build arrived first
+      newestPush.set(name, order);
+      const waiting = pushes.get(name);
+      if (waiting) {
+        clearTimeout(waiting.timer);
+        pushes.delete(name);
+        waiting.settle(null); // coalesced into this one
+      }
+      const keep = (): null => {
+        // Nothing replaces a running module by itself while auto reload is off; a module not
+        // running is not started either.
+        slots.get(name)?.keepLatest(input, `A new build of ${name} arrived (${input.source}); auto reload is off, so it waits: Reload applies it`);
+        return null;
+      };
+      if (!config.enabled) return keep();
+      return new Promise<ModuleInfo | null>((resolve, reject) => {
+        const settle = (result: Promise<ModuleInfo> | null) => (result ? result.then(resolve, reject) : resolve(null));
+        const timer = setTimeout(() => {
+          pushes.delete(name);
+          settle(config.enabled ? apply(name, input, 'push') : keep());
+        }, config.debounce_ms);
+        pushes.set(name, { timer, settle });
+      });
+    });
+  }
+
   const engine: Engine = {
     load(source, loadOptions = {}) {
       // Bytes in hand leave for the spare within a fraction of a millisecond: have its thread
       // woken meanwhile (waking an idle worker took 0.3-0.5 ms on the benchmark machine).
       if (spare && typeof source !== 'string' && !(source instanceof URL)) spare.postMessage({ type: 'wake' }, []);
-      loading++;
-      emitStatus();
-      return loadNow(source, loadOptions).then(
-        (info) => {
-          loading--;
-          replenish();
-          emitStatus();
-          return info;
-        },
-        (error: unknown) => {
-          loading--;
-          replenish();
-          lastError = { text: messageOf(error), at: Date.now() };
-          emitStatus();
-          return fail('load', error);
-        },
-      );
+      return asLoad(() => loadNow(source, loadOptions));
+    },
+
+    push(source, loadOptions = {}) {
+      return asLoad(() => pushNow(source, loadOptions));
     },
 
     call(fn, arg) {
@@ -448,6 +511,11 @@ export function createEngine(options: EngineOptions = {}): Engine {
 
     dispose() {
       disposed = true;
+      for (const { timer, settle } of pushes.values()) {
+        clearTimeout(timer);
+        settle(null);
+      }
+      pushes.clear();
       for (const slot of slots.values()) slot.dispose('The engine was disposed');
       slots.clear();
       active = null;

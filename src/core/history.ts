@@ -9,7 +9,7 @@ export type UpdateOutcome = 'committed' | 'refused' | 'superseded' | 'rolled bac
 export type UpdateStep = 'check' | 'stage' | 'api version' | 'benchmark' | 'shadow check' | 'cutover' | 'probation';
 
 /** What started the update. */
-export type UpdateTrigger = 'load' | 'reload' | 'rollback' | 'auto rollback';
+export type UpdateTrigger = 'load' | 'push' | 'reload' | 'rollback' | 'auto rollback';
 
 export interface VersionRef {
   /** The version label: the one given to load(), else v1, v2, … per module. */

@@ -222,6 +222,12 @@ export class ModuleSlot {
     return run;
   }
 
+  /** Keep bytes that arrived without being applied (auto reload is off): Reload applies them. */
+  keepLatest(input: UpdateInput, notice: string): void {
+    this.latest = input;
+    this.say(notice);
+  }
+
   /** Re-run the update with the latest bytes received; `fresh` replaces without carrying state. */
   reload(fresh = false): Promise<ModuleInfo> {
     if (!this.latest) return Promise.reject(new HotwasmError('not-loaded', `Nothing to reload for ${this.name}`));
