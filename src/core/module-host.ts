@@ -254,6 +254,9 @@ export class ModuleHost {
   }
 }
 
+/** Bytes of room kept after a copy: more than a rewritten memory section can add. */
+const ROOM = 64;
+
 /**
  * The copies of module bytes handed to workers. A worker hands its copy's buffer back once it
  * has compiled and hashed it, and the next copy is made into it: copying into memory already in
@@ -261,9 +264,6 @@ export class ModuleHost {
  * (10 MiB: 0.7–1.5 ms against 5 ms, measured in headless Chromium on the benchmark machine).
  * At most one buffer is kept, the last one handed back.
  */
-/** Bytes of room kept after a copy: more than a rewritten memory section can add. */
-const ROOM = 64;
-
 export class BufferPool {
   private kept: ArrayBuffer | null = null;
 
