@@ -2,7 +2,7 @@
  * The Call panel's argument editor: Monaco, loaded lazily so the app shell stays small. Until it
  * has loaded, and for good if it fails to load, a plain textarea with the same name stands in.
  */
-import { Component, type ReactNode, Suspense, lazy, useRef } from 'react';
+import { Component, type ReactNode, Suspense, lazy, useEffect, useRef } from 'react';
 import { PlainArgumentEditor } from './PlainArgumentEditor';
 
 export interface ArgumentEditorProps {
@@ -20,14 +20,28 @@ export interface ArgumentEditorProps {
   focusOnMount: () => boolean;
 }
 
-const MonacoArgumentEditor = lazy(() => import('./MonacoArgumentEditor'));
+/**
+ * Monaco is megabytes of script (in the dev server, hundreds of modules). It starts loading a
+ * moment after the editor first shows, or at once when the plain editor gets the focus: the
+ * engine starts its spare worker right after the first load, and an update made soon after
+ * opening the dev server waited 1.5 s for that worker's modules, queued behind Monaco's.
+ */
+const MONACO_DELAY_MS = 250;
+let wantMonaco!: () => void;
+const monacoWanted = new Promise<void>((resolve) => (wantMonaco = resolve));
+const MonacoArgumentEditor = lazy(() => monacoWanted.then(() => import('./MonacoArgumentEditor')));
 
 export function ArgumentEditor(props: Omit<ArgumentEditorProps, 'onFocusChange' | 'focusOnMount'>) {
   const fallbackFocused = useRef(false);
+  useEffect(() => {
+    const timer = setTimeout(wantMonaco, MONACO_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, []);
   const full: ArgumentEditorProps = {
     ...props,
     onFocusChange: (focused) => {
       fallbackFocused.current = focused;
+      if (focused) wantMonaco();
     },
     focusOnMount: () => fallbackFocused.current && (document.activeElement === null || document.activeElement === document.body),
   };
