@@ -9,6 +9,8 @@ import type { AppState } from './app-store';
 
 export const selectStatus = (s: AppState) => s.status.current;
 export const selectEngineState = (s: AppState) => s.status.current.state;
+export const selectModuleName = (s: AppState) => s.status.current.name;
+export const selectServingSha = (s: AppState) => s.status.current.sha256;
 export const selectModule = (s: AppState) => s.status.module;
 export const selectModuleNames = (s: AppState) => s.status.modules;
 export const selectHasModule = (s: AppState) => s.status.module !== null;

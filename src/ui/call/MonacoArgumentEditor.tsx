@@ -3,13 +3,40 @@
  * Monaco is megabytes; the app shell never imports this module statically.
  */
 import Editor, { type OnMount } from '@monaco-editor/react';
-import { useEffect, useRef } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { monaco } from './monaco-setup';
 import type { ArgumentEditorProps } from './ArgumentEditor';
 import { PlainArgumentEditor } from './PlainArgumentEditor';
 import { useDarkMode } from '../common/useDarkMode';
 
 type CodeEditor = Parameters<OnMount>[0];
+
+/**
+ * The editor's options. The component hands Monaco its `options` again (updateOptions) whenever
+ * it gets a new object, which an inline literal is at every render: every keystroke and every
+ * update of the module re-rendered the Call panel.
+ */
+const OPTIONS = {
+  minimap: { enabled: false },
+  lineNumbers: 'off',
+  glyphMargin: false,
+  folding: false,
+  lineDecorationsWidth: 6,
+  scrollBeyondLastLine: false,
+  automaticLayout: true,
+  // Tab and Shift+Tab move the focus in and out instead of inserting a tab.
+  tabFocusMode: true,
+  tabSize: 2,
+  // Typing over a selection replaces it (no quote or bracket wrapping around it).
+  autoSurround: 'never',
+  fontSize: 13,
+  wordWrap: 'on',
+  renderLineHighlight: 'none',
+  overviewRulerLanes: 0,
+  hideCursorInOverviewRuler: true,
+  scrollbar: { verticalScrollbarSize: 8, horizontalScrollbarSize: 8, alwaysConsumeMouseWheel: false },
+  fixedOverflowWidgets: true,
+} as const;
 
 export default function MonacoArgumentEditor(props: ArgumentEditorProps) {
   const { value, onChange, onSubmit, label, describedBy, focusOnMount } = props;
@@ -20,6 +47,7 @@ export default function MonacoArgumentEditor(props: ArgumentEditorProps) {
     submit.current = onSubmit;
   }, [onSubmit]);
   const editorRef = useRef<CodeEditor | null>(null);
+  const options = useMemo(() => ({ ...OPTIONS, ariaLabel: label }), [label]);
 
   // Monaco has no option for aria-describedby: set it on its input element (the hint, the JSON error).
   useEffect(() => {
@@ -53,28 +81,7 @@ export default function MonacoArgumentEditor(props: ArgumentEditorProps) {
         height="7.5rem"
         loading={<PlainArgumentEditor {...props} />}
         onMount={onMount}
-        options={{
-          ariaLabel: label,
-          minimap: { enabled: false },
-          lineNumbers: 'off',
-          glyphMargin: false,
-          folding: false,
-          lineDecorationsWidth: 6,
-          scrollBeyondLastLine: false,
-          automaticLayout: true,
-          // Tab and Shift+Tab move the focus in and out instead of inserting a tab.
-          tabFocusMode: true,
-          tabSize: 2,
-          // Typing over a selection replaces it (no quote or bracket wrapping around it).
-          autoSurround: 'never',
-          fontSize: 13,
-          wordWrap: 'on',
-          renderLineHighlight: 'none',
-          overviewRulerLanes: 0,
-          hideCursorInOverviewRuler: true,
-          scrollbar: { verticalScrollbarSize: 8, horizontalScrollbarSize: 8, alwaysConsumeMouseWheel: false },
-          fixedOverflowWidgets: true,
-        }}
+        options={options}
       />
     </div>
   );

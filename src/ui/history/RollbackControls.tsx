@@ -3,7 +3,7 @@
  * before the serving version. A refused rollback goes to the page alert, like a failed load.
  */
 import { useId, useState } from 'react';
-import { type KeptVersion, selectHasModule, selectNoticeActions, selectStatus, selectVersions } from '../../store';
+import { type KeptVersion, selectHasModule, selectNoticeActions, selectModuleName, selectServingSha, selectVersions } from '../../store';
 import { useAppStore, useEngine } from '../common/context';
 import { shortSha } from '../common/format';
 
@@ -13,14 +13,16 @@ const targetOf = (v: KeptVersion, all: readonly KeptVersion[]) => (all.filter((o
 export function RollbackControls() {
   const engine = useEngine();
   const versions = useAppStore(selectVersions);
-  const status = useAppStore(selectStatus);
+  // The two fields it shows, not the whole status: that changes with every call's statistics.
+  const servingSha = useAppStore(selectServingSha);
+  const moduleName = useAppStore(selectModuleName);
   const hasModule = useAppStore(selectHasModule);
   const notices = useAppStore(selectNoticeActions);
   const [picked, setPicked] = useState('');
   const [busy, setBusy] = useState(false);
   const id = useId();
 
-  const options = versions.map((v) => ({ value: targetOf(v, versions), version: v, serving: v.sha256 === status.sha256 }));
+  const options = versions.map((v) => ({ value: targetOf(v, versions), version: v, serving: v.sha256 === servingSha }));
   // A pick that no longer exists (another module became active) means "the previous version".
   const selected = options.some((o) => o.value === picked && !o.serving) ? picked : '';
 
@@ -51,7 +53,7 @@ export function RollbackControls() {
       <button type="button" className="button" onClick={rollBack} disabled={!hasModule || busy || versions.length < 2}>
         Roll back
       </button>
-      {status.name && <span className="muted rollback-scope">of {status.name}</span>}
+      {moduleName && <span className="muted rollback-scope">of {moduleName}</span>}
     </div>
   );
 }
