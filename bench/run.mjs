@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
 import { preview } from 'vite';
 import { counterOfSize } from './gen-module.mjs';
-import { benchSwap } from './swap.mjs';
+import { benchSwap, settle } from './swap.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
@@ -48,6 +48,9 @@ try {
   }
   opens.sort((a, b) => a - b);
   row('First open → example loaded', opens[2], 'ms', null, '< 1000 ms');
+
+  // The call-path figures are taken once the page has settled (see settle).
+  await settle(page);
 
   const results = await page.evaluate(async () => {
     const h = window.hotwasm;

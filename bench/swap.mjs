@@ -23,6 +23,16 @@ async function serve(root, name, bytes) {
   return `bench/${name}`;
 }
 
+/**
+ * Wait until the page has settled: the playground loads its argument editor (Monaco, megabytes
+ * of script parsed on the main thread) just after the first module, and figures taken while it
+ * loads measure that instead.
+ */
+export async function settle(page) {
+  if (await page.getByRole('region', { name: 'Call' }).count()) await page.locator('.monaco-editor').waitFor();
+  await page.waitForLoadState('networkidle');
+}
+
 export async function benchSwap({ page, url, root, row }) {
   const counterA = await serve(root, 'counter-a.wasm', await readFile(join(root, 'public/examples/counter.wasm')));
   const counterB = await serve(root, 'counter-b.wasm', await readFile(join(root, 'fixtures/swap/counter-b.wasm')));
@@ -30,6 +40,7 @@ export async function benchSwap({ page, url, root, row }) {
   // 1. 100 alternating updates under continuous pipelined load: no call may fail or be reordered.
   await page.goto(url);
   await page.waitForFunction(() => window.hotwasm?.status().state === 'healthy');
+  await settle(page);
   const load = await page.evaluate(
     async ({ a, b }) => {
       const h = window.hotwasm;
@@ -130,6 +141,7 @@ export async function benchSwap({ page, url, root, row }) {
   ]) {
     await page.goto(pageUrl);
     await page.waitForFunction(() => window.hotwasm?.status().state === 'healthy');
+    await settle(page);
     for (const [label, size] of [
       ['100 KiB', 100 * 1024],
       ['1 MiB', 1024 * 1024],
