@@ -9,6 +9,7 @@
  */
 import { HotwasmError } from '../shared/errors';
 import type { ModuleLayoutInfo } from '../shared/inspect';
+import { PATCH_ROOM } from '../shared/wasm-binary';
 import { type GuestOptions, type Op, type OutputStream, type RequestOf, type ResultOf, transferablesOf } from '../shared/protocol';
 import { type PendingRequest, RpcClient, type WorkerLike } from './rpc';
 import { LatencyStats } from './stats';
@@ -254,9 +255,6 @@ export class ModuleHost {
   }
 }
 
-/** Bytes of room kept after a copy: more than a rewritten memory section can add. */
-const ROOM = 64;
-
 /**
  * The copies of module bytes handed to workers. A worker hands its copy's buffer back once it
  * has compiled and hashed it, and the next copy is made into it: copying into memory already in
@@ -275,7 +273,7 @@ export class BufferPool {
   copy(bytes: Uint8Array): Uint8Array {
     let buffer = this.kept;
     this.kept = null;
-    if (!buffer || buffer.byteLength < bytes.length + ROOM) buffer = new ArrayBuffer(bytes.length + (bytes.length >>> 4) + ROOM);
+    if (!buffer || buffer.byteLength < bytes.length + PATCH_ROOM) buffer = new ArrayBuffer(bytes.length + (bytes.length >>> 4) + PATCH_ROOM);
     const copy = new Uint8Array(buffer, 0, bytes.length);
     copy.set(bytes);
     return copy;

@@ -2,7 +2,11 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import { HotwasmError } from './errors';
 import { checkHostable, describeLayout, formatSignature, readModuleLayout, sha256Hex } from './inspect';
-import { readLayout, readMemories, withMemoryMaximum } from './wasm-binary';
+import { applyPatch, memoryMaximumPatch, readLayout, readMemories } from './wasm-binary';
+
+/** The module with every memory's maximum at most `maxPages`, as the worker compiles it. */
+const withMemoryMaximum = (bytes: Uint8Array, layout: Parameters<typeof memoryMaximumPatch>[0], maxPages: number) =>
+  applyPatch(bytes, memoryMaximumPatch(layout, maxPages));
 
 const file = (path: string) => new Uint8Array(readFileSync(new URL(`../../${path}`, import.meta.url)));
 const inspect = (bytes: Uint8Array, label = 'm.wasm') => describeLayout(bytes, readModuleLayout(bytes, label), label);

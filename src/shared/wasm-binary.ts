@@ -315,6 +315,12 @@ function encodeU32(value: number): number[] {
   return out;
 }
 
+/**
+ * Bytes of room after a module in its buffer that let the memory section be rewritten in place
+ * (a maximum added to each memory; see the worker's compilePatched and the page's BufferPool).
+ */
+export const PATCH_ROOM = 64;
+
 /** A memory section to put in place of the bytes at [start, end). */
 export interface SectionPatch {
   start: number;
@@ -347,9 +353,4 @@ export function applyPatch(bytes: Uint8Array, patch: SectionPatch | null): Uint8
   out.set(section, start);
   out.set(bytes.subarray(end), start + section.length);
   return out;
-}
-
-/** The module with every defined memory's maximum at most `maxPages` (see memoryMaximumPatch). */
-export function withMemoryMaximum(bytes: Uint8Array, layout: MemoryLayout, maxPages: number): Uint8Array {
-  return applyPatch(bytes, memoryMaximumPatch(layout, maxPages));
 }

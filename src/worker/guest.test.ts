@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { HotwasmError } from '../shared/errors';
 import type { GuestOptions } from '../shared/protocol';
+import { PATCH_ROOM } from '../shared/wasm-binary';
 import { Guest } from './guest';
 import { GuestOutput } from './output';
 
@@ -180,7 +181,7 @@ describe('a load through the request server', () => {
       transferred.push(...transfer);
     });
     // As the page copies: into a buffer with room after the bytes, where the cap is made in place.
-    const copy = new Uint8Array(new ArrayBuffer(bytes.length + 64), 0, bytes.length);
+    const copy = new Uint8Array(new ArrayBuffer(bytes.length + PATCH_ROOM), 0, bytes.length);
     copy.set(bytes);
     server.receive({ type: 'requests', requests: [{ id: 1, op: 'load', data: copy, options: options('counter.wasm', { memoryBudgetBytes: 40 * 65536 }) }] });
     await expect.poll(() => replies.length).toBe(1);

@@ -27,7 +27,6 @@ import { guestFailure } from './traps';
 
 type WasmFn = (...args: unknown[]) => unknown;
 
-
 /** Compile, turning the engine's refusal into a message that names the input. */
 async function compile(bytes: Uint8Array, label: string): Promise<WebAssembly.Module> {
   try {

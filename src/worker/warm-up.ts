@@ -12,6 +12,7 @@
  * to be optimised for the shapes real guests have.
  */
 import type { FromWorker, GuestOptions, Request, RequestBody, ToWorker } from '../shared/protocol';
+import { PATCH_ROOM } from '../shared/wasm-binary';
 import { WorkerServer } from './server';
 
 /**
@@ -128,7 +129,7 @@ export function warmUpModule(functions: number): Uint8Array {
 
 /** A copy of `bytes` as the page makes one (BufferPool): with room after it. */
 function asThePageCopies(bytes: Uint8Array): Uint8Array {
-  const copy = new Uint8Array(new ArrayBuffer(bytes.length + 64), 0, bytes.length);
+  const copy = new Uint8Array(new ArrayBuffer(bytes.length + PATCH_ROOM), 0, bytes.length);
   copy.set(bytes);
   return copy;
 }
