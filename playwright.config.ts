@@ -1,6 +1,7 @@
 import { defineConfig } from '@playwright/test';
 
-const PORT = 4317;
+// HOTWASM_E2E_PORT lets two checkouts run their suites side by side.
+const PORT = Number(process.env.HOTWASM_E2E_PORT ?? 4317);
 
 /**
  * End-to-end tests in Debian's Chromium (never a downloaded browser) against the built site

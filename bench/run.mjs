@@ -33,8 +33,9 @@ async function shellSize() {
   return { shellKb: gz / 1024, lazyKb: lazy / 1024 };
 }
 
-const server = await preview({ root, logLevel: 'silent', preview: { port: 4318, strictPort: true, host: '127.0.0.1' } });
-const url = 'http://127.0.0.1:4318/';
+const PORT = Number(process.env.HOTWASM_BENCH_PORT ?? 4318);
+const server = await preview({ root, logLevel: 'silent', preview: { port: PORT, strictPort: true, host: '127.0.0.1' } });
+const url = `http://127.0.0.1:${PORT}/`;
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
 try {
   const page = await browser.newPage();
