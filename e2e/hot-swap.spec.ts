@@ -176,7 +176,8 @@ test('calls made while a build stages are held at the cutover: committed or refu
   const start = 8 + refused.values.length;
   expect(committed.values).toEqual(committed.values.map((_, i) => start + i));
   expect(await apiCall(page, 'get')).toEqual({ ok: true, value: start + committed.values.length - 1 });
-  await expect(statusValue(page, 'Version')).toHaveText('v2');
+  // The refused build was v2: a label, once given, is never given to another build.
+  await expect(statusValue(page, 'Version')).toHaveText('v3');
 });
 
 test('a timeout during probation rolls back automatically; queued calls run on the old version', async ({ page }) => {

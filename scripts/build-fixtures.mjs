@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { deflateSync } from 'node:zlib';
 import { swapVariantWat, SWAP_VARIANTS } from './swap-fixtures.mjs';
 import { compileWatFile } from './wat.mjs';
+import { writeWarmUpFixture } from './warm-up-fixture.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dir = join(root, 'fixtures');
@@ -111,3 +112,6 @@ for (const [name, bytes] of Object.entries(binaries)) {
   await writeFile(join(dir, name), bytes);
   console.log(`${name} → ${bytes.length} bytes`);
 }
+
+const warmUp = await writeWarmUpFixture(root);
+console.log(`warm-up/warm-up.wat → ${warmUp.length} bytes (embedded in src/worker/warm-up-module.ts)`);

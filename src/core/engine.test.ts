@@ -5,7 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InProcessWorker } from '../worker/in-process';
-import { type Engine, createEngine } from './engine';
+import type { Engine } from './api';
+import { createEngine } from './engine';
+import { ManualClock } from './manual-clock';
+import { MemoryRegistry } from './registry';
 import type { WorkerLike } from './rpc';
 
 const file = (path: string) => new Uint8Array(readFileSync(new URL(`../../${path}`, import.meta.url)));
@@ -15,9 +18,23 @@ const swap = (name: string) => file(`fixtures/swap/${name}.wasm`);
 let engine: Engine;
 afterEach(() => engine?.dispose());
 
-function make(config = {}) {
-  engine = createEngine({ workerFactory: () => new InProcessWorker() as unknown as WorkerLike, warmWorker: false, config: { probation_ms: 50, ...config } });
+const inProcess = () => new InProcessWorker() as unknown as WorkerLike;
+
+function make(config = {}, options: Parameters<typeof createEngine>[0] = {}) {
+  engine = createEngine({ workerFactory: inProcess, spares: false, config: { probation_ms: 50, ...config }, ...options });
   return engine;
+}
+
+/** Resolves as the update step `step` begins (its requests have been sent when this continues). */
+function stepStarted(step: string): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = engine.subscribe((event) => {
+      if (event.type === 'status' && event.status.updating === step) {
+        stop();
+        resolve();
+      }
+    });
+  });
 }
 
 async function counterAt(n: number) {
@@ -166,8 +183,9 @@ describe('hot swap', () => {
 
   it('holds the calls made during staging and carries the final state', async () => {
     await counterAt(0);
+    const staging = stepStarted('stage');
     const update = engine.load(swap('counter-b'), { name: 'counter' });
-    await new Promise((resolve) => setTimeout(resolve, 0)); // the snapshot request has gone out
+    await staging; // the snapshot request has gone out: the calls below reach v1 after it
     const calls = Array.from({ length: 100 }, () => engine.call('increment', 1));
     await update;
     expect(engine.history()[0]).toMatchObject({ outcome: 'committed', stateBytes: 8, cutover: { held: true } });
@@ -178,8 +196,9 @@ describe('hot swap', () => {
 
   it('runs the held calls on the old version, in order, when the final state is refused at the cutover', async () => {
     await counterAt(7);
+    const staging = stepStarted('stage');
     const update = engine.load(swap('refuses-final-state'), { name: 'counter' });
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await staging;
     const calls = Array.from({ length: 200 }, () => engine.call('increment', 1));
     await expect(update).rejects.toThrow(/restore_state of v2 refused the final state \(it answered 2\)/);
     expect(engine.history()[0]).toMatchObject({ outcome: 'refused', failedStep: 'cutover' });
@@ -201,14 +220,32 @@ describe('hot swap', () => {
     await expect(engine.rollback('v9')).rejects.toThrow(/no version "v9"/);
   });
 
-  it('refuses to roll back to bytes the caller changed after loading them', async () => {
-    make({ probation_ms: 0 });
+  it('keeps its own copy of the bytes: a caller that reuses its buffer changes nothing', async () => {
+    const clock = new ManualClock();
+    make({ probation_ms: 0 }, { clock });
     const first = counter();
     await engine.load(first, { name: 'counter' });
+    await engine.call('increment', 3);
     await engine.load(swap('counter-b'), { name: 'counter' });
-    await new Promise((resolve) => setTimeout(resolve, 1)); // after the probation timer: v1 is no longer warm
-    first[first.length - 1] = first[first.length - 1]! ^ 0x01; // the caller reuses its buffer (api_version 1.0.0 → 1.0.1)
-    await expect(engine.rollback('v1')).rejects.toThrow(/the bytes kept for v1 have changed since it served/);
+    await clock.advance(1000); // probation over: v1 is no longer warm, its bytes come from the registry
+    first.fill(0); // the caller reuses its buffer
+    expect(await engine.rollback('v1')).toMatchObject({ version: 'v1' });
+    expect(engine.history()[0]).toMatchObject({ trigger: 'rollback', outcome: 'committed', stateBytes: 8 });
+    expect(await engine.call('get')).toBe(3);
+  });
+
+  it('refuses kept bytes that no longer match their sha256, and v2 keeps serving', async () => {
+    const clock = new ManualClock();
+    const registry = new MemoryRegistry();
+    make({ probation_ms: 0 }, { clock, registry });
+    await engine.load(counter(), { name: 'counter' });
+    await engine.load(swap('counter-b'), { name: 'counter' });
+    await clock.advance(1000);
+    const [v1] = await registry.listVersions('counter');
+    const kept = (await registry.getBytes(v1!.sha256))!;
+    kept[kept.length - 1]! ^= 0x01; // the stored copy is damaged
+    await expect(engine.rollback('v1')).rejects.toThrow(/the bytes kept for v1 no longer match the sha256 they were kept under/);
+    expect(engine.history()[0]).toMatchObject({ outcome: 'refused', failedStep: 'check', refusal: { code: 'bytes-changed' } });
     expect(engine.status().version).toBe('v2');
   });
 
@@ -256,6 +293,7 @@ describe('the spare worker', () => {
   it('is woken as a load of bytes begins, before the load reaches it', async () => {
     const seen: string[][] = [];
     engine = createEngine({
+      spares: { keep: 1 },
       workerFactory: () => {
         const worker = new InProcessWorker();
         const log: string[] = [];

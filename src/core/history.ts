@@ -1,18 +1,22 @@
 /**
- * Update records: what happened to every update of a module, newest first. Kept in memory here;
- * the record type carries a schema version so the registry can persist it unchanged.
+ * Update records: what happened to every update of a module, newest first. The engine keeps the
+ * recent ones in memory here; the registry (./registry.ts) persists each one as it is, by id.
  */
+import type { Refusal } from './pipeline/refusal';
 
 export type UpdateOutcome = 'committed' | 'refused' | 'superseded' | 'rolled back' | 'already running';
 
-/** The pipeline step an update failed in. */
-export type UpdateStep = 'check' | 'stage' | 'api version' | 'benchmark' | 'shadow check' | 'cutover' | 'probation';
+/**
+ * The step an update failed in: `read` (the input itself: its size, its header, a fetch), then
+ * the pipeline's steps (docs/hot-reload.md), and `probation` for automatic rollbacks.
+ */
+export type UpdateStep = 'read' | 'stage' | 'check' | 'exports' | 'api version' | 'benchmark' | 'shadow check' | 'cutover' | 'probation';
 
 /** What started the update. */
 export type UpdateTrigger = 'load' | 'push' | 'reload' | 'rollback' | 'auto rollback';
 
 export interface VersionRef {
-  /** The version label: the one given to load(), else v1, v2, … per module. */
+  /** The version label: the one given to load(), else v1, v2, … per module (never reused). */
   version: string;
   sha256: string;
 }
@@ -25,13 +29,17 @@ export interface UpdateRecord {
   timestamp: number;
   module: string;
   trigger: UpdateTrigger;
+  /** The version serving before; null for a first load. */
   from: VersionRef | null;
+  /** The version the update would have served; null when it was refused before one existed. */
   to: VersionRef | null;
   outcome: UpdateOutcome;
   durationMs: number;
   /** The step that refused the update, and why, in words. */
   failedStep: UpdateStep | null;
   error: string | null;
+  /** The refusal as data (`code` and `detail`), for programs; `error` is its text. */
+  refusal: Pick<Refusal, 'code' | 'detail'> | null;
   /** State bytes carried into the new version, or null when none were. */
   stateBytes: number | null;
   /** E.g. "state was not carried: v1 has no save_state". */
@@ -45,6 +53,7 @@ export interface UpdateRecord {
   cutover: { pauseMs: number; saveMs: number; restoreMs: number; held: boolean } | null;
 }
 
+/** Records kept in memory (the registry keeps them all). */
 const LIMIT = 1000;
 
 export class History {

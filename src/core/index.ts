@@ -1,19 +1,27 @@
 /**
- * hotwasm core: the framework-free engine. No React, no DOM rendering.
+ * hotwasm: the framework-free engine. No React, no DOM rendering.
  *
- *   import { createEngine } from 'hotwasm/core';
+ *   import { createEngine } from 'hotwasm';
  *   const engine = createEngine();
  *   await engine.load('/examples/counter.wasm');
  *   await engine.call('increment', 5);
+ *   await engine.module('counter').rollback();
  */
 export { createEngine } from './engine';
-export type { ConfigFacade, Engine, EngineEvent, EngineOptions, EngineState, EngineStatus, LoadOptions, RunOptions } from './engine';
-export type { ModuleInfo } from './module-host';
+export type { ConfigFacade, Engine, EngineOptions, EngineState, EngineStatus, LoadOptions, ModuleHandle, RunOptions } from './api';
+export type { CheckpointInfo, EngineEvent, EngineEventType, ErrorAction, ModuleState, ModuleStatus } from './events';
+export type { InstanceState, ModuleInfo } from './instance';
 export { CONFIG_RULES, DEFAULT_CONFIG, configProblem, type ConfigStorage, type EngineConfig, type StoredConfig } from './config';
 export type { UpdateOutcome, UpdateRecord, UpdateStep, UpdateTrigger, VersionRef } from './history';
+export type { Refusal, RefusalCode } from './pipeline/refusal';
+export { MemoryRegistry, type CheckpointRecord, type Registry, type VersionRecord } from './registry';
+export type { VersionInfo } from './versions';
 export type { ModuleSource } from './sources';
 export type { WorkerLike } from './rpc';
-export { HotwasmError, type ErrorCode } from '../shared/errors';
+export type { Clock } from './clock';
+export { ManualClock } from './manual-clock';
+export type { SparePolicy } from './spares';
+export { HotwasmError, type ErrorCode, type SerializedError } from '../shared/errors';
 export type { ExportInfo, ImportInfo, ModuleLayoutInfo } from '../shared/inspect';
 export { formatSignature } from '../shared/inspect';
 export type { RawValue, RunResult, Settled, MeasureResult } from '../shared/protocol';

@@ -1,21 +1,31 @@
 import { describe, expect, it } from 'vitest';
 import { HotwasmError } from '../shared/errors';
-import type { FromWorker, Reply, Request, ToWorker } from '../shared/protocol';
+import type { Request } from '../shared/ops';
+import type { FromWorker, Reply, ToWorker } from '../shared/protocol';
+import type { Clock } from './clock';
 import { RpcClient, type PendingRequest, type WorkerLike } from './rpc';
 
 /** A worker stand-in: records what was posted and lets the test answer. */
 class FakeWorker implements WorkerLike {
   posted: ToWorker[] = [];
+  transfers: Transferable[][] = [];
   terminated = false;
   private listeners = new Map<string, ((event: never) => void)[]>();
-  postMessage(message: ToWorker): void {
+  postMessage(message: ToWorker, transfer: Transferable[] = []): void {
     this.posted.push(structuredClone(message));
+    this.transfers.push(transfer);
   }
   terminate(): void {
     this.terminated = true;
   }
   addEventListener(type: string, listener: (event: never) => void): void {
     this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
+  }
+  removeEventListener(type: string, listener: (event: never) => void): void {
+    this.listeners.set(type, (this.listeners.get(type) ?? []).filter((l) => l !== listener));
+  }
+  get listening(): number {
+    return [...this.listeners.values()].reduce((n, l) => n + l.length, 0);
   }
   emit(type: string, event: unknown): void {
     for (const l of this.listeners.get(type) ?? []) l(event as never);
@@ -30,11 +40,18 @@ class FakeWorker implements WorkerLike {
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
-function setup(onStall?: (e: PendingRequest) => void) {
-  let clock = 0;
+/** A clock the test moves by hand; its timers never fire (the tests run the watchdog themselves). */
+function handClock() {
+  let time = 0;
+  const clock: Clock = { now: () => time, wallNow: () => time, setTimeout: () => 0, clearTimeout: () => undefined };
+  return { clock, advance: (ms: number) => (time += ms) };
+}
+
+function setup(onStall?: (e: PendingRequest) => void, watchdogMs = 1_000_000) {
+  const { clock, advance } = handClock();
   const worker = new FakeWorker();
-  const rpc = new RpcClient(worker, { now: () => clock, onStall, watchdogMs: 1_000_000 });
-  return { worker, rpc, advance: (ms: number) => (clock += ms) };
+  const rpc = new RpcClient(worker, { clock, onStall, watchdogMs });
+  return { worker, rpc, advance };
 }
 
 describe('RpcClient', () => {
@@ -127,5 +144,57 @@ describe('RpcClient', () => {
     const rpc = new RpcClient(worker, { watchdogMs: 1_000_000 });
     await expect(rpc.request({ op: 'ping' }, { timeoutMs: 100 })).rejects.toMatchObject({ code: 'bad-arguments' });
     expect(rpc.pendingCount).toBe(0);
+  });
+
+  it('does not hold a stall of the page itself against the running request', async () => {
+    const stalls: number[] = [];
+    const { rpc, advance } = setup((e) => stalls.push(e.request.id), 25);
+    void rpc.request({ op: 'call', fn: 'f', argJson: '1' }, { timeoutMs: 100 });
+    await tick();
+    advance(500); // a 500 ms long task on the page: the watchdog's tick comes that late
+    rpc.check();
+    expect(stalls).toEqual([]); // the reply may be waiting unread
+    advance(30);
+    rpc.check();
+    expect(stalls).toEqual([]);
+    advance(50); // 105 ms of the request's own time
+    rpc.check();
+    expect(stalls).toHaveLength(1);
+  });
+
+  it('refuses a reply of the wrong shape for its operation', async () => {
+    const { worker, rpc } = setup();
+    const p = rpc.request({ op: 'saveState' }, { timeoutMs: 100 });
+    await tick();
+    worker.reply({ id: worker.requests[0]!.id, ok: true, value: 'not a state' });
+    await expect(p).rejects.toMatchObject({ code: 'internal', message: expect.stringMatching(/save_state was answered with a value of the wrong shape/) });
+  });
+
+  it('on close, drops what was waiting to be sent, transferables included, and stops listening', async () => {
+    const { worker, rpc } = setup();
+    const state = new Uint8Array(8);
+    const p = rpc.request({ op: 'restoreState', state }, { timeoutMs: 100, transfer: [state.buffer] }).catch((e: Error) => e.message);
+    rpc.close(new HotwasmError('disposed', 'closed'));
+    expect(await p).toBe('closed');
+    await tick();
+    expect(worker.posted).toEqual([]);
+    expect(worker.listening).toBe(0);
+    // A later request on a new client of the same worker carries only its own transferables.
+    const rpc2 = new RpcClient(worker, { watchdogMs: 1_000_000 });
+    void rpc2.request({ op: 'ping' }, { timeoutMs: 100 });
+    await tick();
+    expect(worker.transfers).toEqual([[]]);
+  });
+
+  it('resolves idle() once every pending request is answered', async () => {
+    const { worker, rpc } = setup();
+    void rpc.request({ op: 'ping' }, { timeoutMs: 100 });
+    let idle = false;
+    void rpc.idle().then(() => (idle = true));
+    await tick();
+    expect(idle).toBe(false);
+    worker.reply({ id: worker.requests[0]!.id, ok: true, value: null });
+    await tick();
+    expect(idle).toBe(true);
   });
 });

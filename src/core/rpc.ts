@@ -1,18 +1,24 @@
 /**
  * RPC to one guest worker: ids, many calls in flight, a watchdog per call, nothing lost.
  *
- * - Every request gets an id and a pending entry; replies are matched by id, never by order.
+ * - Every request gets an id and a pending entry; replies are matched by id, never by order,
+ *   and checked against their operation's result shape (OPS[op].check) before they resolve.
  * - Requests made in the same task go out in one message (the worker answers them together),
  *   which is what makes pipelined calls cheap.
  * - The worker serves requests one at a time in order, so the oldest pending request is the one
  *   running. The watchdog times *that* request from when it could start (its send time or the
- *   previous reply, whichever is later), so a long queue of quick calls never looks like a hang.
- *   When it runs past its timeout, `onStall` is told; the owner decides (terminate, restart).
- * - When the worker dies or is closed, every pending request is rejected with a clear error,
- *   or handed back with {@link RpcClient.detach} so the owner can send it again elsewhere.
+ *   previous reply, whichever is later), so a long queue of quick calls never looks like a hang;
+ *   time the page itself was stalled (a long task on its main thread, when the reply may be
+ *   waiting unread) is not held against it. When it runs past its timeout, `onStall` is told;
+ *   the owner decides (terminate, restart).
+ * - When the worker dies or the client is closed, every pending request is rejected with a clear
+ *   error, or handed back with {@link RpcClient.detach} so the owner can send it again elsewhere.
  */
 import { HotwasmError, reviveError } from '../shared/errors';
-import type { FromWorker, Op, OutputStream, Reply, Request, RequestOf, ResultOf, ToWorker } from '../shared/protocol';
+import { OPS, type Op, type Request, type RequestOf, type ResultOf, describeRequest } from '../shared/ops';
+import type { FromWorker, OutputStream, Reply, ToWorker } from '../shared/protocol';
+import { WATCHDOG_MS } from '../shared/tuning';
+import { type Clock, type Timer, systemClock } from './clock';
 
 /** The part of `Worker` the RPC client uses (tests pass a fake). */
 export interface WorkerLike {
@@ -20,6 +26,8 @@ export interface WorkerLike {
   terminate(): void;
   addEventListener(type: 'message', listener: (event: MessageEvent<FromWorker>) => void): void;
   addEventListener(type: 'error' | 'messageerror', listener: (event: Event) => void): void;
+  removeEventListener(type: 'message', listener: (event: MessageEvent<FromWorker>) => void): void;
+  removeEventListener(type: 'error' | 'messageerror', listener: (event: Event) => void): void;
 }
 
 export interface PendingRequest {
@@ -38,9 +46,8 @@ export interface RpcOptions {
   onStall?: (entry: PendingRequest) => void;
   /** The worker reported an error event (a crash): all pending requests were already rejected. */
   onDeath?: (error: HotwasmError) => void;
-  /** Clock in ms (injectable for tests). */
-  now?: () => number;
-  /** Watchdog period bounds, ms. */
+  clock?: Clock;
+  /** Watchdog period, ms. */
   watchdogMs?: number;
 }
 
@@ -56,30 +63,33 @@ export class RpcClient {
   private outboxTransfer: Transferable[] = [];
   private flushScheduled = false;
   private lastProgress = 0;
-  private watchdog: ReturnType<typeof setInterval> | null = null;
+  /** Page stalls seen since the running request could start (not held against it). */
+  private stalledMs = 0;
+  private lastTick = 0;
+  private watchdog: Timer | null = null;
   private closed: HotwasmError | null = null;
-  private readonly now: () => number;
+  private idleWaiters: (() => void)[] = [];
+  private readonly clock: Clock;
+  private readonly period: number;
+  private readonly onMessage = (event: MessageEvent<FromWorker>) => this.receive(event.data);
+  private readonly onError = (event: Event) => {
+    // Not `instanceof ErrorEvent`: the core also runs where that global does not exist.
+    const text = (event as { message?: unknown }).message;
+    const detail = typeof text === 'string' && text ? `: ${text}` : '';
+    this.die(new HotwasmError('worker-died', `The module's worker crashed${detail}`));
+  };
+  // A reply that could not be deserialised: we cannot know which; fail them all loudly.
+  private readonly onMessageError = () => this.die(new HotwasmError('worker-died', 'A message from the worker could not be read'));
 
   constructor(
     private readonly worker: WorkerLike,
     private readonly options: RpcOptions = {},
   ) {
-    this.now = options.now ?? (() => performance.now());
-    worker.addEventListener('message', (event) => this.receive(event.data));
-    worker.addEventListener('error', (event) => {
-      // Not `instanceof ErrorEvent`: the core also runs where that global does not exist.
-      const text = (event as { message?: unknown }).message;
-      const detail = typeof text === 'string' && text ? `: ${text}` : '';
-      const error = new HotwasmError('worker-died', `The module's worker crashed${detail}`);
-      this.close(error);
-      options.onDeath?.(error);
-    });
-    worker.addEventListener('messageerror', () => {
-      // A reply that could not be deserialised: we cannot know which; fail them all loudly.
-      const error = new HotwasmError('worker-died', 'A message from the worker could not be read');
-      this.close(error);
-      options.onDeath?.(error);
-    });
+    this.clock = options.clock ?? systemClock;
+    this.period = options.watchdogMs ?? WATCHDOG_MS;
+    worker.addEventListener('message', this.onMessage);
+    worker.addEventListener('error', this.onError);
+    worker.addEventListener('messageerror', this.onMessageError);
   }
 
   get pendingCount(): number {
@@ -90,19 +100,11 @@ export class RpcClient {
     return this.closed !== null;
   }
 
-  request<O extends Op>(body: RequestOf<O>, options: RequestOptions): Promise<ResultOf[O]> {
+  request<O extends Op>(body: RequestOf<O>, options: RequestOptions): Promise<ResultOf<O>> {
     if (this.closed) return Promise.reject(this.closed);
-    const id = this.nextId++;
-    const request = { ...body, id } as Request;
-    return new Promise<ResultOf[O]>((resolve, reject) => {
-      this.enqueue({
-        request,
-        timeoutMs: options.timeoutMs,
-        sentAt: this.now(),
-        transfer: options.transfer ?? [],
-        resolve: resolve as (v: unknown) => void,
-        reject,
-      });
+    const request = { ...body, id: this.nextId++ } as Request;
+    return new Promise<ResultOf<O>>((resolve, reject) => {
+      this.enqueue({ request, timeoutMs: options.timeoutMs, sentAt: this.clock.now(), transfer: options.transfer ?? [], resolve: resolve as (v: unknown) => void, reject });
     });
   }
 
@@ -110,12 +112,21 @@ export class RpcClient {
   adopt(entries: PendingRequest[]): void {
     for (const entry of entries) {
       if (this.closed) entry.reject(this.closed);
-      else this.enqueue({ ...entry, request: { ...entry.request, id: this.nextId++ }, sentAt: this.now() });
+      else this.enqueue({ ...entry, request: { ...entry.request, id: this.nextId++ }, sentAt: this.clock.now() });
     }
   }
 
+  /** Resolves once no request is pending (at once when none is). */
+  idle(): Promise<void> {
+    if (this.pending.size === 0 || this.closed) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
   private enqueue(entry: PendingRequest): void {
-    if (this.pending.size === 0) this.lastProgress = entry.sentAt;
+    if (this.pending.size === 0) {
+      this.lastProgress = entry.sentAt;
+      this.stalledMs = 0;
+    }
     this.pending.set(entry.request.id, entry);
     this.outbox.push(entry.request);
     if (entry.transfer.length) this.outboxTransfer.push(...entry.transfer);
@@ -142,19 +153,23 @@ export class RpcClient {
         this.pending.delete(r.id);
         entry?.reject(new HotwasmError('bad-arguments', `The request cannot be sent to the worker: ${error instanceof Error ? error.message : String(error)}`));
       }
+      this.checkIdle();
     }
   }
 
   private receive(message: FromWorker): void {
     switch (message.type) {
       case 'replies':
-        this.lastProgress = this.now();
+        this.lastProgress = this.clock.now();
+        this.stalledMs = 0;
         for (const reply of message.replies) this.settle(reply);
-        if (this.pending.size === 0) this.disarmWatchdog();
+        this.checkIdle();
         return;
       case 'output':
         this.options.onOutput?.(message.stream, message.text);
         return;
+      case 'ready':
+        return; // a fresh worker's warm-up ended: only spares listen for it
       default: {
         const unknown: never = message;
         console.warn('hotwasm: dropped an unknown message from the worker', unknown);
@@ -166,8 +181,24 @@ export class RpcClient {
     const entry = this.pending.get(reply.id);
     if (!entry) return; // already failed by the watchdog or closed: drop the late reply
     this.pending.delete(reply.id);
-    if (reply.ok) entry.resolve(reply.value);
-    else entry.reject(reviveError(reply.error));
+    if (!reply.ok) return entry.reject(reviveError(reply.error));
+    if (!OPS[entry.request.op].check(reply.value)) {
+      return entry.reject(new HotwasmError('internal', `${describeRequest(entry.request)} was answered with a value of the wrong shape (${typeof reply.value})`));
+    }
+    entry.resolve(reply.value);
+  }
+
+  private checkIdle(): void {
+    if (this.pending.size > 0) return;
+    this.disarmWatchdog();
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  private die(error: HotwasmError): void {
+    this.close(error);
+    this.options.onDeath?.(error);
   }
 
   /** Stop: reject every pending request with `error`. Later requests are rejected at once. */
@@ -175,10 +206,15 @@ export class RpcClient {
     if (this.closed) return;
     this.closed = error;
     this.disarmWatchdog();
+    this.worker.removeEventListener('message', this.onMessage);
+    this.worker.removeEventListener('error', this.onError);
+    this.worker.removeEventListener('messageerror', this.onMessageError);
     const entries = [...this.pending.values()];
     this.pending.clear();
     this.outbox = [];
+    this.outboxTransfer = [];
     for (const entry of entries) entry.reject(error);
+    this.checkIdle();
   }
 
   /** Stop and hand back the pending requests, oldest first, unrejected. */
@@ -197,21 +233,31 @@ export class RpcClient {
 
   private armWatchdog(): void {
     if (this.watchdog !== null) return;
-    const period = this.options.watchdogMs ?? 25;
-    this.watchdog = setInterval(() => this.check(), period);
+    this.lastTick = this.clock.now();
+    this.watchdog = this.clock.setTimeout(() => {
+      this.watchdog = null;
+      this.check();
+      if (this.pending.size > 0 && !this.closed) this.armWatchdog();
+    }, this.period);
   }
 
   private disarmWatchdog(): void {
     if (this.watchdog === null) return;
-    clearInterval(this.watchdog);
+    this.clock.clearTimeout(this.watchdog);
     this.watchdog = null;
   }
 
-  /** Run the watchdog once (called by the interval; tests call it directly). */
+  /** Run the watchdog once (its timer calls it; tests may call it directly). */
   check(): void {
+    const now = this.clock.now();
+    // A tick far later than its period means this thread was busy: a reply may have been
+    // waiting unread all along, so that time does not count against the request.
+    const late = now - this.lastTick - this.period;
+    if (late > this.period) this.stalledMs += late;
+    this.lastTick = now;
     const head = this.head();
     if (!head) return this.disarmWatchdog();
     const startedAt = Math.max(head.sentAt, this.lastProgress);
-    if (this.now() - startedAt > head.timeoutMs) this.options.onStall?.(head);
+    if (now - startedAt - this.stalledMs > head.timeoutMs) this.options.onStall?.(head);
   }
 }

@@ -18,6 +18,21 @@ export interface SourceBytes {
   label: string;
   /** Default module name: the file name without `.wasm`. */
   name: string;
+  /** The bytes are the engine's own (fetched): they can be moved to a worker without a copy. */
+  owned?: boolean;
+}
+
+/** The default module name of a source, before it is read: the file name without `.wasm`. */
+export function nameOfSource(source: ModuleSource): string {
+  if (typeof Blob !== 'undefined' && source instanceof Blob) return nameFromPath('name' in source && typeof source.name === 'string' ? source.name : '');
+  if (typeof source === 'string' || source instanceof URL) {
+    try {
+      return nameFromPath(new URL(String(source), 'http://x/').pathname);
+    } catch {
+      return nameFromPath(String(source));
+    }
+  }
+  return 'module';
 }
 
 export function nameFromPath(path: string): string {
@@ -79,7 +94,7 @@ async function fetchModule(url: URL, maxBytes: number, fetchImpl: typeof fetch):
     throw tooLarge(label, declared, maxBytes);
   }
   const reader = response.body?.getReader();
-  if (!reader) return { data: new Uint8Array(await response.arrayBuffer()), label, name: nameFromPath(url.pathname) };
+  if (!reader) return { data: new Uint8Array(await response.arrayBuffer()), label, name: nameFromPath(url.pathname), owned: true };
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {
@@ -100,5 +115,5 @@ async function fetchModule(url: URL, maxBytes: number, fetchImpl: typeof fetch):
     bytes.set(chunk, at);
     at += chunk.length;
   }
-  return { data: bytes, label, name: nameFromPath(url.pathname) };
+  return { data: bytes, label, name: nameFromPath(url.pathname), owned: true };
 }

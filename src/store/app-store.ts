@@ -7,14 +7,14 @@ import { type ConfigSlice, createConfigSlice } from './config-slice';
 import { type ConsoleSlice, createConsoleSlice } from './console-slice';
 import { type HistorySlice, createHistorySlice } from './history-slice';
 import { type NoticesSlice, createNoticesSlice } from './notices-slice';
-import { type StatusSlice, createStatusSlice } from './status-slice';
+import { type ModulesSlice, createModulesSlice } from './modules-slice';
 
-export type AppState = StatusSlice & ConsoleSlice & NoticesSlice & HistorySlice & ConfigSlice;
+export type AppState = ModulesSlice & ConsoleSlice & NoticesSlice & HistorySlice & ConfigSlice;
 export type AppStore = StoreApi<AppState>;
 
 export function createAppStore(): AppStore {
   return createStore<AppState>()((...a) => ({
-    ...createStatusSlice(...a),
+    ...createModulesSlice(...a),
     ...createConsoleSlice(...a),
     ...createNoticesSlice(...a),
     ...createHistorySlice(...a),

@@ -1,42 +1,51 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, type Engine, type EngineConfig, type EngineEvent, type EngineStatus, HotwasmError, type ModuleInfo, type UpdateRecord } from '../core';
+import { DEFAULT_CONFIG, type Engine, type EngineConfig, type EngineEvent, type ModuleInfo, type ModuleStatus, type UpdateRecord } from '../core';
 import { createAppStore } from './app-store';
 import { connectEngine } from './bridge';
-import { initialStatus } from './status-slice';
+import { selectModule, selectStatus, selectVersions } from './selectors';
 
-/** Just enough of an engine for the bridge: status, module, history, versions, config and subscribe. */
-function fakeEngine() {
+/** Just enough of an engine for the bridge to connect: an empty snapshot and subscribe. */
+function fakeEngine(history: UpdateRecord[] = []) {
   const listeners = new Set<(event: EngineEvent) => void>();
-  const state: {
-    status: EngineStatus;
-    module: ModuleInfo | null;
-    history: UpdateRecord[];
-    versions: { version: string; sha256: string; source: string }[];
-    config: EngineConfig;
-  } = { status: initialStatus, module: null, history: [], versions: [], config: { ...DEFAULT_CONFIG } };
   const engine = {
-    status: () => state.status,
-    module: () => state.module,
-    history: () => state.history,
-    versions: () => state.versions,
-    get config() {
-      return state.config;
-    },
+    modules: () => [],
+    active: () => null,
+    history: () => history,
+    status: () => ({ autoReloadPaused: null }),
+    config: { ...DEFAULT_CONFIG },
     subscribe(listener: (event: EngineEvent) => void) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
   } as unknown as Engine;
   const emit = (event: EngineEvent) => listeners.forEach((l) => l(event));
-  return { engine, state, emit, listeners };
+  return { engine, emit, listeners };
 }
 
-const counter = { name: 'counter', source: 'counter.wasm', size: 1207 } as ModuleInfo;
-const record = (id: number, outcome: UpdateRecord['outcome']): UpdateRecord => ({
+const counter = { name: 'counter', source: 'counter.wasm', size: 1207, sha256: 'a'.repeat(64), version: 'v1' } as ModuleInfo;
+const status = (patch: Partial<ModuleStatus> = {}): ModuleStatus => ({
+  name: 'counter',
+  state: 'healthy',
+  version: 'v1',
+  apiVersion: '1.0.0',
+  sha256: 'a'.repeat(64),
+  lastUpdate: 1,
+  message: null,
+  messageAt: null,
+  checkpointAt: null,
+  updating: null,
+  instances: 1,
+  calls: 0,
+  errors: 0,
+  p50Ms: null,
+  p99Ms: null,
+  ...patch,
+});
+const record = (id: number, outcome: UpdateRecord['outcome'], module = 'counter'): UpdateRecord => ({
   schema: 1,
   id,
   timestamp: 1_700_000_000_000 + id,
-  module: 'counter',
+  module,
   trigger: 'load',
   from: { version: 'v1', sha256: 'a'.repeat(64) },
   to: { version: 'v2', sha256: 'b'.repeat(64) },
@@ -44,97 +53,115 @@ const record = (id: number, outcome: UpdateRecord['outcome']): UpdateRecord => (
   durationMs: 12,
   failedStep: outcome === 'refused' ? 'shadow check' : null,
   error: outcome === 'refused' ? 'health_check failed' : null,
+  refusal: null,
   stateBytes: null,
   warning: null,
   cutover: null,
 });
-const healthy: EngineStatus = { ...initialStatus, state: 'healthy', name: 'counter', modules: ['counter'] };
+const error = (message: string) => ({ name: 'HotwasmError', message, code: 'not-wasm' as const });
 
 describe('connectEngine', () => {
-  it('turns engine events into store state', () => {
-    const { engine, state, emit } = fakeEngine();
+  it('turns engine events into store state, keyed by module', () => {
+    const { engine, emit } = fakeEngine();
     const store = createAppStore();
     connectEngine(engine, store);
-
-    state.status = healthy;
-    state.module = counter;
-    emit({ type: 'loaded', module: counter, replaced: false });
-    expect(store.getState().status.module).toBe(counter);
-    expect(store.getState().status.modules).toEqual(['counter']);
+    emit({ type: 'status', module: 'counter', status: status({ state: 'loading', version: null }) });
+    expect(selectStatus(store.getState())).toMatchObject({ name: 'counter', state: 'loading' });
+    emit({ type: 'loaded', module: 'counter', info: counter, replaced: false });
+    emit({ type: 'active', module: 'counter' });
+    emit({ type: 'versions', module: 'counter', versions: [{ version: 'v1', sha256: counter.sha256, source: 'counter.wasm', size: 1207, apiVersion: '1.0.0', trigger: 'load', createdAt: 1, servedAt: 1, pinned: false }] });
+    expect(selectModule(store.getState())).toBe(counter);
+    expect(store.getState().modules.names).toEqual(['counter']);
+    expect(selectVersions(store.getState()).map((v) => v.version)).toEqual(['v1']);
     expect(store.getState().notices.info?.text).toBe('Loaded counter.wasm (1.2 KiB)');
-
     emit({ type: 'output', module: 'counter', stream: 'stdout', text: 'processed 8 bytes\nbye' });
-    expect(store.getState().console.lines.map((l) => l.text)).toEqual(['processed 8 bytes', 'bye']);
-
-    emit({ type: 'status', status: { ...healthy, calls: 3 } });
-    expect(store.getState().status.current.calls).toBe(3);
+    expect(store.getState().console.lines.map((l) => [l.module, l.text])).toEqual([
+      ['counter', 'processed 8 bytes'],
+      ['counter', 'bye'],
+    ]);
+    emit({ type: 'status', module: 'counter', status: status({ calls: 3 }) });
+    expect(selectStatus(store.getState())!.calls).toBe(3);
+    // Another module's status changes nothing the active module shows.
+    const before = selectStatus(store.getState());
+    emit({ type: 'status', module: 'other', status: status({ name: 'other', calls: 9 }) });
+    expect(selectStatus(store.getState())).toBe(before);
   });
 
   it('with a scheduler, applies a burst of events together, in order, when it runs', () => {
-    const { engine, state, emit } = fakeEngine();
+    const { engine, emit } = fakeEngine();
     const store = createAppStore();
     const pending: (() => void)[] = [];
     connectEngine(engine, store, { schedule: (flush) => pending.push(flush) });
-    state.status = healthy;
     emit({ type: 'output', module: 'counter', stream: 'stdout', text: 'one\n' });
     emit({ type: 'output', module: 'counter', stream: 'stdout', text: 'two\n' });
-    emit({ type: 'status', status: { ...healthy, calls: 2 } });
+    emit({ type: 'status', module: 'counter', status: status({ calls: 2 }) });
     expect(store.getState().console.lines).toEqual([]);
     expect(pending).toHaveLength(1); // one flush for the burst
     pending[0]!();
     expect(store.getState().console.lines.map((l) => l.text)).toEqual(['one', 'two']);
-    expect(store.getState().status.current.calls).toBe(2);
+    expect(selectStatus(store.getState())!.calls).toBe(2);
   });
 
-  it('shows load errors and leaves call errors to their caller', () => {
+  it('shows load errors with their module and leaves call errors to their caller', () => {
     const { engine, emit } = fakeEngine();
     const store = createAppStore();
     connectEngine(engine, store);
-    emit({ type: 'error', action: 'call', error: new HotwasmError('trap', 'trap trapped: unreachable') });
+    emit({ type: 'error', module: 'counter', action: 'call', error: { ...error('trap trapped: unreachable'), code: 'trap' }, at: 1 });
     expect(store.getState().notices.error).toBeNull();
-    emit({ type: 'error', action: 'load', error: new HotwasmError('not-wasm', 'logo.wasm is not a WebAssembly module') });
-    expect(store.getState().notices.error).toMatchObject({ message: 'logo.wasm is not a WebAssembly module', action: 'load', name: 'HotwasmError' });
+    emit({ type: 'error', module: 'logo', action: 'load', error: error('logo.wasm is not a WebAssembly module'), at: 2 });
+    expect(store.getState().notices.error).toMatchObject({ message: 'logo.wasm is not a WebAssembly module', action: 'load', name: 'HotwasmError', module: 'logo' });
+    expect(store.getState().modules.lastError).toEqual({ text: 'logo.wasm is not a WebAssembly module', at: 2 });
     // The same message again is a new notice (announced again).
     const first = store.getState().notices.error!.id;
-    emit({ type: 'error', action: 'load', error: new HotwasmError('not-wasm', 'logo.wasm is not a WebAssembly module') });
+    emit({ type: 'error', module: 'logo', action: 'load', error: error('logo.wasm is not a WebAssembly module'), at: 3 });
     expect(store.getState().notices.error!.id).not.toBe(first);
   });
 
   it('fills the history at connect and adds a record per update event', () => {
-    const { engine, state, emit } = fakeEngine();
-    state.history = [record(2, 'refused'), record(1, 'committed')];
-    state.versions = [{ version: 'v1', sha256: 'a'.repeat(64), source: 'counter.wasm' }];
+    const { engine, emit } = fakeEngine([record(2, 'refused'), record(1, 'committed')]);
     const store = createAppStore();
     connectEngine(engine, store);
     expect(store.getState().history.records.map((r) => r.id)).toEqual([2, 1]);
-    expect(store.getState().history.versions.map((v) => v.version)).toEqual(['v1']);
-
-    state.versions = [...state.versions, { version: 'v2', sha256: 'b'.repeat(64), source: 'counter-b.wasm' }];
-    emit({ type: 'update', record: record(3, 'committed') });
+    emit({ type: 'update', module: 'counter', record: record(3, 'committed') });
     expect(store.getState().history.records.map((r) => r.id)).toEqual([3, 2, 1]);
-    expect(store.getState().history.versions.map((v) => v.version)).toEqual(['v1', 'v2']);
   });
 
-  it('refreshes the settings on status events, keeping the object when nothing changed', () => {
-    const { engine, state, emit } = fakeEngine();
+  it('takes the settings and the auto reload pause from config events, keeping the object when nothing changed', () => {
+    const { engine, emit } = fakeEngine();
     const store = createAppStore();
     connectEngine(engine, store);
     const first = store.getState().config.values;
     expect(first).toEqual(DEFAULT_CONFIG);
-    emit({ type: 'status', status: healthy });
+    emit({ type: 'config', config: { ...DEFAULT_CONFIG }, autoReloadPaused: null });
     expect(store.getState().config.values).toBe(first);
-    state.config = { ...state.config, probation_ms: 100 };
-    emit({ type: 'status', status: healthy });
-    expect(store.getState().config.values.probation_ms).toBe(100);
+    const changed: EngineConfig = { ...DEFAULT_CONFIG, enabled: false };
+    emit({ type: 'config', config: changed, autoReloadPaused: 'Auto reload paused: counter was rolled back' });
+    expect(store.getState().config).toMatchObject({ values: { enabled: false }, autoReloadPaused: 'Auto reload paused: counter was rolled back' });
   });
 
-  it('clears a reload error when a version goes live', () => {
+  it("clears a reload error of the module when one of its versions goes live, not another module's", () => {
     const { engine, emit } = fakeEngine();
     const store = createAppStore();
     connectEngine(engine, store);
-    store.getState().notices.reportError(new HotwasmError('update-refused', 'Update of counter refused at shadow check'), 'reload');
-    emit({ type: 'loaded', module: counter, replaced: true });
+    store.getState().notices.reportError({ message: 'Update of counter refused at shadow check', code: 'update-refused', details: { step: 'shadow check', module: 'counter' } }, 'reload');
+    emit({ type: 'loaded', module: 'other', info: { ...counter, name: 'other' }, replaced: false });
+    expect(store.getState().notices.error).not.toBeNull();
+    emit({ type: 'loaded', module: 'counter', info: counter, replaced: true });
     expect(store.getState().notices.error).toBeNull();
+  });
+
+  it('forgets an unloaded module and follows the active one', () => {
+    const { engine, emit } = fakeEngine();
+    const store = createAppStore();
+    connectEngine(engine, store);
+    emit({ type: 'loaded', module: 'counter', info: counter, replaced: false });
+    emit({ type: 'loaded', module: 'other', info: { ...counter, name: 'other' }, replaced: false });
+    emit({ type: 'active', module: 'other' });
+    expect(selectModule(store.getState())?.name).toBe('other');
+    emit({ type: 'unloaded', module: 'other' });
+    emit({ type: 'active', module: 'counter' });
+    expect(store.getState().modules.names).toEqual(['counter']);
+    expect(selectModule(store.getState())?.name).toBe('counter');
   });
 
   it('seals open output lines when a module is loaded, and stops on unsubscribe', () => {
@@ -142,7 +169,7 @@ describe('connectEngine', () => {
     const store = createAppStore();
     const disconnect = connectEngine(engine, store);
     emit({ type: 'output', module: 'hello', stream: 'stdout', text: 'bye' });
-    emit({ type: 'loaded', module: counter, replaced: true });
+    emit({ type: 'loaded', module: 'counter', info: counter, replaced: true });
     emit({ type: 'output', module: 'counter', stream: 'stdout', text: 'hi\n' });
     expect(store.getState().console.lines.map((l) => l.text)).toEqual(['bye', 'hi']);
     expect(store.getState().notices.info?.text).toBe('Loaded counter.wasm (1.2 KiB), replacing the running build');

@@ -1,16 +1,16 @@
 /**
- * The one bridge from the engine to the store: every {@link EngineEvent} becomes store actions.
- * Nothing else writes engine state into the store, and the store never calls the engine.
+ * The one bridge from the engine to the store: a snapshot when it connects, then every
+ * {@link EngineEvent} applied in order. Nothing else writes engine state into the store, the
+ * store never calls the engine, and after connecting the bridge never reads the engine either:
+ * events carry what changed, so the same bridge works over a BroadcastChannel or a socket.
  */
-import type { Engine, EngineConfig, EngineEvent } from '../core';
+import type { Engine, EngineEvent } from '../core';
 import { formatBytes } from '../shared/inspect';
 import type { AppStore } from './app-store';
+import { type ModuleEntry, type ModulesData, emptyModules } from './modules-slice';
 
 /** Errors that a version going live makes stale (the UI reports reload and rollback failures). */
 const UPDATE_ACTIONS = new Set(['load', 'reload', 'rollback']);
-
-/** A plain copy of the engine's live settings object. */
-const configOf = (engine: Engine): EngineConfig => ({ ...engine.config });
 
 export interface BridgeOptions {
   /**
@@ -21,47 +21,57 @@ export interface BridgeOptions {
   schedule?: (flush: () => void) => void;
 }
 
+/** What the engine holds now, as the store keeps it. */
+function snapshot(engine: Engine): ModulesData {
+  const data = emptyModules();
+  const byName: Record<string, ModuleEntry> = {};
+  for (const info of engine.modules()) {
+    const handle = engine.module(info.name);
+    byName[info.name] = { status: handle.status(), info, versions: handle.versions() };
+  }
+  return { ...data, byName, names: Object.keys(byName), active: engine.active() };
+}
+
 /** Subscribe the store to the engine. Returns the unsubscribe function. */
 export function connectEngine(engine: Engine, store: AppStore, { schedule }: BridgeOptions = {}): () => void {
   const initial = store.getState();
-  initial.status.update(engine.status(), engine.module());
+  initial.modules.reset(snapshot(engine));
   initial.history.reset(engine.history());
-  initial.history.setVersions(engine.versions());
-  initial.config.update(configOf(engine));
+  initial.config.update({ ...engine.config }, engine.status().autoReloadPaused);
+
   const apply = (event: EngineEvent) => {
-    const { status, console: output, notices, history, config } = store.getState();
+    const { modules, console: output, notices, history, config } = store.getState();
+    modules.apply(event);
     switch (event.type) {
-      case 'status':
-        // `use()` and restarts change the active module without a `loaded` event: read it again.
-        status.update(event.status, engine.module());
-        // The engine emits a status event after every settings change, and after every
-        // update or module switch (which change the versions kept for rollback).
-        config.update(configOf(engine));
-        history.setVersions(engine.versions());
-        break;
       case 'loaded': {
         // Output of the new build starts on its own line.
         output.seal();
-        status.update(engine.status(), engine.module());
-        history.setVersions(engine.versions());
-        if (notices.error && UPDATE_ACTIONS.has(notices.error.action)) notices.dismissError();
-        const { source, size } = event.module;
+        if (notices.error && UPDATE_ACTIONS.has(notices.error.action) && (notices.error.module === null || notices.error.module === event.module)) notices.dismissError();
+        const { source, size } = event.info;
         notices.announce(`Loaded ${source} (${formatBytes(size)})${event.replaced ? ', replacing the running build' : ''}`);
         break;
       }
       case 'output':
-        output.append(event.stream, event.text);
+        output.append(event.stream, event.text, event.module);
         break;
       case 'update':
         history.add(event.record);
-        history.setVersions(engine.versions());
+        break;
+      case 'config':
+        config.update(event.config, event.autoReloadPaused);
         break;
       case 'error':
         // A failed load is only visible here. A failed call or run rejects for whoever made it
         // (the Call panel shows it as the result; DevTools shows the rejected promise), so
         // raising the page alert too would only say the same thing twice.
-        if (event.action === 'load') notices.reportError(event.error, 'load');
+        if (event.action === 'load') notices.reportError({ ...event.error, details: { ...event.error.details, module: event.error.details?.module ?? event.module } }, 'load');
         break;
+      case 'status':
+      case 'versions':
+      case 'unloaded':
+      case 'active':
+      case 'checkpoint':
+        break; // the modules slice has them
       default: {
         const check: never = event;
         void check;

@@ -2,7 +2,7 @@
  * Console slice: guest stdout/stderr as lines.
  *
  * Guest output arrives as arbitrary text chunks (a chunk may hold half a line, or many lines).
- * Each stream has at most one *open* line (text seen after its last `\n`): the next chunk of the
+ * Each module's stream has at most one *open* line (text seen after its last `\n`): the next chunk of the
  * same stream continues it, so a line split across chunks is shown whole, and a last line without
  * a newline is still shown. A line that completes with the same text and stream as the completed
  * line just before it collapses into that line's `count` (a guest printing in a loop stays
@@ -16,6 +16,8 @@ export type Stream = 'stdout' | 'stderr';
 export interface ConsoleLine {
   /** Stable, increasing: a React key. */
   id: number;
+  /** The module that printed it ('' when unknown). */
+  module: string;
   stream: Stream;
   text: string;
   /** How many identical consecutive lines this one stands for (≥ 1). */
@@ -41,7 +43,7 @@ const stripCr = (text: string) => (text.endsWith('\r') ? text.slice(0, -1) : tex
  * Add a chunk of one stream's output. Pure: returns new data (unchanged lines are shared, so a
  * memoised view re-renders only the lines that changed).
  */
-export function appendOutput(data: ConsoleData, stream: Stream, chunk: string, maxLines = MAX_LINES): ConsoleData {
+export function appendOutput(data: ConsoleData, stream: Stream, chunk: string, maxLines = MAX_LINES, module = ''): ConsoleData {
   if (chunk === '') return data;
   const lines = data.lines.slice();
   let nextId = data.nextId;
@@ -49,20 +51,20 @@ export function appendOutput(data: ConsoleData, stream: Stream, chunk: string, m
   // parts.length - 1 newlines; the last part is text after the last newline ('' when the chunk ends with one).
   const tail = parts.pop() ?? '';
 
-  let openIndex = findOpen(lines, stream);
+  let openIndex = findOpen(lines, stream, module);
   for (const part of parts) {
     if (openIndex >= 0) {
       lines[openIndex] = { ...lines[openIndex]!, text: lines[openIndex]!.text + part };
       completeAt(lines, openIndex);
       openIndex = -1;
     } else {
-      lines.push({ id: nextId++, stream, text: part, count: 1, open: true });
+      lines.push({ id: nextId++, module, stream, text: part, count: 1, open: true });
       completeAt(lines, lines.length - 1);
     }
   }
   if (tail !== '') {
     if (openIndex >= 0) lines[openIndex] = { ...lines[openIndex]!, text: lines[openIndex]!.text + tail };
-    else lines.push({ id: nextId++, stream, text: tail, count: 1, open: true });
+    else lines.push({ id: nextId++, module, stream, text: tail, count: 1, open: true });
   }
   if (lines.length > maxLines) lines.splice(0, lines.length - maxLines);
   return { lines, nextId };
@@ -76,7 +78,7 @@ function completeAt(lines: ConsoleLine[], index: number): void {
   const line = lines[index]!;
   const done: ConsoleLine = { ...line, text: stripCr(line.text), open: false };
   const before = index > 0 ? lines[index - 1] : undefined;
-  if (before && !before.open && before.stream === done.stream && before.text === done.text) {
+  if (before && !before.open && before.stream === done.stream && before.module === done.module && before.text === done.text) {
     lines[index - 1] = { ...before, count: before.count + done.count };
     lines.splice(index, 1);
   } else {
@@ -84,11 +86,11 @@ function completeAt(lines: ConsoleLine[], index: number): void {
   }
 }
 
-/** Index of the stream's open line, searching from the end (it is almost always near it). */
-function findOpen(lines: readonly ConsoleLine[], stream: Stream): number {
+/** Index of the module's open line of a stream, searching from the end (it is almost always near it). */
+function findOpen(lines: readonly ConsoleLine[], stream: Stream, module: string): number {
   for (let i = lines.length - 1; i >= 0; i--) {
     const line = lines[i]!;
-    if (line.open && line.stream === stream) return i;
+    if (line.open && line.stream === stream && line.module === module) return i;
   }
   return -1;
 }
@@ -107,8 +109,8 @@ export function sealOpenLines(data: ConsoleData): ConsoleData {
 
 export interface ConsoleSlice {
   console: ConsoleData & {
-    /** A chunk of guest output. */
-    append(stream: Stream, text: string): void;
+    /** A chunk of guest output, from `module`. */
+    append(stream: Stream, text: string, module?: string): void;
     /** End open lines (see {@link sealOpenLines}). */
     seal(): void;
     clear(): void;
@@ -125,7 +127,7 @@ export const createConsoleSlice: StateCreator<AppState, [], [], ConsoleSlice> = 
   return {
     console: {
       ...emptyConsole(),
-      append: (stream, text) => update((data) => appendOutput(data, stream, text)),
+      append: (stream, text, module = '') => update((data) => appendOutput(data, stream, text, MAX_LINES, module)),
       seal: () => update(sealOpenLines),
       // Ids keep increasing across a clear, so React never reuses a key for a different line.
       clear: () => update((data) => ({ lines: [], nextId: data.nextId })),

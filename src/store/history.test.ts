@@ -15,6 +15,7 @@ const record = (id: number, outcome: UpdateOutcome = 'committed'): UpdateRecord 
   durationMs: 3,
   failedStep: null,
   error: null,
+  refusal: null,
   stateBytes: 8,
   warning: null,
   cutover: null,
@@ -64,17 +65,21 @@ describe('history slice', () => {
     expect(records.at(-1)!.id).toBe(11);
   });
 
-  it('does not notify subscribers for a duplicate record or unchanged versions', () => {
+  it('does not notify subscribers for a duplicate record', () => {
     const store = createAppStore();
-    const versions = [{ version: 'v1', sha256: 'a'.repeat(64), source: 'counter.wasm' }];
     store.getState().history.add(record(1));
-    store.getState().history.setVersions(versions);
     let notified = 0;
     store.subscribe(() => notified++);
     store.getState().history.add(record(1));
-    store.getState().history.setVersions([{ ...versions[0]! }]);
     expect(notified).toBe(0);
-    store.getState().history.setVersions([...versions, { version: 'v2', sha256: 'b'.repeat(64), source: 'counter-b.wasm' }]);
+    store.getState().history.add(record(2));
     expect(notified).toBe(1);
+  });
+
+  it('filters by outcome and by module', () => {
+    const records = [{ ...record(3), module: 'other' }, record(2, 'refused'), record(1)];
+    expect(filterRecords(records, 'all', 'counter').map((r) => r.id)).toEqual([2, 1]);
+    expect(filterRecords(records, 'refused', 'counter').map((r) => r.id)).toEqual([2]);
+    expect(filterRecords(records, 'all')).toBe(records);
   });
 });

@@ -8,7 +8,8 @@ export { createAppStore, type AppState, type AppStore } from './app-store';
 export { connectEngine } from './bridge';
 export { type ConsoleLine, type Stream, MAX_LINES } from './console-slice';
 export { CONFIG_STORAGE_KEY, localConfigStorage } from './config-storage';
-export { type KeptVersion, MAX_RECORDS, OUTCOMES, filterRecords } from './history-slice';
+export { MAX_RECORDS, OUTCOMES, filterRecords } from './history-slice';
+export { type ModuleEntry, type ModulesData, reduceModules } from './modules-slice';
 export type { ErrorNotice, InfoNotice } from './notices-slice';
 export * from './selectors';
 export { CONFIG_RULES, DEFAULT_CONFIG, configProblem, formatSignature, HotwasmError } from '../core';
@@ -17,14 +18,17 @@ export type {
   EngineConfig,
   EngineState,
   EngineStatus,
+  EngineEvent,
   ExportInfo,
   ImportInfo,
   ModuleInfo,
+  ModuleStatus,
   RawValue,
   RunResult,
   UpdateOutcome,
   UpdateRecord,
   UpdateStep,
   UpdateTrigger,
+  VersionInfo,
   VersionRef,
 } from '../core';

@@ -16,6 +16,8 @@ export interface ErrorNotice {
   /** The error's code and, for a refused update, the step that refused it (the UI offers what fits). */
   code: string | null;
   step: string | null;
+  /** The module it is about, when it is about one (a refused update's "Load it fresh" acts on it). */
+  module: string | null;
 }
 
 export interface InfoNotice {
@@ -27,7 +29,7 @@ export interface NoticesSlice {
   notices: {
     error: ErrorNotice | null;
     info: InfoNotice | null;
-    /** Show an error (an Error object or a message). */
+    /** Show an error: an Error, a serialised one (`{ message, code, details }`) or a message. */
     reportError(error: unknown, action: string): void;
     dismissError(): void;
     announce(text: string): void;
@@ -44,15 +46,17 @@ export const createNoticesSlice: StateCreator<AppState, [], [], NoticesSlice> = 
       info: null,
       reportError: (error, action) => {
         // HotwasmError's code and details, read by shape: the store does not depend on the engine.
-        const { code, details } = (error ?? {}) as { code?: unknown; details?: { step?: unknown } };
+        const { code, details, message, name } = (error ?? {}) as { code?: unknown; details?: { step?: unknown; module?: unknown }; message?: unknown; name?: unknown };
+        const text = (v: unknown) => (typeof v === 'string' ? v : null);
         patch({
           error: {
             id: nextNoticeId++,
-            message: error instanceof Error ? error.message : String(error),
-            name: error instanceof Error ? error.name : null,
+            message: text(message) ?? String(error),
+            name: text(name),
             action,
-            code: typeof code === 'string' ? code : null,
-            step: typeof details?.step === 'string' ? details.step : null,
+            code: text(code),
+            step: text(details?.step),
+            module: text(details?.module),
           },
         });
       },

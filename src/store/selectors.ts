@@ -4,16 +4,30 @@
  * Selectors return values already in the state (stable between renders, as `useStore` needs);
  * anything that builds a new array or object is a plain function to call inside `useMemo`.
  */
-import type { ExportInfo, ModuleInfo } from '../core';
+import type { ExportInfo, ModuleInfo, ModuleStatus, VersionInfo } from '../core';
 import type { AppState } from './app-store';
+import type { ModuleEntry } from './modules-slice';
 
-export const selectStatus = (s: AppState) => s.status.current;
-export const selectEngineState = (s: AppState) => s.status.current.state;
-export const selectModuleName = (s: AppState) => s.status.current.name;
-export const selectServingSha = (s: AppState) => s.status.current.sha256;
-export const selectModule = (s: AppState) => s.status.module;
-export const selectModuleNames = (s: AppState) => s.status.modules;
-export const selectHasModule = (s: AppState) => s.status.module !== null;
+const NO_VERSIONS: readonly VersionInfo[] = [];
+
+/** The active module's entry, or the module still loading when none is active yet. */
+const activeEntry = (s: AppState): ModuleEntry | undefined => {
+  const { active, byName } = s.modules;
+  if (active) return byName[active];
+  for (const name in byName) return byName[name];
+  return undefined;
+};
+/** The active module's status (null when no module is loaded or loading). */
+export const selectStatus = (s: AppState): ModuleStatus | null => activeEntry(s)?.status ?? null;
+export const selectModuleName = (s: AppState) => s.modules.active;
+export const selectServingSha = (s: AppState) => activeEntry(s)?.info?.sha256 ?? null;
+export const selectModule = (s: AppState): ModuleInfo | null => activeEntry(s)?.info ?? null;
+export const selectModuleNames = (s: AppState) => s.modules.names;
+export const selectHasModule = (s: AppState) => (activeEntry(s)?.info ?? null) !== null;
+/** The last failed load, until a load succeeds. */
+export const selectLastError = (s: AppState) => s.modules.lastError;
+export const selectAutoReload = (s: AppState) => s.config.values.enabled;
+export const selectAutoReloadPaused = (s: AppState) => s.config.autoReloadPaused;
 export const selectLines = (s: AppState) => s.console.lines;
 export const selectConsoleActions = (s: AppState) => s.console;
 export const selectError = (s: AppState) => s.notices.error;
@@ -33,7 +47,8 @@ export const selectNoticeActions = (s: AppState): NoticeActions => {
   return actions;
 };
 export const selectRecords = (s: AppState) => s.history.records;
-export const selectVersions = (s: AppState) => s.history.versions;
+/** The active module's versions that served, oldest first. */
+export const selectVersions = (s: AppState) => activeEntry(s)?.versions ?? NO_VERSIONS;
 export const selectConfig = (s: AppState) => s.config.values;
 
 /** A function export as the Call panel offers it. */

@@ -170,7 +170,7 @@ describe('refused loads', () => {
 });
 
 describe('a load through the request server', () => {
-  it('hashes and inspects the bytes as given, caps memory in what it compiles, and hands the buffer back', async () => {
+  it('hashes and inspects the bytes as given, caps memory in what it compiles, and hands the bytes back', async () => {
     const { WorkerServer } = await import('./server');
     const { sha256Hex } = await import('../shared/inspect');
     const bytes = file('public/examples/counter.wasm');
@@ -185,11 +185,11 @@ describe('a load through the request server', () => {
     copy.set(bytes);
     server.receive({ type: 'requests', requests: [{ id: 1, op: 'load', data: copy, options: options('counter.wasm', { memoryBudgetBytes: 40 * 65536 }) }] });
     await expect.poll(() => replies.length).toBe(1);
-    const value = replies[0]!.value as { sha256: string; buffer: ArrayBuffer; layout: { size: number; memories: { maxPages: number | null }[] }; module: WebAssembly.Module };
+    const value = replies[0]!.value as { sha256: string; bytes: Uint8Array; layout: { size: number; memories: { maxPages: number | null }[] }; module: WebAssembly.Module };
     expect(value.sha256).toBe(await sha256Hex(bytes));
     expect(value.layout.size).toBe(bytes.length);
     expect(value.layout.memories[0]!.maxPages).toBeNull(); // as the module declares it…
-    expect(value.buffer).toBe(copy.buffer);
+    expect(value.bytes).toBe(copy); // the engine keeps them as the version's bytes
     expect(copy).toEqual(bytes); // the cap was undone after the engine took its copy
     expect(transferred).toContain(copy.buffer);
     // …while the compiled module's memory stops at the budget.
@@ -228,31 +228,5 @@ describe('WASI commands', () => {
   it('refuses to run a reactor', async () => {
     const { guest } = await load('public/examples/counter.wasm');
     await expect(guest.runCommand([], [])).rejects.toMatchObject({ code: 'not-a-command' });
-  });
-});
-
-describe('warm-up module', () => {
-  it('is a valid guest that answers a JSON call', async () => {
-    const { warmUpModule } = await import('./warm-up');
-    const { guest, loaded } = await Guest.load(warmUpModule(3000), options('warm'), stdio().output);
-    expect(guest.callJson('echo', '"warm"')).toBe('warm');
-    expect(loaded.layout.exports).toHaveLength(3007);
-    expect(loaded.apiVersion).toBe('1.0.0');
-    expect(guest.callRaw('f7', [5])).toBe(12);
-    expect(guest.saveState()).toHaveLength(8);
-    expect(guest.restoreState(new Uint8Array(8))).toBe(0);
-    expect(guest.health()).toEqual({ text: 'ok', healthy: true });
-  });
-
-  it('runs every request of an update without a failure', async () => {
-    const { warmUp } = await import('./warm-up');
-    expect(await warmUp()).toEqual([]);
-  });
-
-  it('stops once real work has arrived', async () => {
-    const { warmUp } = await import('./warm-up');
-    let asked = 0;
-    expect(await warmUp(() => ++asked > 1)).toEqual([]);
-    expect(asked).toBe(2);
   });
 });

@@ -31,6 +31,10 @@ export class InProcessWorker {
     this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
   }
 
+  removeEventListener(type: string, listener: Listener): void {
+    this.listeners.set(type, (this.listeners.get(type) ?? []).filter((l) => l !== listener));
+  }
+
   private dispatch(type: string, data: unknown): void {
     if (this.terminated) return;
     for (const listener of this.listeners.get(type) ?? []) listener({ data });

@@ -9,9 +9,7 @@
  * is kept.
  */
 import type { OutputStream } from '../shared/protocol';
-
-const FLUSH_CHARS = 16 * 1024;
-const FLUSH_MS = 50;
+import { OUTPUT_FLUSH_CHARS, OUTPUT_FLUSH_MS } from '../shared/tuning';
 
 export type OutputPost = (stream: OutputStream, text: string) => void;
 
@@ -33,7 +31,7 @@ export class GuestOutput {
     if (last?.stream === stream) last.text += text;
     else this.pending.push({ stream, text });
     this.pendingChars += text.length;
-    if (this.pendingChars >= FLUSH_CHARS || performance.now() - this.lastFlush >= FLUSH_MS) this.flush();
+    if (this.pendingChars >= OUTPUT_FLUSH_CHARS || performance.now() - this.lastFlush >= OUTPUT_FLUSH_MS) this.flush();
   }
 
   flush(): void {

@@ -3,7 +3,7 @@
  * "Jump to latest" button brings it back. Only the newest {@link RENDER_LIMIT} lines are rendered
  * (the store keeps up to 5000), and each line is memoised, so fast output stays cheap.
  */
-import { useLayoutEffect, useRef, useState } from 'react';
+import { useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { selectConsoleActions, selectLines } from '../../store';
 import { useAppStore } from '../common/context';
 import { ConsoleLineView } from './ConsoleLineView';
@@ -21,6 +21,8 @@ export function ConsolePanel() {
 
   const shown = lines.length > RENDER_LIMIT ? lines.slice(-RENDER_LIMIT) : lines;
   const hidden = lines.length - shown.length;
+  // Name the module of each line once more than one has printed.
+  const showModule = useMemo(() => shown.some((l) => l.module !== shown[0]!.module), [shown]);
 
   useLayoutEffect(() => {
     const log = logRef.current;
@@ -65,7 +67,7 @@ export function ConsolePanel() {
             </div>
           )}
           {shown.map((line) => (
-            <ConsoleLineView key={line.id} line={line} />
+            <ConsoleLineView key={line.id} line={line} showModule={showModule} />
           ))}
         </div>
         {lines.length === 0 && <p className="console-empty muted">No output yet. Guest stdout and stderr appear here.</p>}

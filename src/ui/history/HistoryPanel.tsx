@@ -1,10 +1,10 @@
 /**
- * History: every update of every module, newest first, filterable by outcome, and the Roll back
+ * History: the active module's updates, newest first, filterable by outcome, and its Roll back
  * controls. The list has one tab stop (the last record focused, else the newest); ArrowUp and
  * ArrowDown, Home and End move between records.
  */
 import { type FocusEvent, type KeyboardEvent, useId, useMemo, useRef, useState } from 'react';
-import { OUTCOMES, type UpdateOutcome, filterRecords, selectRecords } from '../../store';
+import { OUTCOMES, type UpdateOutcome, filterRecords, selectModuleName, selectRecords } from '../../store';
 import { useAppStore } from '../common/context';
 import { RecordItem } from './RecordItem';
 import { RollbackControls } from './RollbackControls';
@@ -16,7 +16,9 @@ const NAV_KEYS = new Set(['ArrowDown', 'ArrowUp', 'Home', 'End']);
 const SHOWN = 100;
 
 export function HistoryPanel() {
-  const records = useAppStore(selectRecords);
+  const all = useAppStore(selectRecords);
+  const moduleName = useAppStore(selectModuleName);
+  const records = useMemo(() => filterRecords(all, 'all', moduleName), [all, moduleName]);
   const [filter, setFilter] = useState<Filter>('all');
   const [showAll, setShowAll] = useState(false);
   const matching = useMemo(() => filterRecords(records, filter), [records, filter]);

@@ -3,12 +3,12 @@
  * before the serving version. A refused rollback goes to the page alert, like a failed load.
  */
 import { useId, useState } from 'react';
-import { type KeptVersion, selectHasModule, selectNoticeActions, selectModuleName, selectServingSha, selectVersions } from '../../store';
+import { type VersionInfo, selectHasModule, selectNoticeActions, selectModuleName, selectServingSha, selectVersions } from '../../store';
 import { useAppStore, useEngine } from '../common/context';
 import { shortSha } from '../common/format';
 
 /** The value to pass to engine.rollback: the label when it names one version, else the sha256. */
-const targetOf = (v: KeptVersion, all: readonly KeptVersion[]) => (all.filter((o) => o.version === v.version).length === 1 ? v.version : v.sha256);
+const targetOf = (v: VersionInfo, all: readonly VersionInfo[]) => (all.filter((o) => o.version === v.version).length === 1 ? v.version : v.sha256);
 
 export function RollbackControls() {
   const engine = useEngine();
@@ -29,7 +29,7 @@ export function RollbackControls() {
   const rollBack = async () => {
     setBusy(true);
     try {
-      await engine.rollback(selected || undefined);
+      if (moduleName) await engine.module(moduleName).rollback(selected || undefined);
       setPicked('');
     } catch (error) {
       notices.reportError(error, 'rollback');

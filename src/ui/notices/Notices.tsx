@@ -17,11 +17,12 @@ export function Notices() {
   const { dismissError, reportError } = useAppStore(selectNoticeActions);
   const [loadingFresh, setLoadingFresh] = useState(false);
   const offerFresh = error?.code === 'update-refused' && error.step === 'api version';
-  // A fresh load that goes live is announced by the bridge, which also clears this alert.
+  // A fresh load that goes live is announced by the bridge, which also clears this alert. It
+  // acts on the module that refused the update, which need not be the active one.
   const loadFresh = async () => {
     setLoadingFresh(true);
     try {
-      await engine.reload({ fresh: true });
+      await (error?.module ? engine.module(error.module) : engine).reload({ fresh: true });
     } catch (e) {
       reportError(e, 'reload');
     } finally {

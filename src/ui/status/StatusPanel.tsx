@@ -3,7 +3,7 @@
  * Auto reload switch, with the reason when auto reload was paused.
  */
 import { useId, useState } from 'react';
-import { selectHasModule, selectNoticeActions, selectStatus } from '../../store';
+import { selectAutoReload, selectAutoReloadPaused, selectHasModule, selectLastError, selectNoticeActions, selectStatus } from '../../store';
 import { useAppStore, useEngine } from '../common/context';
 import { DASH, formatMs, formatTime } from '../common/format';
 import { Fact } from '../common/Fact';
@@ -11,6 +11,9 @@ import { Fact } from '../common/Fact';
 export function StatusPanel() {
   const engine = useEngine();
   const status = useAppStore(selectStatus);
+  const autoReload = useAppStore(selectAutoReload);
+  const autoReloadPaused = useAppStore(selectAutoReloadPaused);
+  const lastError = useAppStore(selectLastError);
   const hasModule = useAppStore(selectHasModule);
   const notices = useAppStore(selectNoticeActions);
   const [busy, setBusy] = useState<'restart' | 'reload' | null>(null);
@@ -20,7 +23,7 @@ export function StatusPanel() {
     setBusy('restart');
     try {
       await engine.restart();
-      notices.announce(`Restarted ${status.name ?? 'the module'}: its state was reset`);
+      notices.announce(`Restarted ${status?.name ?? 'the module'}: its state was reset`);
     } catch (error) {
       notices.reportError(error, 'restart');
     } finally {
@@ -44,9 +47,9 @@ export function StatusPanel() {
   // The store follows the engine once per frame; until then the box shows what was clicked
   // (a controlled input would otherwise snap back for a frame).
   const [clicked, setClicked] = useState<boolean | null>(null);
-  const [seen, setSeen] = useState(status.autoReload);
-  if (seen !== status.autoReload) {
-    setSeen(status.autoReload);
+  const [seen, setSeen] = useState(autoReload);
+  if (seen !== autoReload) {
+    setSeen(autoReload);
     setClicked(null);
   }
   const setAutoReload = (enabled: boolean) => {
@@ -58,13 +61,16 @@ export function StatusPanel() {
     }
   };
 
+  const state = status?.state ?? 'empty';
+  // The newest of the module's message and the last load that failed.
+  const message = lastError && (!status?.message || lastError.at >= (status.messageAt ?? 0)) ? lastError.text : (status?.message ?? null);
   return (
     <section className="panel" aria-label="Status">
       <div className="panel-header">
         <h2>Status</h2>
         <div className="panel-actions">
           <div className="field field-check auto-reload">
-            <input id={autoId} type="checkbox" checked={clicked ?? status.autoReload} onChange={(e) => setAutoReload(e.currentTarget.checked)} />
+            <input id={autoId} type="checkbox" checked={clicked ?? autoReload} onChange={(e) => setAutoReload(e.currentTarget.checked)} />
             <label htmlFor={autoId}>Auto reload</label>
           </div>
           <button
@@ -82,25 +88,25 @@ export function StatusPanel() {
         </div>
       </div>
       {/* Always mounted, so the pause is announced when it happens. */}
-      <div aria-live="polite">{status.autoReloadPaused && <p className="paused-banner">{status.autoReloadPaused}</p>}</div>
+      <div aria-live="polite">{autoReloadPaused && <p className="paused-banner">{autoReloadPaused}</p>}</div>
       <dl className="facts status-facts">
         <div>
           <dt>State</dt>
           <dd>
-            <span className={`state-dot state-${status.state}`} aria-hidden="true" />
-            <span className="state-word">{status.state}</span>
+            <span className={`state-dot state-${state}`} aria-hidden="true" />
+            <span className="state-word">{state}</span>
           </dd>
         </div>
-        <Fact term="Module" value={status.name ?? DASH} />
-        <Fact term="Version" value={status.version ?? DASH} />
-        <Fact term="API version" value={status.apiVersion ?? DASH} />
-        <Fact term="Last update" value={formatTime(status.lastUpdate)} />
-        <Fact term="Calls" value={status.calls.toLocaleString('en-US')} />
-        <Fact term="Errors" value={status.errors.toLocaleString('en-US')} />
-        <Fact term="p50" value={formatMs(status.p50Ms)} />
-        <Fact term="p99" value={formatMs(status.p99Ms)} />
+        <Fact term="Module" value={status?.name ?? DASH} />
+        <Fact term="Version" value={status?.version ?? DASH} />
+        <Fact term="API version" value={status?.apiVersion ?? DASH} />
+        <Fact term="Last update" value={formatTime(status?.lastUpdate ?? null)} />
+        <Fact term="Calls" value={(status?.calls ?? 0).toLocaleString('en-US')} />
+        <Fact term="Errors" value={(status?.errors ?? 0).toLocaleString('en-US')} />
+        <Fact term="p50" value={formatMs(status?.p50Ms ?? null)} />
+        <Fact term="p99" value={formatMs(status?.p99Ms ?? null)} />
       </dl>
-      {status.message && <p className="status-message">{status.message}</p>}
+      {message && <p className="status-message">{message}</p>}
     </section>
   );
 }

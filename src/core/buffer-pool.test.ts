@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BufferPool } from './module-host';
+import { BufferPool } from './buffer-pool';
 
 describe('BufferPool', () => {
   it('copies into the buffer handed back, leaving the caller its bytes', () => {
@@ -25,5 +25,14 @@ describe('BufferPool', () => {
     const x = pool.copy(new Uint8Array(16));
     const y = pool.copy(new Uint8Array(16));
     expect(x.buffer).not.toBe(y.buffer); // the kept buffer went to x only
+  });
+
+  it('prepares a buffer for the next copy, and keeps one that is large enough', () => {
+    const pool = new BufferPool();
+    pool.prepare(1000);
+    const a = pool.copy(new Uint8Array(1000));
+    pool.giveBack(a.buffer as ArrayBuffer);
+    pool.prepare(500); // the kept one is large enough
+    expect(pool.copy(new Uint8Array(500)).buffer).toBe(a.buffer);
   });
 });

@@ -1,0 +1,151 @@
+/**
+ * The engine's public shape: `createEngine()` answers an {@link Engine}; `engine.module(name)`
+ * a {@link ModuleHandle}. The engine's own methods (`call`, `rollback`, `status`, …) are
+ * shortcuts for the active module, so `window.hotwasm.call('increment', 1)` keeps working.
+ */
+import type { ModuleLayoutInfo } from '../shared/inspect';
+import type { MeasureResult, RawValue, RunResult, Settled } from '../shared/protocol';
+import type { Clock } from './clock';
+import type { ConfigStorage, EngineConfig } from './config';
+import type { CheckpointInfo, EngineEvent, ModuleState, ModuleStatus } from './events';
+import type { UpdateRecord } from './history';
+import type { ModuleInfo } from './instance';
+import type { Registry } from './registry';
+import type { WorkerLike } from './rpc';
+import type { ModuleSource } from './sources';
+import type { SparePolicy } from './spares';
+import type { VersionInfo } from './versions';
+
+export type EngineState = 'empty' | ModuleState;
+
+/** The active module's status, and what holds for the whole engine. */
+export interface EngineStatus extends Omit<ModuleStatus, 'name' | 'state'> {
+  state: EngineState;
+  name: string | null;
+  /** Names of every loaded module. */
+  modules: string[];
+  /** Auto reload is on (config.enabled). */
+  autoReload: boolean;
+  /** Why auto reload was paused, until the user turns it back on. */
+  autoReloadPaused: string | null;
+}
+
+export interface LoadOptions {
+  /** Module identity; defaults to the file name without `.wasm`. A running name means a hot swap. */
+  name?: string;
+  /** A label for this build (default: v1, v2, … per module). A label is never given to other bytes. */
+  version?: string;
+  /** For a running name: replace it with fresh state, skipping the API-version and exports checks. */
+  fresh?: boolean;
+}
+
+export interface RunOptions {
+  /** Environment variables for the run. */
+  env?: Record<string, string>;
+}
+
+export interface EngineOptions {
+  /** Creates a guest worker. Defaults to the bundled worker (src/worker/worker.ts). */
+  workerFactory?: () => WorkerLike;
+  /** Used for URL loads. */
+  fetch?: typeof fetch;
+  /** Base for relative URLs. */
+  baseUrl?: string;
+  /** The clock and timers (tests pass a ManualClock). */
+  clock?: Clock;
+  /** Where versions, bytes, records and checkpoints are kept (default: in memory). */
+  registry?: Registry;
+  /** Initial settings (validated); they override stored ones. */
+  config?: Partial<EngineConfig>;
+  /** Where settings persist (the app uses localStorage). */
+  storage?: ConfigStorage;
+  /** Spare workers kept ready so a load does not wait for one to start (default: 2; false: none). */
+  spares?: Partial<SparePolicy> | false;
+}
+
+/** Live settings: read a key, or assign one (validated: an invalid value throws, nothing changes). */
+export type ConfigFacade = EngineConfig;
+
+/** One module, by name: everything the engine does to a module, done to this one. */
+export interface ModuleHandle {
+  readonly name: string;
+  /** The serving version, or null while the first load runs. */
+  info(): ModuleInfo | null;
+  status(): ModuleStatus;
+  /** JSON call (ABI v1). */
+  call(fn: string, arg?: unknown): Promise<unknown>;
+  /** Raw numeric call; i64 as BigInt. */
+  callRaw(fn: string, ...args: RawValue[]): Promise<RawValue | RawValue[] | undefined>;
+  /** Many JSON calls of one export in one message; each result settles on its own. */
+  callBatch(fn: string, args: unknown[]): Promise<Settled<unknown>[]>;
+  /** Run a command module's `_start` on a fresh instance. */
+  run(args?: string[], options?: RunOptions): Promise<RunResult>;
+  /** Versions that served, oldest first. */
+  versions(): VersionInfo[];
+  /** Update records, newest first. */
+  history(): UpdateRecord[];
+  /** Recent state checkpoints, oldest first. */
+  checkpoints(): CheckpointInfo[];
+  /** Go back to `version` (default: the one before the serving version), carrying state. */
+  rollback(version?: string): Promise<ModuleInfo>;
+  /** Re-run the last update with the latest bytes received (`fresh`: replace, state reset). */
+  reload(options?: { fresh?: boolean }): Promise<ModuleInfo>;
+  /** Re-instantiate from the compiled code (state resets). */
+  restart(): Promise<void>;
+  /** This module's settings: the engine's, with its own on top. */
+  config(): EngineConfig;
+  /** Set settings for this module only (validated); answers its settings. */
+  configure(patch: Partial<EngineConfig>): EngineConfig;
+  /** Time direct calls inside the worker: the floor for benchmarks. */
+  measure(fn: string, arg: unknown | undefined, iterations: number, raw?: boolean): Promise<MeasureResult>;
+  /** Stop the module and forget it. */
+  unload(): void;
+}
+
+export interface Engine {
+  /** Load a module from bytes, a File/Blob or a URL. For a running name this is a hot swap. */
+  load(source: ModuleSource, options?: LoadOptions): Promise<ModuleInfo>;
+  /**
+   * A new build that arrived by itself (live push from a dev server, a watcher), as opposed to
+   * one a user loads. With auto reload on (`config.enabled`), builds of one module arriving less
+   * than `debounce_ms` apart are coalesced into the last, which then goes through the update
+   * pipeline as load() does. With auto reload off (or paused), a build of a running module is
+   * kept for Reload instead. Resolves with the version serving afterwards, or null when the build
+   * was coalesced into a later one or kept; rejects as load() does.
+   */
+  push(source: ModuleSource, options?: LoadOptions): Promise<ModuleInfo | null>;
+  /** The module loaded under `name` (throws when none is); without a name, the active module's serving version, or null. */
+  module(): ModuleInfo | null;
+  module(name: string): ModuleHandle;
+  /** Every loaded module's serving version. */
+  modules(): ModuleInfo[];
+  /** Make another loaded module the active one. */
+  use(name: string): ModuleInfo;
+  /** The active module's name, or null. */
+  active(): string | null;
+  /** Stop a module and forget it (default: the active one). */
+  unload(name?: string): void;
+  /** Inspect bytes without loading them (no guest code runs). */
+  inspect(bytes: Uint8Array, label?: string): Promise<ModuleLayoutInfo & { sha256: string }>;
+  // Shortcuts for the active module (see ModuleHandle).
+  call(fn: string, arg?: unknown): Promise<unknown>;
+  callRaw(fn: string, ...args: RawValue[]): Promise<RawValue | RawValue[] | undefined>;
+  callBatch(fn: string, args: unknown[]): Promise<Settled<unknown>[]>;
+  run(args?: string[], options?: RunOptions): Promise<RunResult>;
+  status(): EngineStatus;
+  restart(): Promise<void>;
+  rollback(version?: string): Promise<ModuleInfo>;
+  reload(options?: { fresh?: boolean }): Promise<ModuleInfo>;
+  /** Versions of the active module that served, oldest first. */
+  versions(): VersionInfo[];
+  measure(fn: string, arg: unknown | undefined, iterations: number, raw?: boolean): Promise<MeasureResult>;
+  /** Update records, newest first (one module's when named). */
+  history(name?: string): UpdateRecord[];
+  /** Settings: read `config.probation_ms`, assign `config.probation_ms = 1000` (validated). */
+  readonly config: ConfigFacade;
+  /** Change several settings at once; refuses out-of-range values with a message. */
+  configure(patch: Partial<EngineConfig>): EngineConfig;
+  /** Listen to every event (see EngineEvent); answers the function that stops listening. */
+  subscribe(listener: (event: EngineEvent) => void): () => void;
+  dispose(): void;
+}

@@ -1,0 +1,68 @@
+/**
+ * A module's handle (`engine.module(name)`): the calls, versions, history and controls of one
+ * module, each failure reported through the engine's error path (an `error` event, then the
+ * rejection) so that every way of calling behaves alike.
+ */
+import { jsonArgText } from '../shared/abi';
+import type { ModuleHandle } from './api';
+import type { EngineConfig } from './config';
+import type { ErrorAction } from './events';
+import type { UpdateRecord } from './history';
+import type { ModuleController } from './module';
+
+export interface HandleDeps {
+  fail(module: string, action: ErrorAction, error: unknown): Promise<never>;
+  history(name: string): UpdateRecord[];
+  configure(name: string, patch: Partial<EngineConfig>): EngineConfig;
+  unload(name: string): void;
+}
+
+/** The measure calls' own timeout: long enough for millions of iterations. */
+const MEASURE_TIMEOUT_MS = 60_000;
+
+export function makeHandle(m: ModuleController, deps: HandleDeps): ModuleHandle {
+  const { name } = m;
+  /** Run `work`; a failure, thrown or rejected, goes through the error path. */
+  const attempt = <T>(action: ErrorAction, work: () => Promise<T>): Promise<T> => {
+    try {
+      return work().catch((error: unknown) => deps.fail(name, action, error));
+    } catch (error) {
+      return deps.fail(name, action, error);
+    }
+  };
+  return {
+    name,
+    info: () => m.info(),
+    status: () => m.status(),
+    call: (fn, arg) =>
+      attempt('call', () => {
+        const argJson = jsonArgText(arg);
+        return m.send((i) => i.call({ op: 'call', fn, argJson }));
+      }),
+    callRaw: (fn, ...args) => attempt('call', () => m.send((i) => i.call({ op: 'callRaw', fn, args }))),
+    callBatch: (fn, args) =>
+      attempt('call', () => {
+        const argsJson = args.map(jsonArgText);
+        return m.send((i) => i.request({ op: 'batch', fn, argsJson }));
+      }),
+    run: (args = [], options = {}) => {
+      const env = Object.entries(options.env ?? {}).map(([k, v]) => `${k}=${v}`);
+      return attempt('run', () => m.send((i) => i.request({ op: 'run', args, env })));
+    },
+    versions: () => m.versions.list(),
+    history: () => deps.history(name),
+    checkpoints: () => m.checkpoints.list().map(({ state: _state, ...info }) => info),
+    rollback: (version) => attempt('load', () => m.rollback(version)),
+    reload: (options = {}) => attempt('load', () => m.reload(options.fresh === true)),
+    restart: () => m.restart(),
+    config: () => m.config(),
+    configure: (patch) => deps.configure(name, patch),
+    measure: (fn, arg, iterations, raw = false) =>
+      attempt('call', () => {
+        const argJson = raw ? null : jsonArgText(arg);
+        const timeoutMs = Math.max(m.config().call_timeout_ms, MEASURE_TIMEOUT_MS);
+        return m.send((i) => i.request({ op: 'measure', fn, argJson, iterations }, timeoutMs));
+      }),
+    unload: () => deps.unload(name),
+  };
+}

@@ -1,0 +1,300 @@
+/**
+ * One running instance of a module version: its worker, the RPC client to it, its statistics,
+ * and recovery. Instances belong to their module's pool (./pool.ts).
+ *
+ * A call that runs past the call timeout (a runaway loop) can only be stopped by terminating the
+ * worker. The instance then re-instantiates the module from its compiled `WebAssembly.Module` in
+ * a new worker (no recompilation), restores the latest state checkpoint when there is one, and
+ * sends the calls that were queued behind the runaway one again, in order: only the runaway call
+ * fails. The status says what state the module resumed with.
+ */
+import { HotwasmError, messageOf } from '../shared/errors';
+import type { ModuleLayoutInfo } from '../shared/inspect';
+import { OPS, type Op, type RequestOf, type ResultOf, describeRequest, transferablesOf } from '../shared/ops';
+import type { GuestOptions, OutputStream } from '../shared/protocol';
+import type { BufferPool } from './buffer-pool';
+import type { Clock } from './clock';
+import { type PendingRequest, RpcClient, type WorkerLike } from './rpc';
+import type { SparePool } from './spares';
+import { LatencyStats } from './stats';
+
+export type InstanceState = 'healthy' | 'restarting' | 'failed';
+
+/** Send a request to a worker whose module is still loading (pipelined behind the load). */
+export type Send = <O extends Op>(body: RequestOf<O>, timeoutMs: number) => Promise<ResultOf<O>>;
+
+/** Everything known about a loaded module version. Plain data: it crosses any boundary. */
+export interface ModuleInfo extends ModuleLayoutInfo {
+  /** Identity: the file name without `.wasm`, unless given. */
+  name: string;
+  /** This build's label: the one given to load(), else v1, v2, … in the order builds were staged. Never reused. */
+  version: string | null;
+  /** The file name or URL it came from. */
+  source: string;
+  sha256: string;
+  apiVersion: string | null;
+  apiVersionSource: 'section' | 'export' | null;
+  /** When it was loaded (ms since epoch). */
+  loadedAt: number;
+  compileMs: number;
+  instantiateMs: number;
+}
+
+/** A state checkpoint: the bytes save_state answered, and when. */
+export interface Checkpoint {
+  state: Uint8Array;
+  at: number;
+}
+
+/** What an instance asks of whoever owns it. */
+export interface InstanceOwner {
+  /** The latest state checkpoint, restored after a restart. */
+  checkpoint(): Checkpoint | null;
+  /**
+   * A runaway call stopped this instance's worker. Return true to take over the calls queued
+   * behind it (they have not started) instead of restarting — a version in probation is rolled back.
+   */
+  onRunaway(instance: Instance, requeue: PendingRequest[], reason: string): boolean;
+  /** A call failed (trap, overflow, timeout, missing export): a version in probation may be rolled back. */
+  onCallFailed(instance: Instance, error: unknown, request?: RequestOf<Op>): void;
+  /** Statistics or state changed. */
+  onChange(instance: Instance): void;
+}
+
+export interface InstanceDeps {
+  spares: SparePool;
+  clock: Clock;
+  timeouts: () => { callMs: number; loadMs: number };
+  onOutput: (stream: OutputStream, text: string) => void;
+  /** Where the copies of bytes handed to workers are made (one per engine). */
+  buffers: BufferPool;
+  owner: InstanceOwner;
+}
+
+/** What a load learnt, and the bytes it was made from (the engine's copy). */
+export interface Staged<T> {
+  instance: Instance;
+  steps: T;
+  bytes: Uint8Array;
+}
+
+export class Instance {
+  state: InstanceState = 'healthy';
+  /** The latest incident, in words (a restart after a timeout, a crash), and when it happened. */
+  notice: string | null = null;
+  noticeAt = 0;
+  readonly stats = new LatencyStats();
+  private disposed = false;
+  /**
+   * Counts what may have changed the guest's state since: every request but those that keep it
+   * (OPS[op].keepsState), and restarts. Equal counts mean the state is what it was (a cutover can
+   * use an earlier snapshot).
+   */
+  changes = 0;
+  /** Exported function names: `has()` runs after every call (checkpoints), so no scan there. */
+  private readonly functions: Set<string>;
+
+  private constructor(
+    private worker: WorkerLike,
+    private rpc: RpcClient,
+    readonly info: ModuleInfo,
+    private readonly compiled: WebAssembly.Module,
+    private readonly layout: ModuleLayoutInfo,
+    private readonly options: GuestOptions,
+    private readonly deps: InstanceDeps,
+  ) {
+    this.functions = new Set(layout.exports.filter((e) => e.kind === 'function').map((e) => e.name));
+  }
+
+  /**
+   * Load a module into a spare worker and send `steps` in the same message, to run right after
+   * the load without waiting for the page (their promises reject if the load fails). `data` is
+   * the engine's own copy (moved to the worker) or a Blob; the worker hands the bytes back.
+   * On failure the worker is stopped and the error thrown.
+   */
+  static async stage<T>(
+    data: Uint8Array | Blob,
+    meta: { name: string; version: string | null; source: string },
+    options: GuestOptions,
+    deps: InstanceDeps,
+    steps: (send: Send) => T,
+  ): Promise<Staged<T>> {
+    const worker = deps.spares.take();
+    const ref: { instance: Instance | null } = { instance: null };
+    const rpc = connect(worker, ref, deps, options.label);
+    const timeoutMs = deps.timeouts().loadMs;
+    const transfer = data instanceof Uint8Array ? [data.buffer as ArrayBuffer] : [];
+    const loading = rpc.request({ op: 'load', data, options }, { timeoutMs, transfer });
+    const pipelined = steps((body, timeoutMs) => rpc.request(body, { timeoutMs, transfer: transferablesOf(body) }));
+    let loaded: ResultOf<'load'>;
+    try {
+      loaded = await loading;
+    } catch (error) {
+      rpc.close(new HotwasmError('disposed', 'load failed'));
+      worker.terminate();
+      throw error;
+    }
+    const { module, layout, bytes, ...rest } = loaded;
+    const info: ModuleInfo = { ...layout, ...rest, ...meta, loadedAt: deps.clock.wallNow() };
+    ref.instance = new Instance(worker, rpc, info, module, layout, options, deps);
+    return { instance: ref.instance, steps: pipelined, bytes };
+  }
+
+  /** Send a request (lifecycle and pipeline steps: no statistics). */
+  request<O extends Op>(body: RequestOf<O>, timeoutMs = this.deps.timeouts().callMs): Promise<ResultOf<O>> {
+    if (this.disposed) return Promise.reject(new HotwasmError('disposed', `${this.info.name} was unloaded`));
+    if (this.state === 'failed') return Promise.reject(new HotwasmError('worker-died', `${this.info.name} is not running: ${this.notice ?? 'it failed'}. Restart it or load it again.`));
+    if (!OPS[body.op].keepsState) this.changes++;
+    // State bytes and ports move to the worker instead of being copied (the sender gives them up).
+    return this.rpc.request(body, { timeoutMs, transfer: transferablesOf(body) });
+  }
+
+  /**
+   * Send a call and count it in the statistics. Plain `then` rather than async/await: this is
+   * on every call's path.
+   */
+  call<O extends Op>(body: RequestOf<O>): Promise<ResultOf<O>> {
+    const t0 = this.deps.clock.now();
+    return this.request(body).then(
+      (value) => {
+        this.stats.record(this.deps.clock.now() - t0, true);
+        this.deps.owner.onChange(this);
+        return value;
+      },
+      (error: unknown) => {
+        this.stats.record(this.deps.clock.now() - t0, false);
+        this.deps.owner.onChange(this);
+        this.deps.owner.onCallFailed(this, error, body);
+        throw error;
+      },
+    );
+  }
+
+  /** Requests sent and not answered yet. */
+  get pending(): number {
+    return this.rpc.pendingCount;
+  }
+
+  get busy(): boolean {
+    return this.rpc.pendingCount > 0;
+  }
+
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  /** Does the module export this function? */
+  has(exportName: string): boolean {
+    return this.functions.has(exportName);
+  }
+
+  /** Send requests that another instance could not serve (a rollback), keeping their promises. */
+  adopt(entries: PendingRequest[]): void {
+    this.rpc.adopt(entries);
+  }
+
+  /** The oldest pending request ran past its timeout: stop the worker, fail that request, restart. */
+  recover(stalled: PendingRequest): void {
+    const what = describeRequest(stalled.request);
+    const stopped = `${what} did not return within ${stalled.timeoutMs} ms, so its worker was stopped`;
+    const entries = this.rpc.detach(new HotwasmError('worker-died', stopped));
+    this.worker.terminate();
+    const setting = OPS[stalled.request.op].timeout;
+    const timeout = new HotwasmError('timeout', `${what} timed out after ${stalled.timeoutMs} ms (${setting}) and its worker was stopped`, { timeoutMs: stalled.timeoutMs });
+    const requeue = entries.filter((e) => e !== stalled);
+    if (this.deps.owner.onRunaway(this, requeue, stopped)) {
+      stalled.reject(timeout);
+      this.deps.owner.onCallFailed(this, timeout, stalled.request);
+      return;
+    }
+    stalled.reject(timeout);
+    void this.restart(stopped, requeue);
+  }
+
+  /**
+   * Re-instantiate in a new worker, restoring the latest checkpoint if there is one; `requeue`
+   * (requests that had not started) are sent again after it.
+   */
+  async restart(reason: string, requeue: PendingRequest[] = [], { useCheckpoint = true } = {}): Promise<void> {
+    if (this.disposed) return;
+    this.changes++;
+    this.worker.terminate();
+    if (!this.rpc.isClosed) requeue = [...requeue, ...this.rpc.detach(new HotwasmError('worker-died', reason))];
+    this.state = 'restarting';
+    this.say(`${reason}; restarting ${this.info.name}…`);
+    this.worker = this.deps.spares.take();
+    this.rpc = connect(this.worker, { instance: this }, this.deps, this.options.label);
+    const timeoutMs = this.deps.timeouts().loadMs;
+    const ready = this.rpc.request({ op: 'instantiate', module: this.compiled, layout: this.layout, options: this.options }, { timeoutMs });
+    // The checkpoint is restored before the requeued calls run: they were made after it.
+    const checkpoint = useCheckpoint && this.has('restore_state') ? this.deps.owner.checkpoint() : null;
+    const restored = checkpoint ? this.rpc.request({ op: 'restoreState', state: checkpoint.state.slice() }, { timeoutMs }) : Promise.resolve(null);
+    this.rpc.adopt(requeue);
+    try {
+      await ready;
+      const result = await restored.catch((error: unknown) => ({ code: -1, ms: 0, error }));
+      if (this.disposed) return;
+      this.state = 'healthy';
+      const time = (at: number) => new Date(at).toLocaleTimeString();
+      if (!checkpoint) {
+        const why = !useCheckpoint ? '' : this.has('save_state') ? ' (no checkpoint had been taken yet)' : ' (it has no save_state, so no checkpoint exists)';
+        this.say(`${reason}; ${this.info.name} was re-instantiated and its state was reset${why}`);
+      } else if (result && result.code === 0) {
+        this.say(`${reason}; ${this.info.name} was re-instantiated and restored from the checkpoint of ${time(checkpoint.at)}: calls after it are lost`);
+      } else {
+        this.say(`${reason}; ${this.info.name} was re-instantiated but restore_state refused the checkpoint of ${time(checkpoint.at)}, so its state was reset`);
+      }
+    } catch (error) {
+      if (this.disposed) return;
+      this.state = 'failed';
+      this.say(`${reason}; restarting failed: ${messageOf(error)}`);
+    }
+  }
+
+  private say(text: string): void {
+    this.notice = text;
+    this.noticeAt = this.deps.clock.wallNow();
+    this.deps.owner.onChange(this);
+  }
+
+  /** Stop at once: pending calls are rejected. */
+  dispose(reason = `${this.info.name} was unloaded`): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.rpc.close(new HotwasmError('disposed', reason));
+    this.worker.terminate();
+  }
+
+  /**
+   * Stop once the calls already sent have settled (a replaced version finishes its work), and
+   * hand the worker, its guest forgotten, to the spares: it is warm from real use.
+   */
+  retire(): void {
+    void this.rpc.idle().then(() => {
+      if (this.disposed || this.state !== 'healthy') return this.dispose();
+      this.disposed = true;
+      this.rpc.close(new HotwasmError('disposed', `${this.info.name} ${this.info.version} was retired`));
+      this.worker.postMessage({ type: 'reset' }, []);
+      this.deps.spares.recycle(this.worker);
+    });
+  }
+}
+
+/**
+ * An RPC client whose stall and crash handlers reach the instance once it exists; before that
+ * (while loading) a stall or crash fails the load.
+ */
+function connect(worker: WorkerLike, ref: { instance: Instance | null }, deps: InstanceDeps, label: string): RpcClient {
+  const rpc: RpcClient = new RpcClient(worker, {
+    clock: deps.clock,
+    onOutput: deps.onOutput,
+    onStall: (entry) => {
+      if (ref.instance) return ref.instance.recover(entry);
+      rpc.close(new HotwasmError('timeout', `${label} did not finish loading within ${entry.timeoutMs} ms (a hang in its start function or _initialize?)`));
+    },
+    onDeath: (error) => {
+      if (ref.instance) void ref.instance.restart(error.message);
+    },
+  });
+  return rpc;
+}

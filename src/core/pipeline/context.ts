@@ -1,0 +1,77 @@
+/**
+ * What an update's steps share: the input, the versions involved, and what each step learnt for
+ * the next ones. The module that is updated provides the {@link PipelineHost}.
+ */
+import type { ResultOf } from '../../shared/ops';
+import type { StagingSteps } from '../../shared/update-plan';
+import type { Clock } from '../clock';
+import type { EngineConfig } from '../config';
+import type { UpdateRecord } from '../history';
+import type { Instance, Send, Staged } from '../instance';
+import type { InstancePool } from '../pool';
+
+export interface UpdateInput {
+  /** The engine's own copy of the bytes (moved to the worker), or a Blob (the worker reads it). */
+  data: Uint8Array | Blob;
+  /** What to call the input in messages: a file name or URL. */
+  source: string;
+  /** A label asked for (load's `version`). */
+  version?: string;
+  /** Replace without carrying state, without the API-version and exports checks (the user asked for it). */
+  fresh?: boolean;
+  /** Kept bytes going back into service: they must still hash to this. */
+  sha256?: string;
+}
+
+/** A request's outcome, read without an unhandled rejection. */
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** A promise that never rejects: requests sent together are read one by one. */
+export function outcome<T>(promise: Promise<T>): Promise<Outcome<T>> {
+  return promise.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+}
+
+/** The answers to the steps sent with the candidate's load (see StagingSteps). */
+export type StagedAnswers = { [K in keyof StagingSteps]: Promise<Outcome<ResultOf<NonNullable<StagingSteps[K]>['op']>>> | null };
+
+/** One update in the queue: a newer one supersedes it until its cutover has begun. */
+export interface Ticket {
+  superseded: boolean;
+  inCutover: boolean;
+  candidate: Instance | null;
+}
+
+/** What the steps need from the module being updated. */
+export interface PipelineHost {
+  readonly name: string;
+  /** The pool of the serving version (an update runs only once a version serves). */
+  readonly pool: InstancePool;
+  readonly clock: Clock;
+  /** Load `input` into a spare worker with `steps` sent in the same message, and label the candidate. */
+  stage<T>(input: UpdateInput, timeoutMs: number, steps: (send: Send) => T): Promise<Staged<T>>;
+  /** The sha256 of the build a label was given to, if any. */
+  labelOwner(version: string): string | null;
+}
+
+export interface UpdateContext {
+  readonly host: PipelineHost;
+  readonly input: UpdateInput;
+  readonly config: EngineConfig;
+  /** The version serving when the update began. */
+  readonly serving: Instance;
+  readonly ticket: Ticket;
+  /** Why state was not carried, and the like: kept with the record. */
+  readonly warnings: string[];
+  candidate: Instance | null;
+  answers: StagedAnswers | null;
+  /** The serving version's snapshot for the shadow check, and `mark`: its change count when asked. */
+  snapshot: Promise<Outcome<ResultOf<'saveState'>>> | null;
+  mark: number;
+  /** The shadow check's restore, when state was carried into the candidate. */
+  restored: (NonNullable<ResultOf<'receiveState'>> & { saveMs: number }) | null;
+  stateBytes: number | null;
+  cutover: UpdateRecord['cutover'];
+}

@@ -1,0 +1,115 @@
+/**
+ * Spare workers, kept ready so that a load does not wait for a worker to start: fresh ones,
+ * which warm up while they wait (src/worker/warm-up.ts), and workers recycled from versions
+ * that were retired — already warm from real use. A load takes a recycled worker first, then a
+ * fresh one that finished its warm-up, then any; new fresh ones are started only while no load
+ * is under way, a moment after the last one, so that their start-up never competes with it.
+ */
+import type { FromWorker } from '../shared/protocol';
+import { SPARE_START_DELAY_MS, SPARE_WORKERS } from '../shared/tuning';
+import type { Clock, Timer } from './clock';
+import type { WorkerLike } from './rpc';
+
+export interface SparePolicy {
+  /** Workers to keep ready (0: start one per load). */
+  keep: number;
+  /** Wait this long after the last load before starting a fresh one. */
+  startDelayMs: number;
+}
+
+export const DEFAULT_SPARE_POLICY: SparePolicy = { keep: SPARE_WORKERS, startDelayMs: SPARE_START_DELAY_MS };
+
+interface Spare {
+  worker: WorkerLike;
+  /** Recycled, or a fresh one whose warm-up has ended. */
+  warm: boolean;
+  recycled: boolean;
+  stopListening: () => void;
+}
+
+export class SparePool {
+  private readonly spares: Spare[] = [];
+  private timer: Timer | null = null;
+  private busy = 0;
+  private disposed = false;
+
+  constructor(
+    private readonly factory: () => WorkerLike,
+    private readonly clock: Clock,
+    private readonly policy: SparePolicy = DEFAULT_SPARE_POLICY,
+  ) {}
+
+  /** The best spare worker, or a new one. */
+  take(): WorkerLike {
+    const rank = (s: Spare) => (s.recycled ? 2 : s.warm ? 1 : 0);
+    let best = -1;
+    for (let i = 0; i < this.spares.length; i++) if (best < 0 || rank(this.spares[i]!) > rank(this.spares[best]!)) best = i;
+    const spare = best >= 0 ? this.spares.splice(best, 1)[0]! : null;
+    spare?.stopListening();
+    this.replenish();
+    return spare?.worker ?? this.factory();
+  }
+
+  /** A load is about to take a worker: wake the one it will get (waking an idle worker took 0.3–0.5 ms). */
+  wake(): void {
+    const next = this.spares.find((s) => s.recycled) ?? this.spares.find((s) => s.warm) ?? this.spares[0];
+    next?.worker.postMessage({ type: 'wake' }, []);
+  }
+
+  /** A worker whose guest is gone (it was sent `reset`): kept as a spare if there is room, else stopped. */
+  recycle(worker: WorkerLike): void {
+    if (this.disposed) return worker.terminate();
+    if (this.spares.length >= this.policy.keep) {
+      // A fresh spare still warming up makes room for it: this one is warm already.
+      const cold = this.spares.findIndex((s) => !s.warm);
+      if (cold < 0) return worker.terminate();
+      const [replaced] = this.spares.splice(cold, 1);
+      replaced!.stopListening();
+      replaced!.worker.terminate();
+    }
+    this.spares.push({ worker, warm: true, recycled: true, stopListening: () => undefined });
+  }
+
+  /** A load starts: no fresh spare is started until every load has ended. */
+  begin(): void {
+    this.busy++;
+  }
+
+  end(): void {
+    this.busy = Math.max(0, this.busy - 1);
+    this.replenish();
+  }
+
+  get ready(): number {
+    return this.spares.length;
+  }
+
+  /** Start a fresh spare when there is room, no load is under way and no other one is still warming up. */
+  private replenish(): void {
+    const wanted = () => !this.disposed && this.busy === 0 && this.spares.length < this.policy.keep && this.spares.every((s) => s.warm);
+    if (this.timer !== null || !wanted()) return;
+    this.timer = this.clock.setTimeout(() => {
+      this.timer = null;
+      if (wanted()) this.spares.push(this.fresh());
+    }, this.policy.startDelayMs);
+  }
+
+  private fresh(): Spare {
+    const worker = this.factory();
+    const spare: Spare = { worker, warm: false, recycled: false, stopListening: () => undefined };
+    const onMessage = (event: MessageEvent<FromWorker>) => {
+      if (event.data?.type !== 'ready') return;
+      spare.warm = true;
+      this.replenish(); // the next one, now that this one no longer competes for the cores
+    };
+    worker.addEventListener('message', onMessage);
+    spare.stopListening = () => worker.removeEventListener('message', onMessage);
+    return spare;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    if (this.timer !== null) this.clock.clearTimeout(this.timer);
+    for (const spare of this.spares.splice(0)) spare.worker.terminate();
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * A module's versions as the engine needs them at once: labels (v1, v2, … given in the order
+ * builds were staged, or the label given to load(); never given to other bytes, even when the
+ * build was refused), and the order versions served in, for rollback. Each change is written
+ * through to the registry, which also keeps the bytes.
+ */
+import type { Clock } from './clock';
+import type { UpdateTrigger } from './history';
+import type { ModuleInfo } from './instance';
+import type { Registry, VersionRecord } from './registry';
+
+/** A version as `versions()` lists it. */
+export interface VersionInfo {
+  version: string;
+  sha256: string;
+  source: string;
+  size: number;
+  apiVersion: string | null;
+  trigger: UpdateTrigger;
+  createdAt: number;
+  /** When it last went into service (ms since epoch); null if it never served. */
+  servedAt: number | null;
+  pinned: boolean;
+}
+
+export class VersionBook {
+  private readonly byLabel = new Map<string, VersionRecord>();
+  private readonly bySha = new Map<string, VersionRecord>();
+  /** Labels in the order their versions first served. */
+  private readonly served: string[] = [];
+  private count = 0;
+
+  constructor(
+    private readonly module: string,
+    private readonly registry: Registry,
+    private readonly clock: Clock,
+    private readonly onError: (what: string, error: unknown) => void,
+  ) {}
+
+  /** The sha256 of the build a label was given to, if any. */
+  owner(label: string): string | null {
+    return this.byLabel.get(label)?.sha256 ?? null;
+  }
+
+  /**
+   * The label of a staged build: `requested` if given, else the one its bytes had before, else
+   * the next v<n>. A new label is recorded at once (it is never given again); a requested label
+   * that belongs to other bytes is answered but not recorded (the pipeline refuses it).
+   */
+  label(info: ModuleInfo, trigger: UpdateTrigger, requested?: string): string {
+    if (requested !== undefined) {
+      const owner = this.owner(requested);
+      if (owner === null) this.add(requested, info, trigger);
+      return requested;
+    }
+    const known = this.bySha.get(info.sha256);
+    if (known) return known.label;
+    let label: string;
+    do label = `v${++this.count}`;
+    while (this.byLabel.has(label));
+    this.add(label, info, trigger);
+    return label;
+  }
+
+  private add(label: string, info: ModuleInfo, trigger: UpdateTrigger): void {
+    const record: VersionRecord = {
+      schema: 1,
+      module: this.module,
+      label,
+      sha256: info.sha256,
+      size: info.size,
+      source: info.source,
+      trigger,
+      apiVersion: info.apiVersion,
+      createdAt: this.clock.wallNow(),
+      servedAt: null,
+      pinned: false,
+    };
+    this.byLabel.set(label, record);
+    if (!this.bySha.has(info.sha256)) this.bySha.set(info.sha256, record);
+    this.write(record);
+  }
+
+  /** The version labelled `label` went into service. */
+  markServed(label: string): void {
+    const record = this.byLabel.get(label);
+    if (!record) return;
+    record.servedAt = this.clock.wallNow();
+    if (!this.served.includes(label)) this.served.push(label);
+    this.write(record);
+  }
+
+  private write(record: VersionRecord): void {
+    this.registry.putVersion({ ...record }).catch((error: unknown) => this.onError(`version ${record.label}`, error));
+  }
+
+  /** The versions that served, in the order they first did. */
+  list(): VersionInfo[] {
+    return this.served.map((label) => {
+      const { schema: _schema, module: _module, label: version, ...rest } = this.byLabel.get(label)!;
+      return { version, ...rest };
+    });
+  }
+
+  /** A served version by label, or by a sha256 prefix of at least 8 characters. */
+  find(version: string): VersionInfo | null {
+    return this.list().find((v) => v.version === version || (version.length >= 8 && v.sha256.startsWith(version))) ?? null;
+  }
+
+  /** The version that first served before the one with this sha256. */
+  before(sha256: string): VersionInfo | null {
+    const list = this.list();
+    const at = list.findIndex((v) => v.sha256 === sha256);
+    return at > 0 ? list[at - 1]! : null;
+  }
+}

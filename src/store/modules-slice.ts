@@ -1,0 +1,116 @@
+/**
+ * Modules slice: every module the engine knows — its status, its serving version and its
+ * versions — keyed by name, which one is active, and the last load that failed. It is a reducer
+ * over engine events ({@link reduceModules}): the bridge never reads the engine after connecting.
+ */
+import type { StateCreator } from 'zustand/vanilla';
+import type { EngineEvent, ModuleInfo, ModuleStatus, VersionInfo } from '../core';
+import type { AppState } from './app-store';
+
+export interface ModuleEntry {
+  status: ModuleStatus;
+  /** The serving version, or null while the first load runs. */
+  info: ModuleInfo | null;
+  /** Versions that served, oldest first. */
+  versions: readonly VersionInfo[];
+}
+
+export interface ModulesData {
+  byName: Readonly<Record<string, ModuleEntry>>;
+  /** Modules with a serving version, in the order they first served. */
+  names: readonly string[];
+  active: string | null;
+  /** The last load that failed, until a load succeeds: it names no module that serves. */
+  lastError: { text: string; at: number } | null;
+}
+
+export const emptyModules = (): ModulesData => ({ byName: {}, names: [], active: null, lastError: null });
+
+const blankStatus = (name: string): ModuleStatus => ({
+  name,
+  state: 'loading',
+  version: null,
+  apiVersion: null,
+  sha256: null,
+  lastUpdate: null,
+  message: null,
+  messageAt: null,
+  checkpointAt: null,
+  updating: null,
+  instances: 0,
+  calls: 0,
+  errors: 0,
+  p50Ms: null,
+  p99Ms: null,
+});
+
+/** Every field of a status is a plain value: compare them all. */
+function sameStatus(a: ModuleStatus, b: ModuleStatus): boolean {
+  for (const key of Object.keys(b) as (keyof ModuleStatus)[]) if (a[key] !== b[key]) return false;
+  return true;
+}
+
+function patchEntry(data: ModulesData, name: string, patch: Partial<ModuleEntry>): ModulesData {
+  const entry = data.byName[name] ?? { status: blankStatus(name), info: null, versions: [] };
+  return { ...data, byName: { ...data.byName, [name]: { ...entry, ...patch } } };
+}
+
+/**
+ * Apply one engine event. Pure: answers `data` itself when nothing shown changes (the engine
+ * reports statuses that often equal the last one; keeping the old objects keeps panels still).
+ */
+export function reduceModules(data: ModulesData, event: EngineEvent): ModulesData {
+  switch (event.type) {
+    case 'status': {
+      const entry = data.byName[event.module];
+      if (entry && sameStatus(entry.status, event.status)) return data;
+      return patchEntry(data, event.module, { status: event.status });
+    }
+    case 'loaded': {
+      const next = patchEntry(data, event.module, { info: event.info });
+      const names = data.names.includes(event.module) ? data.names : [...data.names, event.module];
+      return { ...next, names, lastError: null };
+    }
+    case 'versions':
+      return patchEntry(data, event.module, { versions: event.versions });
+    case 'unloaded': {
+      const { [event.module]: _gone, ...byName } = data.byName;
+      return { ...data, byName, names: data.names.filter((n) => n !== event.module) };
+    }
+    case 'active':
+      return event.module === data.active ? data : { ...data, active: event.module };
+    case 'error':
+      return event.action === 'load' ? { ...data, lastError: { text: event.error.message, at: event.at } } : data;
+    case 'update':
+    case 'checkpoint':
+    case 'config':
+    case 'output':
+      return data;
+    default: {
+      const check: never = event;
+      return check;
+    }
+  }
+}
+
+export interface ModulesSlice {
+  modules: ModulesData & {
+    apply(event: EngineEvent): void;
+    /** Start from a snapshot (the bridge, when it connects). */
+    reset(data: ModulesData): void;
+  };
+}
+
+export const createModulesSlice: StateCreator<AppState, [], [], ModulesSlice> = (set) => ({
+  modules: {
+    ...emptyModules(),
+    apply: (event) =>
+      set((state) => {
+        const { byName, names, active, lastError } = state.modules;
+        const current = { byName, names, active, lastError };
+        const next = reduceModules(current, event);
+        return next === current ? state : { modules: { ...state.modules, ...next } };
+      }),
+    reset: (data) => set((state) => ({ modules: { ...state.modules, ...data } })),
+  },
+});

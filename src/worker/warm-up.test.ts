@@ -1,0 +1,36 @@
+/** The spare worker's warm-up: its guest is the committed .wat, and it runs the update plan cleanly. */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { watToWasm } from '../../scripts/wat.mjs';
+import { GuestOutput } from './output';
+import { Guest } from './guest';
+import { warmUp, warmUpModule } from './warm-up';
+
+describe('warm-up', () => {
+  it('embeds exactly the binary of fixtures/warm-up/warm-up.wat (npm run fixtures rebuilds it)', async () => {
+    const wat = readFileSync(new URL('../../fixtures/warm-up/warm-up.wat', import.meta.url), 'utf8');
+    expect(warmUpModule()).toEqual(await watToWasm(wat, 'warm-up.wat'));
+  });
+
+  it('is a valid guest with the whole ABI', async () => {
+    const options = { label: 'warm', memoryBudgetBytes: 1 << 20, args: [], env: [] };
+    const { guest, loaded } = await Guest.load(warmUpModule(), options, new GuestOutput(() => undefined));
+    expect(guest.callJson('echo', '"warm"')).toBe('warm');
+    expect(loaded.layout.exports.length).toBeGreaterThan(1000);
+    expect(loaded.apiVersion).toBe('1.0.0');
+    expect(guest.callRaw('f7', [5])).toBe(12);
+    expect(guest.saveState()).toHaveLength(8);
+    expect(guest.restoreState(new Uint8Array(8))).toBe(0);
+    expect(guest.health()).toEqual({ text: 'ok', healthy: true });
+  });
+
+  it('runs every request of the update plan without a failure', async () => {
+    expect(await warmUp()).toEqual([]);
+  });
+
+  it('stops at its next request once real work has arrived', async () => {
+    let asked = 0;
+    expect(await warmUp(() => ++asked > 1)).toEqual([]);
+    expect(asked).toBe(2);
+  });
+});
