@@ -2,8 +2,9 @@
  * Every bad input gets a clear error naming the problem, and the module that was serving keeps
  * serving with its state.
  */
+import { readFileSync } from 'node:fs';
 import { expect, type Page, test } from '@playwright/test';
-import { alert, apiCall, callThroughPanel, dropFile, example, expectServing, fixture, openPlayground, pickFile, region, statusValue } from './helpers';
+import { alert, apiCall, apiLoadBytes, callThroughPanel, dropFile, example, expectServing, fixture, openPlayground, pickFile, region, statusValue } from './helpers';
 
 /** Count to 3 on the counter, so we can see its state survive. */
 async function counterAtThree(page: Page) {
@@ -36,6 +37,38 @@ for (const [file, message] of badFiles) {
     await counterAtThree(page);
     await pickFile(page, fixture(file));
     await expect(alert(page)).toContainText(message);
+    await stillServingCounter(page);
+  });
+}
+
+/** The example counter with its memory section (05 03 01 00 01) replaced by `section`. */
+function counterWithMemorySection(section: string): Uint8Array {
+  const counter = readFileSync(example('counter.wasm'));
+  const at = counter.indexOf(Buffer.from([0x05, 0x03, 0x01, 0x00, 0x01]));
+  expect(at).toBeGreaterThan(8);
+  return Buffer.concat([counter.subarray(0, at), Buffer.from(section.split(' ').map((b) => parseInt(b, 16))), counter.subarray(at + 5)]);
+}
+
+// Each was accepted and served once, without a memory cap: the cap rewrote the section from the
+// limits it had read and dropped what else was there, so the engine never saw what was wrong.
+const corruptMemorySections: [section: string, what: string, engine: RegExp][] = [
+  ['05 04 01 00 01 00', 'a trailing byte', /section was shorter than expected size \(4 bytes expected, 3 decoded\)/],
+  ['05 05 01 00 01 00 01', 'count 1, two entries', /section was shorter than expected size \(5 bytes expected, 3 decoded\)/],
+  ['05 03 01 02 01', 'shared memory without a maximum', /shared memory must have a maximum defined/],
+  ['05 04 01 08 01 10', 'the custom-page-size flag', /invalid memory limits flags 0x8/],
+  ['05 06 01 01 01 81 80 04', 'a maximum of 65,537 pages', /maximum memory size \(65537 pages\) is larger than implementation limit \(65536 pages\)/],
+];
+
+for (const [section, what, engine] of corruptMemorySections) {
+  test(`a hot swap to a counter whose memory section has ${what} is refused in the engine's words; the counter keeps serving`, async ({ page }) => {
+    await counterAtThree(page);
+    const before = await page.evaluate(() => window.hotwasm.status());
+    const result = await apiLoadBytes(page, counterWithMemorySection(section), { name: 'counter' });
+    expect(result.ok).toBe(false);
+    expect(result.value).toMatch(/^Update of counter refused at stage: counter is not a valid WebAssembly module: WebAssembly\.compile\(\): /);
+    expect(result.value).toMatch(engine);
+    const after = await page.evaluate(() => window.hotwasm.status());
+    expect({ version: after.version, sha256: after.sha256 }).toEqual({ version: before.version, sha256: before.sha256 });
     await stillServingCounter(page);
   });
 }

@@ -21,7 +21,7 @@ import {
   sha256Hex,
 } from '../shared/inspect';
 import type { GuestOptions, LoadedGuest, OutputStream, RawValue, RunResult, Settled } from '../shared/protocol';
-import { BinaryFormatError, type SectionPatch, applyPatch, hasCoreHeader, memoryMaximumPatch, readMemories } from '../shared/wasm-binary';
+import { type SectionPatch, applyPatch, hasCoreHeader, memoryCap } from '../shared/wasm-binary';
 import { GuestOutput } from './output';
 import { guestFailure } from './traps';
 
@@ -42,8 +42,7 @@ async function compile(bytes: Uint8Array, label: string): Promise<WebAssembly.Mo
  * applied in place for that moment and undone: copying a 10 MiB module into a new buffer cost
  * 5 ms, moving its tail within the buffer well under 1 ms. (The page leaves room: BufferPool.)
  */
-function compilePatched(bytes: Uint8Array, patch: SectionPatch | null, label: string): Promise<WebAssembly.Module> {
-  if (!patch) return compile(bytes, label);
+function compilePatched(bytes: Uint8Array, patch: SectionPatch, label: string): Promise<WebAssembly.Module> {
   const { start, end, section } = patch;
   const length = bytes.length - (end - start) + section.length;
   if (bytes.byteOffset + Math.max(length, bytes.length) > bytes.buffer.byteLength) return compile(applyPatch(bytes, patch), label);
@@ -58,20 +57,18 @@ function compilePatched(bytes: Uint8Array, patch: SectionPatch | null, label: st
 }
 
 /**
- * Start compiling as soon as the memory section is found (a walk over section headers), before
- * the rest of the layout is read; null when it cannot be (the layout read then says why).
+ * Compile `bytes` with memory growth capped at `maxPages`. A memory section that cannot be
+ * rewritten exactly is not rewritten: the engine is given the bytes as they are, so that what it
+ * refuses is refused in its own words; bytes it accepts are refused here, since they would run
+ * without the budget.
  */
-function compileEarly(bytes: Uint8Array, maxPages: number, label: string): Promise<WebAssembly.Module> | null {
-  if (!hasCoreHeader(bytes)) return null;
-  let memories;
-  try {
-    memories = readMemories(bytes);
-  } catch (error) {
-    if (error instanceof BinaryFormatError) return null;
-    throw error;
-  }
-  if (memories.memories.some((m) => m.memory64)) return null; // refused by checkHostable
-  return compilePatched(bytes, memoryMaximumPatch(memories, maxPages), label);
+function compileCapped(bytes: Uint8Array, maxPages: number, label: string): Promise<WebAssembly.Module> {
+  const cap = memoryCap(bytes, maxPages);
+  if (cap.kind === 'as-is') return compile(bytes, label);
+  if (cap.kind === 'patch') return compilePatched(bytes, cap.patch, label);
+  return compile(bytes, label).then(() => {
+    throw new HotwasmError('unsupported', `${label} was not run: hotwasm cannot write the memory budget into its memory section (${cap.reason})`);
+  });
 }
 
 function makeWasi(args: string[], env: string[], output: GuestOutput): WASI {
@@ -133,7 +130,8 @@ export class Guest {
     const { label } = options;
     const maxPages = Math.floor(options.memoryBudgetBytes / PAGE_BYTES);
     const t0 = performance.now();
-    let compiled = compileEarly(bytes, maxPages, label);
+    // Compiling starts before the layout is read (the cap needs only a walk over section headers).
+    let compiled = hasCoreHeader(bytes) ? compileCapped(bytes, maxPages, label) : null;
     compiled?.catch(() => undefined); // a refusal below is the answer; the engine's is then unread
     let rawLayout;
     try {
@@ -145,7 +143,7 @@ export class Guest {
     }
     const layout = describeLayout(bytes, rawLayout, label);
     checkHostable(layout, label, options.memoryBudgetBytes);
-    compiled ??= compilePatched(bytes, memoryMaximumPatch(rawLayout, maxPages), label);
+    compiled ??= compileCapped(bytes, maxPages, label);
     // Web Crypto hashes on the calling thread in Chromium (1.3 ms per MiB here): here, while the
     // engine compiles on its own threads, it keeps the page free.
     const hashed = sha256Hex(bytes);
