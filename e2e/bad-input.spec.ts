@@ -28,6 +28,7 @@ const badFiles: [file: string, message: RegExp][] = [
   ['unknown-imports.wasm', /unknown-imports\.wasm imports 2 things hotwasm cannot provide: env\.log, env\.now/],
   ['init-trap.wasm', /init-trap\.wasm: _initialize failed: _initialize trapped: unreachable/],
   ['start-trap.wasm', /start-trap\.wasm: the start function failed: start trapped: unreachable/],
+  ['data-oob.wasm', /data-oob\.wasm could not be instantiated: data segment 1 is out of bounds/],
   ['bad-api-version.wasm', /the api_version section is "banana", which is not a semantic version/],
   ['big-memory.wasm', /needs 512 MiB of initial memory, over the memory budget of 256 MiB/],
 ];

@@ -6,7 +6,7 @@
  * asynchronously, instantiates, calls `_initialize` once, and reads the API version. `_start` is
  * only ever run by {@link runCommand}, on a fresh instance.
  */
-import { ConsoleStdout, File, OpenFile, PreopenDirectory, WASI } from '@bjorn3/browser_wasi_shim';
+import { ConsoleStdout, File, OpenFile, PreopenDirectory, WASI, WASIProcExit } from '@bjorn3/browser_wasi_shim';
 import { type PackedSlice, checkSliceBounds, isHealthy, parseJsonResult, readUtf8, u32, unpackSlice, utf8Length, writeUtf8 } from '../shared/abi';
 import { HotwasmError, messageOf, serializeError } from '../shared/errors';
 import {
@@ -85,15 +85,33 @@ function makeWasi(args: string[], env: string[], output: GuestOutput): WASI {
  * Instantiate synchronously: the module is compiled already, and a worker may block (the async
  * form only adds a task turn, which showed up in the swap pause).
  */
-function instantiate(module: WebAssembly.Module, wasi: WASI, label: string): WebAssembly.Instance {
+function instantiate(module: WebAssembly.Module, wasi: WASI, label: string, hasStartSection: boolean): WebAssembly.Instance {
   try {
     return new WebAssembly.Instance(module, { wasi_snapshot_preview1: wasi.wasiImport });
   } catch (error) {
     if (error instanceof WebAssembly.LinkError) {
       throw new HotwasmError('unknown-import', `${label} cannot be linked: ${error.message}`);
     }
-    throw new HotwasmError('init-failed', `${label}: the start function failed: ${guestFailure(error, 'start').message}`);
+    throw instantiationFailure(error, label, hasStartSection);
   }
+}
+
+/** How V8 begins the errors of instantiation itself (memory, tables, segments), never a trap's. */
+const INSTANCE_PREFIX = 'WebAssembly.Instance(): ';
+
+/**
+ * What failed when instantiation threw: the engine initialises memories, tables and the data and
+ * element segments, then runs the start function. Without a start section it was the former.
+ * With one, a trap in the start function has a wasm frame on its stack and carries no
+ * `WebAssembly.Instance()` prefix; an error that shows neither sign could have come from either.
+ */
+function instantiationFailure(error: unknown, label: string, hasStartSection: boolean): HotwasmError {
+  const ranGuestCode = error instanceof WASIProcExit || (error instanceof Error && /wasm-function\[/.test(error.stack ?? ''));
+  const text = messageOf(error);
+  const engineText = text.startsWith(INSTANCE_PREFIX) ? text.slice(INSTANCE_PREFIX.length) : text;
+  if (hasStartSection && ranGuestCode) return new HotwasmError('init-failed', `${label}: the start function failed: ${guestFailure(error, 'start').message}`);
+  if (!hasStartSection || text.startsWith(INSTANCE_PREFIX)) return new HotwasmError('init-failed', `${label} could not be instantiated: ${engineText}`);
+  return new HotwasmError('init-failed', `${label} could not be instantiated: its segments or its start function failed: ${text}`);
 }
 
 export class Guest {
@@ -170,7 +188,7 @@ export class Guest {
   ): { guest: Guest; instantiateMs: number } {
     const t0 = performance.now();
     const wasi = makeWasi(options.args, options.env, output);
-    const instance = instantiate(module, wasi, options.label);
+    const instance = instantiate(module, wasi, options.label, layout.hasStartSection);
     const guest = new Guest(module, layout, options, output, instance);
     try {
       // The shim needs the instance for every WASI call, even in modules without _initialize.
@@ -403,7 +421,7 @@ export class Guest {
     this.output.taps.add(tap);
     try {
       const wasi = makeWasi([this.options.label, ...args], env, this.output);
-      const instance = instantiate(this.module, wasi, this.options.label);
+      const instance = instantiate(this.module, wasi, this.options.label, this.layout.hasStartSection);
       let exitCode: number;
       try {
         exitCode = wasi.start(instance as never);
