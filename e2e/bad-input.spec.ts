@@ -74,6 +74,31 @@ for (const [section, what, engine] of corruptMemorySections) {
   });
 }
 
+/** The example counter with one more function type appended to its type section. */
+function counterWithType(type: number[]): Uint8Array {
+  const counter = readFileSync(example('counter.wasm'));
+  const size = counter[9]!; // the type section: 01 <size> <count> …, size and count under 128
+  expect([counter[8], size < 0x80, counter[10]! < 0x80]).toEqual([0x01, true, true]);
+  return Buffer.concat([counter.subarray(0, 8), Buffer.from([0x01, size + type.length, counter[10]! + 1]), counter.subarray(11, 10 + size), Buffer.from(type), counter.subarray(10 + size)]);
+}
+
+test('valid modules whose types hotwasm cannot read are refused as unsupported, not as invalid', async ({ page }) => {
+  await counterAtThree(page);
+  const cases: [type: number[], reason: string][] = [
+    [[0x60, 0x01, 0x63, 0x70, 0x00], 'a typed reference type (0x63, function references or GC proposal) is not supported'], // (func (param (ref null func)))
+    [[0x50, 0x00, 0x60, 0x00, 0x00], 'type form 0x50 (GC proposal types are not supported)'], // (sub (func))
+  ];
+  for (const [type, reason] of cases) {
+    const bytes = counterWithType(type);
+    expect(await page.evaluate((b) => WebAssembly.validate(new Uint8Array(b)), [...bytes])).toBe(true);
+    const result = await apiLoadBytes(page, bytes, { name: 'counter' });
+    expect(result.ok).toBe(false);
+    expect(result.value).toMatch(/^Update of counter refused at stage: counter is valid WebAssembly that hotwasm cannot read: /);
+    expect(result.value).toContain(reason);
+  }
+  await stillServingCounter(page);
+});
+
 test('a dropped bad file is refused the same way', async ({ page }) => {
   await counterAtThree(page);
   await dropFile(page, fixture('logo.wasm'));

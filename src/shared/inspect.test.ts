@@ -100,6 +100,14 @@ describe('inspect on bad bytes', () => {
   });
 });
 
+describe('types the reader does not know', () => {
+  it('refuses a typed reference instead of misreading every type after it', () => {
+    // (type (func (param (ref null func)))), valid in Chromium: 0x63 is followed by a heap type.
+    const bytes = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x06, 0x01, 0x60, 0x01, 0x63, 0x70, 0x00]);
+    expect(() => readModuleLayout(bytes, 'm.wasm')).toThrow('m.wasm is not a valid WebAssembly module: a typed reference type (0x63, function references or GC proposal) is not supported at byte 13');
+  });
+});
+
 describe('hosting checks', () => {
   it('names every foreign import', () => {
     const info = inspect(file('fixtures/unknown-imports.wasm'), 'u.wasm');

@@ -127,7 +127,11 @@ class Reader {
     }
   }
   valtype(): ValType {
+    const at = this.pos;
     const b = this.byte();
+    // (ref ht) and (ref null ht) are followed by a heap type: read as one byte, every type after
+    // them would be misread.
+    if (b === 0x63 || b === 0x64) throw new BinaryFormatError(`a typed reference type (0x${b.toString(16)}, function references or GC proposal) is not supported`, at);
     return VALTYPES[b] ?? `type 0x${b.toString(16)}`;
   }
   limits(): MemoryLimits {

@@ -218,6 +218,23 @@ describe('the memory cap', () => {
   });
 });
 
+describe('what the reader cannot read', () => {
+  it('refuses valid bytes it cannot read as unsupported, not as an invalid module', async () => {
+    // Node's engine has no typed references or GC types, which Chromium's accepts: stand in for one.
+    const read = vi.spyOn(wasmBinary, 'readLayout').mockImplementation(() => {
+      throw new wasmBinary.BinaryFormatError('type form 0x50 (GC proposal types are not supported)', 62);
+    });
+    try {
+      expect(await load('public/examples/counter.wasm').catch((e: unknown) => e)).toMatchObject({
+        code: 'unsupported',
+        message: 'counter.wasm is valid WebAssembly that hotwasm cannot read: type form 0x50 (GC proposal types are not supported) at byte 62',
+      });
+    } finally {
+      read.mockRestore();
+    }
+  });
+});
+
 describe('a load through the request server', () => {
   it('hashes and inspects the bytes as given, caps memory in what it compiles, and hands the buffer back', async () => {
     const { WorkerServer } = await import('./server');

@@ -21,7 +21,7 @@ import {
   sha256Hex,
 } from '../shared/inspect';
 import type { GuestOptions, LoadedGuest, OutputStream, RawValue, RunResult, Settled } from '../shared/protocol';
-import { type SectionPatch, applyPatch, hasCoreHeader, memoryCap } from '../shared/wasm-binary';
+import { BinaryFormatError, type SectionPatch, applyPatch, hasCoreHeader, memoryCap } from '../shared/wasm-binary';
 import { GuestOutput } from './output';
 import { guestFailure } from './traps';
 
@@ -155,8 +155,13 @@ export class Guest {
     try {
       rawLayout = readModuleLayout(bytes, label);
     } catch (error) {
-      // For a malformed binary the engine's own message is the most precise one.
-      if (error instanceof HotwasmError && error.code === 'invalid-module') await (compiled ?? compile(bytes, label));
+      if (error instanceof HotwasmError && error.code === 'invalid-module') {
+        // For a malformed binary the engine's own message is the most precise one.
+        await (compiled ?? compile(bytes, label));
+        // The engine accepts what hotwasm's reader cannot read (a proposal it does not know):
+        // refused all the same, but not as "not a valid module".
+        if (error.cause instanceof BinaryFormatError) throw new HotwasmError('unsupported', `${label} is valid WebAssembly that hotwasm cannot read: ${error.cause.message}`);
+      }
       throw error;
     }
     const layout = describeLayout(bytes, rawLayout, label);
