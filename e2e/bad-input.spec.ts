@@ -2,8 +2,9 @@
  * Every bad input gets a clear error naming the problem, and the module that was serving keeps
  * serving with its state.
  */
+import { readFileSync } from 'node:fs';
 import { expect, type Page, test } from '@playwright/test';
-import { alert, apiCall, callThroughPanel, dropFile, example, expectServing, fixture, openPlayground, pickFile, region, statusValue } from './helpers';
+import { alert, apiCall, apiLoadBytes, callThroughPanel, dropFile, example, expectServing, fixture, openPlayground, pickFile, region, statusValue } from './helpers';
 
 /** Count to 3 on the counter, so we can see its state survive. */
 async function counterAtThree(page: Page) {
@@ -27,6 +28,7 @@ const badFiles: [file: string, message: RegExp][] = [
   ['unknown-imports.wasm', /unknown-imports\.wasm imports 2 things hotwasm cannot provide: env\.log, env\.now/],
   ['init-trap.wasm', /init-trap\.wasm: _initialize failed: _initialize trapped: unreachable/],
   ['start-trap.wasm', /start-trap\.wasm: the start function failed: start trapped: unreachable/],
+  ['data-oob.wasm', /data-oob\.wasm could not be instantiated: data segment 1 is out of bounds/],
   ['bad-api-version.wasm', /the api_version section is "banana", which is not a semantic version/],
   ['big-memory.wasm', /needs 512 MiB of initial memory, over the memory budget of 256 MiB/],
 ];
@@ -39,6 +41,63 @@ for (const [file, message] of badFiles) {
     await stillServingCounter(page);
   });
 }
+
+/** The example counter with its memory section (05 03 01 00 01) replaced by `section`. */
+function counterWithMemorySection(section: string): Uint8Array {
+  const counter = readFileSync(example('counter.wasm'));
+  const at = counter.indexOf(Buffer.from([0x05, 0x03, 0x01, 0x00, 0x01]));
+  expect(at).toBeGreaterThan(8);
+  return Buffer.concat([counter.subarray(0, at), Buffer.from(section.split(' ').map((b) => parseInt(b, 16))), counter.subarray(at + 5)]);
+}
+
+// Each was accepted and served once, without a memory cap: the cap rewrote the section from the
+// limits it had read and dropped what else was there, so the engine never saw what was wrong.
+const corruptMemorySections: [section: string, what: string, engine: RegExp][] = [
+  ['05 04 01 00 01 00', 'a trailing byte', /section was shorter than expected size \(4 bytes expected, 3 decoded\)/],
+  ['05 05 01 00 01 00 01', 'count 1, two entries', /section was shorter than expected size \(5 bytes expected, 3 decoded\)/],
+  ['05 03 01 02 01', 'shared memory without a maximum', /shared memory must have a maximum defined/],
+  ['05 04 01 08 01 10', 'the custom-page-size flag', /invalid memory limits flags 0x8/],
+  ['05 06 01 01 01 81 80 04', 'a maximum of 65,537 pages', /maximum memory size \(65537 pages\) is larger than implementation limit \(65536 pages\)/],
+];
+
+for (const [section, what, engine] of corruptMemorySections) {
+  test(`a hot swap to a counter whose memory section has ${what} is refused in the engine's words; the counter keeps serving`, async ({ page }) => {
+    await counterAtThree(page);
+    const before = await page.evaluate(() => window.hotwasm.status());
+    const result = await apiLoadBytes(page, counterWithMemorySection(section), { name: 'counter' });
+    expect(result.ok).toBe(false);
+    expect(result.value).toMatch(/^Update of counter refused at stage: counter is not a valid WebAssembly module: WebAssembly\.compile\(\): /);
+    expect(result.value).toMatch(engine);
+    const after = await page.evaluate(() => window.hotwasm.status());
+    expect({ version: after.version, sha256: after.sha256 }).toEqual({ version: before.version, sha256: before.sha256 });
+    await stillServingCounter(page);
+  });
+}
+
+/** The example counter with one more function type appended to its type section. */
+function counterWithType(type: number[]): Uint8Array {
+  const counter = readFileSync(example('counter.wasm'));
+  const size = counter[9]!; // the type section: 01 <size> <count> …, size and count under 128
+  expect([counter[8], size < 0x80, counter[10]! < 0x80]).toEqual([0x01, true, true]);
+  return Buffer.concat([counter.subarray(0, 8), Buffer.from([0x01, size + type.length, counter[10]! + 1]), counter.subarray(11, 10 + size), Buffer.from(type), counter.subarray(10 + size)]);
+}
+
+test('valid modules whose types hotwasm cannot read are refused as unsupported, not as invalid', async ({ page }) => {
+  await counterAtThree(page);
+  const cases: [type: number[], reason: string][] = [
+    [[0x60, 0x01, 0x63, 0x70, 0x00], 'a typed reference type (0x63, function references or GC proposal) is not supported'], // (func (param (ref null func)))
+    [[0x50, 0x00, 0x60, 0x00, 0x00], 'type form 0x50 (GC proposal types are not supported)'], // (sub (func))
+  ];
+  for (const [type, reason] of cases) {
+    const bytes = counterWithType(type);
+    expect(await page.evaluate((b) => WebAssembly.validate(new Uint8Array(b)), [...bytes])).toBe(true);
+    const result = await apiLoadBytes(page, bytes, { name: 'counter' });
+    expect(result.ok).toBe(false);
+    expect(result.value).toMatch(/^Update of counter refused at stage: counter is valid WebAssembly that hotwasm cannot read: /);
+    expect(result.value).toContain(reason);
+  }
+  await stillServingCounter(page);
+});
 
 test('a dropped bad file is refused the same way', async ({ page }) => {
   await counterAtThree(page);

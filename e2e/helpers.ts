@@ -102,6 +102,11 @@ export async function apiPush(page: Page, path: string, name: string): Promise<{
 
 /** Load bytes from disk under a module name through window.hotwasm; resolves with the version or the error text. */
 export async function apiLoad(page: Page, path: string, options: { name: string; version?: string; fresh?: boolean }): Promise<{ ok: boolean; value: string }> {
+  return apiLoadBytes(page, readFileSync(path), options);
+}
+
+/** Load bytes under a module name through window.hotwasm; resolves with the version or the error text. */
+export async function apiLoadBytes(page: Page, bytes: Uint8Array, options: { name: string; version?: string; fresh?: boolean }): Promise<{ ok: boolean; value: string }> {
   return page.evaluate(
     async ({ bytes, options }) => {
       try {
@@ -111,6 +116,6 @@ export async function apiLoad(page: Page, path: string, options: { name: string;
         return { ok: false, value: (error as Error).message };
       }
     },
-    { bytes: [...readFileSync(path)], options },
+    { bytes: [...bytes], options },
   );
 }

@@ -15,7 +15,7 @@ export type ErrorCode =
   | 'invalid-module' // the engine refused to compile it (its message)
   | 'unsupported' // valid wasm that hotwasm cannot host (e.g. memory64)
   | 'unknown-import' // imports outside wasi_snapshot_preview1
-  | 'init-failed' // _initialize or the start function trapped
+  | 'init-failed' // instantiation (segments), _initialize or the start function failed
   | 'api-version' // api_version is not semver
   | 'memory-budget' // initial memory over the budget
   | 'no-such-export'

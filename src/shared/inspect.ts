@@ -93,7 +93,7 @@ export function readModuleLayout(bytes: Uint8Array, label: string): BinaryLayout
   try {
     return readLayout(bytes);
   } catch (error) {
-    if (error instanceof BinaryFormatError) throw new HotwasmError('invalid-module', `${label} is not a valid WebAssembly module: ${error.message}`);
+    if (error instanceof BinaryFormatError) throw new HotwasmError('invalid-module', `${label} is not a valid WebAssembly module: ${error.message}`, {}, { cause: error });
     throw error;
   }
 }

@@ -2,7 +2,8 @@
  * A small reader for the parts of the WebAssembly binary format hotwasm needs: the type, import,
  * function, memory and export sections plus custom sections. Chromium's `WebAssembly.Module.exports`
  * gives no signatures, so we read them here. Everything is bounds-checked: a truncated or hostile
- * binary yields a {@link BinaryFormatError}, never an out-of-range read.
+ * binary yields a {@link BinaryFormatError}, never an out-of-range read. The one change hotwasm
+ * makes to a module is the memory budget written into its memory section ({@link memoryCap}).
  */
 
 export class BinaryFormatError extends Error {
@@ -63,7 +64,6 @@ export interface BinaryLayout {
   exports: RawExport[];
   customSections: { name: string; size: number; payload: Uint8Array }[];
   hasStartSection: boolean;
-  memorySection: SectionSpan | null;
 }
 
 const KINDS: ExternKind[] = ['function', 'table', 'memory', 'global', 'tag'];
@@ -127,7 +127,11 @@ class Reader {
     }
   }
   valtype(): ValType {
+    const at = this.pos;
     const b = this.byte();
+    // (ref ht) and (ref null ht) are followed by a heap type: read as one byte, every type after
+    // them would be misread.
+    if (b === 0x63 || b === 0x64) throw new BinaryFormatError(`a typed reference type (0x${b.toString(16)}, function references or GC proposal) is not supported`, at);
     return VALTYPES[b] ?? `type 0x${b.toString(16)}`;
   }
   limits(): MemoryLimits {
@@ -198,7 +202,6 @@ export function readLayout(bytes: Uint8Array): BinaryLayout {
     exports: [],
     customSections: [],
     hasStartSection: false,
-    memorySection: null,
   };
   for (const span of sections(bytes)) {
     const { id, contentStart, end } = span;
@@ -252,7 +255,6 @@ export function readLayout(bytes: Uint8Array): BinaryLayout {
         readFunctionTypes(r, layout.functionTypes);
         break;
       case SECTION.memory:
-        layout.memorySection = span;
         for (let n = r.u32(), i = 0; i < n; i++) layout.memories.push(r.limits());
         break;
       case SECTION.export:
@@ -275,25 +277,6 @@ export function readLayout(bytes: Uint8Array): BinaryLayout {
   return layout;
 }
 
-/** Where a module's memories are declared. */
-export type MemoryLayout = Pick<BinaryLayout, 'memories' | 'memorySection'>;
-
-/**
- * The memory section alone, found by stepping over section headers without reading the other
- * sections: cheap enough to run on the page before handing the bytes to a worker.
- * Assumes the header was checked; throws BinaryFormatError on malformed input.
- */
-export function readMemories(bytes: Uint8Array): MemoryLayout {
-  for (const span of sections(bytes)) {
-    if (span.id !== SECTION.memory) continue;
-    const r = new Reader(bytes, span.contentStart, span.end);
-    const memories: MemoryLimits[] = [];
-    for (let n = r.u32(), i = 0; i < n; i++) memories.push(r.limits());
-    return { memories, memorySection: span };
-  }
-  return { memories: [], memorySection: null };
-}
-
 /** The signature of function `index` in the module's function index space (imports first). */
 export function functionSignature(layout: BinaryLayout, index: number): FuncSignature | undefined {
   const imported = layout.importedFunctions;
@@ -302,18 +285,21 @@ export function functionSignature(layout: BinaryLayout, index: number): FuncSign
   return typeIndex === undefined ? undefined : layout.types[typeIndex];
 }
 
-/** Unsigned LEB128. */
-function encodeU32(value: number): number[] {
+/** Unsigned LEB128, in at least `width` bytes (padding keeps an encoding as long as the one it replaces). */
+function encodeU32(value: number, width = 1): number[] {
   const out: number[] = [];
   let v = value >>> 0;
   do {
     let b = v & 0x7f;
     v >>>= 7;
-    if (v !== 0) b |= 0x80;
+    if (v !== 0 || out.length + 1 < width) b |= 0x80;
     out.push(b);
-  } while (v !== 0);
+  } while (v !== 0 || out.length < width);
   return out;
 }
+
+/** The most pages a 32-bit memory can have (4 GiB); the engine refuses a larger maximum. */
+export const MAX_MEMORY_PAGES = 65536;
 
 /**
  * Bytes of room after a module in its buffer that let the memory section be rewritten in place
@@ -328,20 +314,79 @@ export interface SectionPatch {
   section: Uint8Array;
 }
 
+/** How a module's memory growth is capped at the memory budget (see {@link memoryCap}). */
+export type MemoryCap =
+  /** No memory section, or every memory already stops at the budget: the bytes as they are. */
+  | { kind: 'as-is' }
+  /** The memory section with the budget written in, to put in place of the module's own. */
+  | { kind: 'patch'; patch: SectionPatch }
+  /** The section cannot be rewritten exactly; `reason` says why, in words. */
+  | { kind: 'unpatchable'; reason: string };
+
+const AS_IS: MemoryCap = { kind: 'as-is' };
+
 /**
- * The memory section rewritten so that every defined memory has a maximum of at most
- * `maxPages`, to replace the module's own; null when nothing needs to change. memory64 memories
- * are left to the caller to refuse.
+ * How to cap every memory the module defines at `maxPages`. The patched module is the original
+ * byte for byte except the maximums: each entry keeps its flags and the encoding of its initial
+ * size, gains the maximum flag if it had none, and has its maximum set or lowered; the section
+ * size keeps its width where it can. A section that cannot be rewritten that way — trailing
+ * bytes, entries the count does not match, unknown or memory64 flags, a shared memory without
+ * a maximum, a maximum over {@link MAX_MEMORY_PAGES} or under the initial size, an initial
+ * size over the budget, a second memory section — is `unpatchable`: rewriting it would hand the
+ * engine bytes that differ from the module in more than the cap, and could turn bytes it
+ * refuses into bytes it runs. Assumes the header was checked; never throws.
  */
-export function memoryMaximumPatch(layout: MemoryLayout, maxPages: number): SectionPatch | null {
-  const span = layout.memorySection;
-  if (!span || layout.memories.every((m) => m.maxPages !== null && m.maxPages <= maxPages)) return null;
-  const content: number[] = encodeU32(layout.memories.length);
-  for (const m of layout.memories) {
-    const max = m.maxPages === null ? maxPages : Math.min(m.maxPages, maxPages);
-    content.push(0x01 | (m.shared ? 0x02 : 0), ...encodeU32(m.initialPages), ...encodeU32(max));
+export function memoryCap(bytes: Uint8Array, maxPages: number): MemoryCap {
+  try {
+    let span: SectionSpan | null = null;
+    for (const s of sections(bytes)) {
+      if (s.id !== SECTION.memory) continue;
+      if (span) return { kind: 'unpatchable', reason: `a second memory section at byte ${s.start}` };
+      span = s;
+    }
+    return span ? capSection(bytes, span, maxPages) : AS_IS;
+  } catch (error) {
+    if (error instanceof BinaryFormatError) return { kind: 'unpatchable', reason: error.message };
+    throw error;
   }
-  return { start: span.start, end: span.end, section: new Uint8Array([span.id, ...encodeU32(content.length), ...content]) };
+}
+
+function capSection(bytes: Uint8Array, span: SectionSpan, maxPages: number): MemoryCap {
+  const r = new Reader(bytes, span.contentStart, span.end);
+  const unpatchable = (reason: string, at: number): MemoryCap => ({ kind: 'unpatchable', reason: `${reason} at byte ${at}` });
+  const countAt = r.pos;
+  const count = r.u32();
+  const content: number[] = Array.from(bytes.subarray(countAt, r.pos));
+  let changed = false;
+  for (let i = 0; i < count; i++) {
+    const at = r.pos;
+    const flags = r.byte();
+    if (flags & 0x04) return unpatchable(`memory ${i} is a 64-bit memory (memory64)`, at);
+    if (flags > 0x03) return unpatchable(`memory ${i} has limits flags 0x${flags.toString(16)}${flags & 0x08 ? ' (a custom page size)' : ''}`, at);
+    const initialAt = r.pos;
+    const initial = r.u32();
+    const initialBytes = bytes.subarray(initialAt, r.pos);
+    const maxAt = r.pos;
+    const max = flags & 0x01 ? r.u32() : null;
+    const maxBytes = bytes.subarray(maxAt, r.pos);
+    if (flags & 0x02 && max === null) return unpatchable(`memory ${i} is shared without a maximum`, at);
+    if (max !== null && max > MAX_MEMORY_PAGES) return unpatchable(`memory ${i} has a maximum of ${max} pages, over the ${MAX_MEMORY_PAGES} a memory can have`, maxAt);
+    if (max !== null && max < initial) return unpatchable(`memory ${i} has an initial size of ${initial} pages, over its maximum of ${max}`, initialAt);
+    if (initial > maxPages) return unpatchable(`memory ${i} has an initial size of ${initial} pages, over the budget of ${maxPages}`, initialAt);
+    content.push(flags | 0x01, ...initialBytes);
+    if (max !== null && max <= maxPages) {
+      content.push(...maxBytes);
+    } else {
+      content.push(...encodeU32(maxPages));
+      changed = true;
+    }
+  }
+  const rest = span.end - r.pos;
+  if (rest !== 0) return unpatchable(`the memory section has ${rest} byte${rest === 1 ? '' : 's'} after its ${count} ${count === 1 ? 'memory' : 'memories'}`, r.pos);
+  if (!changed) return AS_IS;
+  const sizeWidth = span.contentStart - span.start - 1;
+  const section = new Uint8Array([span.id, ...encodeU32(content.length, sizeWidth), ...content]);
+  return { kind: 'patch', patch: { start: span.start, end: span.end, section } };
 }
 
 /** `bytes` with `patch` applied, as a new array (the bytes themselves when there is no patch). */

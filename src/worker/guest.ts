@@ -6,7 +6,7 @@
  * asynchronously, instantiates, calls `_initialize` once, and reads the API version. `_start` is
  * only ever run by {@link runCommand}, on a fresh instance.
  */
-import { ConsoleStdout, File, OpenFile, PreopenDirectory, WASI } from '@bjorn3/browser_wasi_shim';
+import { ConsoleStdout, File, OpenFile, PreopenDirectory, WASI, WASIProcExit } from '@bjorn3/browser_wasi_shim';
 import { type PackedSlice, checkSliceBounds, isHealthy, parseJsonResult, readUtf8, u32, unpackSlice, utf8Length, writeUtf8 } from '../shared/abi';
 import { HotwasmError, messageOf, serializeError } from '../shared/errors';
 import {
@@ -21,7 +21,7 @@ import {
   sha256Hex,
 } from '../shared/inspect';
 import type { GuestOptions, LoadedGuest, OutputStream, RawValue, RunResult, Settled } from '../shared/protocol';
-import { BinaryFormatError, type SectionPatch, applyPatch, hasCoreHeader, memoryMaximumPatch, readMemories } from '../shared/wasm-binary';
+import { BinaryFormatError, type SectionPatch, applyPatch, hasCoreHeader, memoryCap } from '../shared/wasm-binary';
 import { GuestOutput } from './output';
 import { guestFailure } from './traps';
 
@@ -42,8 +42,7 @@ async function compile(bytes: Uint8Array, label: string): Promise<WebAssembly.Mo
  * applied in place for that moment and undone: copying a 10 MiB module into a new buffer cost
  * 5 ms, moving its tail within the buffer well under 1 ms. (The page leaves room: BufferPool.)
  */
-function compilePatched(bytes: Uint8Array, patch: SectionPatch | null, label: string): Promise<WebAssembly.Module> {
-  if (!patch) return compile(bytes, label);
+function compilePatched(bytes: Uint8Array, patch: SectionPatch, label: string): Promise<WebAssembly.Module> {
   const { start, end, section } = patch;
   const length = bytes.length - (end - start) + section.length;
   if (bytes.byteOffset + Math.max(length, bytes.length) > bytes.buffer.byteLength) return compile(applyPatch(bytes, patch), label);
@@ -58,20 +57,18 @@ function compilePatched(bytes: Uint8Array, patch: SectionPatch | null, label: st
 }
 
 /**
- * Start compiling as soon as the memory section is found (a walk over section headers), before
- * the rest of the layout is read; null when it cannot be (the layout read then says why).
+ * Compile `bytes` with memory growth capped at `maxPages`. A memory section that cannot be
+ * rewritten exactly is not rewritten: the engine is given the bytes as they are, so that what it
+ * refuses is refused in its own words; bytes it accepts are refused here, since they would run
+ * without the budget.
  */
-function compileEarly(bytes: Uint8Array, maxPages: number, label: string): Promise<WebAssembly.Module> | null {
-  if (!hasCoreHeader(bytes)) return null;
-  let memories;
-  try {
-    memories = readMemories(bytes);
-  } catch (error) {
-    if (error instanceof BinaryFormatError) return null;
-    throw error;
-  }
-  if (memories.memories.some((m) => m.memory64)) return null; // refused by checkHostable
-  return compilePatched(bytes, memoryMaximumPatch(memories, maxPages), label);
+function compileCapped(bytes: Uint8Array, maxPages: number, label: string): Promise<WebAssembly.Module> {
+  const cap = memoryCap(bytes, maxPages);
+  if (cap.kind === 'as-is') return compile(bytes, label);
+  if (cap.kind === 'patch') return compilePatched(bytes, cap.patch, label);
+  return compile(bytes, label).then(() => {
+    throw new HotwasmError('unsupported', `${label} was not run: hotwasm cannot write the memory budget into its memory section (${cap.reason})`);
+  });
 }
 
 function makeWasi(args: string[], env: string[], output: GuestOutput): WASI {
@@ -88,15 +85,33 @@ function makeWasi(args: string[], env: string[], output: GuestOutput): WASI {
  * Instantiate synchronously: the module is compiled already, and a worker may block (the async
  * form only adds a task turn, which showed up in the swap pause).
  */
-function instantiate(module: WebAssembly.Module, wasi: WASI, label: string): WebAssembly.Instance {
+function instantiate(module: WebAssembly.Module, wasi: WASI, label: string, hasStartSection: boolean): WebAssembly.Instance {
   try {
     return new WebAssembly.Instance(module, { wasi_snapshot_preview1: wasi.wasiImport });
   } catch (error) {
     if (error instanceof WebAssembly.LinkError) {
       throw new HotwasmError('unknown-import', `${label} cannot be linked: ${error.message}`);
     }
-    throw new HotwasmError('init-failed', `${label}: the start function failed: ${guestFailure(error, 'start').message}`);
+    throw instantiationFailure(error, label, hasStartSection);
   }
+}
+
+/** How V8 begins the errors of instantiation itself (memory, tables, segments), never a trap's. */
+const INSTANCE_PREFIX = 'WebAssembly.Instance(): ';
+
+/**
+ * What failed when instantiation threw: the engine initialises memories, tables and the data and
+ * element segments, then runs the start function. Without a start section it was the former.
+ * With one, a trap in the start function has a wasm frame on its stack and carries no
+ * `WebAssembly.Instance()` prefix; an error that shows neither sign could have come from either.
+ */
+function instantiationFailure(error: unknown, label: string, hasStartSection: boolean): HotwasmError {
+  const ranGuestCode = error instanceof WASIProcExit || (error instanceof Error && /wasm-function\[/.test(error.stack ?? ''));
+  const text = messageOf(error);
+  const engineText = text.startsWith(INSTANCE_PREFIX) ? text.slice(INSTANCE_PREFIX.length) : text;
+  if (hasStartSection && ranGuestCode) return new HotwasmError('init-failed', `${label}: the start function failed: ${guestFailure(error, 'start').message}`);
+  if (!hasStartSection || text.startsWith(INSTANCE_PREFIX)) return new HotwasmError('init-failed', `${label} could not be instantiated: ${engineText}`);
+  return new HotwasmError('init-failed', `${label} could not be instantiated: its segments or its start function failed: ${text}`);
 }
 
 export class Guest {
@@ -133,19 +148,25 @@ export class Guest {
     const { label } = options;
     const maxPages = Math.floor(options.memoryBudgetBytes / PAGE_BYTES);
     const t0 = performance.now();
-    let compiled = compileEarly(bytes, maxPages, label);
+    // Compiling starts before the layout is read (the cap needs only a walk over section headers).
+    let compiled = hasCoreHeader(bytes) ? compileCapped(bytes, maxPages, label) : null;
     compiled?.catch(() => undefined); // a refusal below is the answer; the engine's is then unread
     let rawLayout;
     try {
       rawLayout = readModuleLayout(bytes, label);
     } catch (error) {
-      // For a malformed binary the engine's own message is the most precise one.
-      if (error instanceof HotwasmError && error.code === 'invalid-module') await (compiled ?? compile(bytes, label));
+      if (error instanceof HotwasmError && error.code === 'invalid-module') {
+        // For a malformed binary the engine's own message is the most precise one.
+        await (compiled ?? compile(bytes, label));
+        // The engine accepts what hotwasm's reader cannot read (a proposal it does not know):
+        // refused all the same, but not as "not a valid module".
+        if (error.cause instanceof BinaryFormatError) throw new HotwasmError('unsupported', `${label} is valid WebAssembly that hotwasm cannot read: ${error.cause.message}`);
+      }
       throw error;
     }
     const layout = describeLayout(bytes, rawLayout, label);
     checkHostable(layout, label, options.memoryBudgetBytes);
-    compiled ??= compilePatched(bytes, memoryMaximumPatch(rawLayout, maxPages), label);
+    compiled ??= compileCapped(bytes, maxPages, label);
     // Web Crypto hashes on the calling thread in Chromium (1.3 ms per MiB here): here, while the
     // engine compiles on its own threads, it keeps the page free.
     const hashed = sha256Hex(bytes);
@@ -172,7 +193,7 @@ export class Guest {
   ): { guest: Guest; instantiateMs: number } {
     const t0 = performance.now();
     const wasi = makeWasi(options.args, options.env, output);
-    const instance = instantiate(module, wasi, options.label);
+    const instance = instantiate(module, wasi, options.label, layout.hasStartSection);
     const guest = new Guest(module, layout, options, output, instance);
     try {
       // The shim needs the instance for every WASI call, even in modules without _initialize.
@@ -405,7 +426,7 @@ export class Guest {
     this.output.taps.add(tap);
     try {
       const wasi = makeWasi([this.options.label, ...args], env, this.output);
-      const instance = instantiate(this.module, wasi, this.options.label);
+      const instance = instantiate(this.module, wasi, this.options.label, this.layout.hasStartSection);
       let exitCode: number;
       try {
         exitCode = wasi.start(instance as never);
