@@ -350,3 +350,95 @@ describe('pushed builds', () => {
     expect(engine.module()).toMatchObject({ version: 'v1' });
   });
 });
+
+describe('modules by name', () => {
+  it('serialises loads of a new name from the first, in order: one module, no leaked worker', async () => {
+    let started = 0;
+    let stopped = 0;
+    make({}, {
+      workerFactory: () => {
+        started++;
+        const worker = new InProcessWorker();
+        const terminate = worker.terminate.bind(worker);
+        worker.terminate = () => {
+          stopped++;
+          terminate();
+        };
+        return worker as unknown as WorkerLike;
+      },
+    });
+    const results = await Promise.allSettled([1, 2, 3, 4, 5].map(() => engine.load(counter(), { name: 'same' })));
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'rejected', 'fulfilled']);
+    expect(engine.modules().map((m) => m.name)).toEqual(['same']);
+    // The first load, three superseded updates, and the last one finding the same bytes running.
+    expect(engine.history('same').map((r) => r.outcome)).toEqual(['already running', 'superseded', 'superseded', 'superseded']);
+    engine.unload('same');
+    await expect.poll(() => stopped).toBe(started);
+  });
+
+  it('applies a second load of a new name as an update of the first, with its state carried', async () => {
+    make();
+    const a = engine.load(counter(), { name: 'counter' });
+    const b = engine.load(swap('counter-b'), { name: 'counter' });
+    expect((await a).version).toBe('v1');
+    expect((await b).version).toBe('v2');
+    expect(engine.history('counter')[0]).toMatchObject({ outcome: 'committed', from: { version: 'v1' }, to: { version: 'v2' } });
+  });
+
+  it('records a load refused before the pipeline (its header) against the module it names', async () => {
+    await counterAt(2);
+    await expect(engine.load(new TextEncoder().encode('not a module'), { name: 'counter' })).rejects.toThrow(/is not a WebAssembly module/);
+    expect(engine.history()[0]).toMatchObject({ module: 'counter', outcome: 'refused', failedStep: 'read', from: { version: 'v1' }, to: null });
+    expect(await engine.call('get')).toBe(2);
+  });
+
+  it('counts a call to an export the new version lost against it during probation', async () => {
+    await counterAt(4);
+    engine.configure({ probation_ms: 10_000 });
+    await engine.load(file('public/examples/hello.wasm'), { name: 'counter', fresh: true });
+    await expect(engine.call('get')).rejects.toMatchObject({ code: 'no-such-export' });
+    await expect.poll(() => engine.status().version).toBe('v1');
+    expect(engine.history()[0]).toMatchObject({ outcome: 'rolled back', trigger: 'auto rollback', failedStep: 'probation' });
+    expect(await engine.call('get')).toBe(4);
+  });
+
+  it('gives each module a handle, and keys events by module', async () => {
+    make();
+    const events: string[] = [];
+    engine.subscribe((e) => events.push(`${e.type}:${'module' in e ? e.module : ''}`));
+    await engine.load(counter(), { name: 'a' });
+    await engine.load(counter(), { name: 'b' });
+    await engine.module('a').call('increment', 5);
+    expect(await engine.module('b').call('get')).toBe(0);
+    expect(engine.module('a').status()).toMatchObject({ name: 'a', state: 'healthy', calls: 1 });
+    expect(engine.active()).toBe('b'); // the module loaded last
+    expect(events).toContain('loaded:b');
+    expect(events.filter((e) => e.startsWith('active:'))).toEqual(['active:a', 'active:b']);
+    expect(() => engine.module('nope')).toThrow(/No module named "nope" is loaded \(loaded: a, b\)/);
+    engine.module('b').configure({ call_timeout_ms: 1234 });
+    expect(engine.module('b').config().call_timeout_ms).toBe(1234);
+    expect(engine.module('a').config().call_timeout_ms).toBe(5000);
+  });
+
+  it('reports a failing measure() through the error path', async () => {
+    await counterAt(0);
+    const errors: string[] = [];
+    engine.subscribe((e) => e.type === 'error' && errors.push(`${e.action}:${e.error.code}`));
+    await expect(engine.measure('nope', 1, 10)).rejects.toMatchObject({ code: 'no-such-export' });
+    expect(errors).toEqual(['call:no-such-export']);
+  });
+
+  it('retires the displaced version after probation and recycles its worker as a spare', async () => {
+    const clock = new ManualClock();
+    let started = 0;
+    make({ probation_ms: 100 }, { clock, spares: { keep: 1, startDelayMs: 50 }, workerFactory: () => (started++, inProcess()) });
+    await engine.load(counter(), { name: 'counter' });
+    await clock.advance(60); // a fresh spare is started while nothing loads
+    expect(started).toBe(2);
+    // Updates back to back: each displaces the version kept warm by the one before, whose
+    // worker goes back to the spares at once and is the next update's candidate.
+    for (const bytes of [swap('counter-b'), counter(), swap('counter-b'), counter(), swap('counter-b')]) await engine.load(bytes, { name: 'counter' });
+    expect(started).toBe(3); // the first load, the spare, and the second update's candidate
+    expect(await engine.call('get')).toBe(0);
+  });
+});

@@ -270,13 +270,16 @@ export class Instance {
    * hand the worker, its guest forgotten, to the spares: it is warm from real use.
    */
   retire(): void {
-    void this.rpc.idle().then(() => {
+    const recycle = () => {
       if (this.disposed || this.state !== 'healthy') return this.dispose();
       this.disposed = true;
       this.rpc.close(new HotwasmError('disposed', `${this.info.name} ${this.info.version} was retired`));
       this.worker.postMessage({ type: 'reset' }, []);
       this.deps.spares.recycle(this.worker);
-    });
+    };
+    // At once when idle: an update starting now can take the worker for its candidate.
+    if (this.rpc.pendingCount === 0) recycle();
+    else void this.rpc.idle().then(recycle);
   }
 }
 

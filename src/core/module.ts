@@ -6,22 +6,23 @@
  */
 import { HotwasmError, messageOf } from '../shared/errors';
 import type { GuestOptions } from '../shared/protocol';
-import { STATUS_THROTTLE_MS } from '../shared/tuning';
 import type { BufferPool } from './buffer-pool';
 import { type CheckpointEntry, Checkpoints } from './checkpoints';
-import type { Clock, Timer } from './clock';
+import type { Clock } from './clock';
 import type { EngineConfig } from './config';
 import type { EngineEvent, ModuleStatus } from './events';
-import type { UpdateRecord, UpdateStep, UpdateTrigger } from './history';
+import type { UpdateRecord, UpdateTrigger } from './history';
 import { Instance, type InstanceDeps, type ModuleInfo, type Send, type Staged } from './instance';
 import { Leftovers } from './leftovers';
-import type { PipelineHost, Ticket, UpdateContext, UpdateInput } from './pipeline/context';
+import { StatusReporter } from './module-status';
+import { type PipelineHost, type Ticket, type UpdateInput, newContext } from './pipeline/context';
 import { type RecordDraft, refusedLoadRecord, updateNotice, updateRecord } from './pipeline/records';
 import { failed, refusalText } from './pipeline/refusal';
 import { walk } from './pipeline/run';
 import { REPLACE_STEPS } from './pipeline/steps';
 import { InstancePool } from './pool';
 import { Probation } from './probation';
+import { UpdateQueue } from './queue';
 import type { Registry } from './registry';
 import type { PendingRequest } from './rpc';
 import type { SparePool } from './spares';
@@ -57,13 +58,9 @@ export class ModuleController {
   readonly checkpoints: Checkpoints;
   readonly leftovers: Leftovers;
   readonly probation: Probation;
-  private chain: Promise<unknown> = Promise.resolve();
-  private readonly tickets = new Set<Ticket>();
-  private queued = 0;
+  private readonly queue: UpdateQueue;
+  private readonly reporter: StatusReporter;
   private latest: Latest | null = null;
-  private notice: { text: string; at: number } | null = null;
-  private updating: UpdateStep | null = null;
-  private statusTimer: Timer | null = null;
   private disposed = false;
 
   constructor(
@@ -72,9 +69,14 @@ export class ModuleController {
   ) {
     this.clock = deps.clock;
     const warn = (what: string, error: unknown) => console.warn(`hotwasm: the registry could not keep ${name}'s ${what}: ${messageOf(error)}`);
-    this.versions = new VersionBook(name, deps.registry, deps.clock, warn);
+    this.versions = new VersionBook(name, { registry: deps.registry, buffers: deps.buffers, clock: deps.clock }, warn);
     this.checkpoints = new Checkpoints(deps.clock, deps.config, (c) => this.checkpointTaken(c));
     this.leftovers = new Leftovers(deps.clock);
+    // A first load that failed, with nothing queued behind it: the name serves nothing.
+    this.queue = new UpdateQueue(() => this.pool === null && this.forget());
+    this.reporter = new StatusReporter(name, deps.clock, { pool: () => this.pool, checkpoints: this.checkpoints }, (status) =>
+      deps.emit({ type: 'status', module: name, status }),
+    );
     this.probation = new Probation({
       name,
       pool: () => this.pool!,
@@ -112,29 +114,13 @@ export class ModuleController {
   enqueue(input: UpdateInput, trigger: UpdateTrigger): Promise<ModuleInfo> {
     this.latest = { input, sha256: null };
     const asked = this.clock.wallNow();
-    return this.schedule((ticket) => this.turn(ticket, input, trigger, asked));
+    // With nothing serving or queued, this is the first load: nothing may supersede it.
+    const first = this.pool === null && this.queue.size === 0;
+    return this.schedule((ticket) => this.turn(ticket, input, trigger, asked), first);
   }
 
-  /** Queue `work` behind everything asked for before; it supersedes what has not begun its cutover. */
-  private schedule<T>(work: (ticket: Ticket) => Promise<T>): Promise<T> {
-    for (const t of this.tickets) {
-      if (!t.inCutover) {
-        t.superseded = true;
-        t.candidate?.dispose('superseded by a newer update');
-      }
-    }
-    const ticket: Ticket = { superseded: false, inCutover: false, candidate: null };
-    this.tickets.add(ticket);
-    this.queued++;
-    const run = this.chain.then(() => work(ticket));
-    this.chain = run
-      .catch(() => undefined)
-      .finally(() => {
-        this.tickets.delete(ticket);
-        this.queued--;
-        if (!this.pool && this.queued === 0) this.forget();
-      });
-    return run;
+  private schedule<T>(work: (ticket: Ticket) => Promise<T>, lasting = false): Promise<T> {
+    return this.queue.schedule(work, lasting);
   }
 
   private turn(ticket: Ticket, input: UpdateInput, trigger: UpdateTrigger, asked: number): Promise<ModuleInfo> {
@@ -155,7 +141,7 @@ export class ModuleController {
 
   private async firstLoad(input: UpdateInput, trigger: UpdateTrigger, asked: number): Promise<ModuleInfo> {
     const t0 = this.clock.now();
-    this.emitStatus();
+    this.reporter.now();
     let staged: Staged<null>;
     try {
       staged = await this.stage(input, this.config().load_timeout_ms, () => null, trigger);
@@ -173,50 +159,24 @@ export class ModuleController {
     return staged.instance.info;
   }
 
-  /** PipelineHost: stage `input` in a spare worker, label it, keep its bytes. */
+  /** Stage `input` in a spare worker, label it, keep its bytes (the pipeline's stage step). */
   async stage<T>(input: UpdateInput, timeoutMs: number, steps: (send: Send) => T, trigger: UpdateTrigger = 'load'): Promise<Staged<T>> {
     const meta = { name: this.name, version: null, source: input.source };
     const staged = await Instance.stage(input.data, meta, this.deps.guestOptions(input.source), this.instanceDeps(timeoutMs), steps);
     const { instance, bytes } = staged;
     instance.info.version = this.versions.label(instance.info, trigger, input.version);
     if (this.latest?.input === input) this.latest.sha256 = instance.info.sha256;
-    this.keepBytes(instance.info.sha256, bytes);
+    this.versions.keepBytes(instance.info.sha256, bytes);
     return staged;
-  }
-
-  labelOwner(version: string): string | null {
-    return this.versions.owner(version);
-  }
-
-  private keepBytes(sha256: string, bytes: Uint8Array): void {
-    void this.deps.registry.getBytes(sha256).then((kept) => {
-      // Bytes kept already under this sha256: the copy's buffer goes back to the pool.
-      if (kept) return this.deps.buffers.giveBack(bytes.buffer as ArrayBuffer);
-      return this.deps.registry.putBytes(sha256, bytes);
-    }).catch((error: unknown) => console.warn(`hotwasm: the registry could not keep the bytes of ${this.name}: ${messageOf(error)}`));
   }
 
   private async update(ticket: Ticket, input: UpdateInput, trigger: UpdateTrigger, asked: number): Promise<ModuleInfo> {
     this.leftovers.now();
     const t0 = this.clock.now();
-    const host: PipelineHost = { name: this.name, pool: this.pool!, clock: this.clock, labelOwner: (v) => this.labelOwner(v), stage: (i, ms, s) => this.stage(i, ms, s, trigger) };
-    const ctx: UpdateContext = {
-      host,
-      input,
-      config: this.config(),
-      serving: this.pool!.primary,
-      ticket,
-      warnings: [],
-      candidate: null,
-      answers: null,
-      snapshot: null,
-      mark: 0,
-      restored: null,
-      stateBytes: null,
-      cutover: null,
-    };
-    const end = await walk(ctx, REPLACE_STEPS, (step) => this.step(step));
-    this.step(null);
+    const host: PipelineHost = { name: this.name, pool: this.pool!, clock: this.clock, labelOwner: (v) => this.versions.owner(v), stage: (i, ms, s) => this.stage(i, ms, s, trigger) };
+    const ctx = newContext(host, input, this.config(), ticket);
+    const end = await walk(ctx, REPLACE_STEPS, (step) => this.reporter.step(step));
+    this.reporter.step(null);
     const draft = updateRecord(ctx, end, { trigger, asked, durationMs: this.clock.now() - t0 });
     this.record(draft);
     const notice = updateNotice(ctx, end, draft);
@@ -250,7 +210,7 @@ export class ModuleController {
   async reload(fresh = false): Promise<ModuleInfo> {
     const latest = this.latest;
     if (!latest) throw new HotwasmError('not-loaded', `Nothing to reload for ${this.name}`);
-    const data = latest.sha256 ? await this.keptCopy(latest.sha256, latest.input.version ?? latest.input.source) : latest.input.data;
+    const data = latest.sha256 ? await this.versions.copyOf(latest.sha256, latest.input.version ?? latest.input.source) : latest.input.data;
     if (data instanceof Uint8Array && data.byteLength === 0 && data.buffer.byteLength === 0) {
       throw new HotwasmError('not-loaded', `Nothing to reload for ${this.name}: its latest build (${latest.input.source}) could not be loaded, so its bytes were not kept`);
     }
@@ -282,17 +242,10 @@ export class ModuleController {
 
   /** Roll back through the pipeline, with the kept bytes of `target`. */
   private async rollToKept(target: { sha256: string; version: string; source: string }, ticket: Ticket | null): Promise<ModuleInfo> {
-    const data = await this.keptCopy(target.sha256, target.version);
+    const data = await this.versions.copyOf(target.sha256, target.version);
     const input: UpdateInput = { data, source: target.source, version: target.version, sha256: target.sha256 };
     if (!ticket) return this.enqueue(input, 'rollback');
     return this.update(ticket, input, 'rollback', this.clock.wallNow());
-  }
-
-  /** A copy of kept bytes, ready to be moved to a worker. */
-  private async keptCopy(sha256: string, what: string): Promise<Uint8Array> {
-    const bytes = await this.deps.registry.getBytes(sha256);
-    if (!bytes) throw new HotwasmError('not-loaded', `The bytes of ${this.name} ${what} are no longer kept (only the most recent versions keep theirs)`);
-    return this.deps.buffers.copy(bytes);
   }
 
   // --- Calls ----------------------------------------------------------------------------------
@@ -343,7 +296,8 @@ export class ModuleController {
     if (!pool?.serves(instance)) return;
     if (!pool.holding) this.checkpoints.maybeTake(instance, () => pool.serves(instance));
     // A restart or failure is news at once; call statistics can wait a moment.
-    this.emitStatusSoon(instance.state !== 'healthy');
+    if (instance.state !== 'healthy') this.reporter.now();
+    else this.reporter.soon();
   }
 
   private checkpointTaken(entry: CheckpointEntry): void {
@@ -355,14 +309,7 @@ export class ModuleController {
   // --- Status ---------------------------------------------------------------------------------
 
   private say(text: string): void {
-    this.notice = { text, at: this.clock.wallNow() };
-    this.emitStatus();
-  }
-
-  private step(step: UpdateStep | null): void {
-    if (this.updating === step) return;
-    this.updating = step;
-    this.emitStatus();
+    this.reporter.say(text);
   }
 
   private record(draft: RecordDraft): UpdateRecord {
@@ -372,47 +319,11 @@ export class ModuleController {
   private loaded(info: ModuleInfo, replaced: boolean): void {
     this.deps.emit({ type: 'loaded', module: this.name, info, replaced });
     this.deps.emit({ type: 'versions', module: this.name, versions: this.versions.list() });
-    this.emitStatus();
+    this.reporter.now();
   }
 
   status(): ModuleStatus {
-    const serving = this.serving;
-    const stats = serving?.stats.snapshot() ?? { calls: 0, errors: 0, p50Ms: null, p99Ms: null };
-    // The newest of the module's update notices and the serving instance's incidents.
-    const incident = serving?.notice ? { text: serving.notice, at: serving.noticeAt } : null;
-    const newest = [this.notice, incident].filter((n) => n !== null).sort((a, b) => b.at - a.at)[0] ?? null;
-    return {
-      name: this.name,
-      state: serving ? serving.state : 'loading',
-      version: serving?.info.version ?? null,
-      apiVersion: serving?.info.apiVersion ?? null,
-      sha256: serving?.info.sha256 ?? null,
-      lastUpdate: serving?.info.loadedAt ?? null,
-      message: newest?.text ?? null,
-      messageAt: newest?.at ?? null,
-      checkpointAt: this.checkpoints.latest()?.at ?? null,
-      updating: this.updating,
-      instances: this.pool?.all.length ?? 0,
-      ...stats,
-    };
-  }
-
-  emitStatus(): void {
-    if (this.statusTimer !== null) {
-      this.clock.clearTimeout(this.statusTimer);
-      this.statusTimer = null;
-    }
-    if (!this.disposed) this.deps.emit({ type: 'status', module: this.name, status: this.status() });
-  }
-
-  /** Call statistics change with every call: report them at most every STATUS_THROTTLE_MS. */
-  private emitStatusSoon(now: boolean): void {
-    if (now) return this.emitStatus();
-    if (this.statusTimer !== null) return;
-    this.statusTimer = this.clock.setTimeout(() => {
-      this.statusTimer = null;
-      this.emitStatus();
-    }, STATUS_THROTTLE_MS);
+    return this.reporter.status();
   }
 
   // --- Lifecycle ------------------------------------------------------------------------------
@@ -420,17 +331,15 @@ export class ModuleController {
   private forget(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.reporter.stop();
     this.leftovers.dispose();
     this.deps.gone(this.name);
   }
 
   dispose(reason: string): void {
-    if (this.statusTimer !== null) this.clock.clearTimeout(this.statusTimer);
+    this.reporter.stop();
     this.disposed = true;
-    for (const t of this.tickets) {
-      t.superseded = true;
-      t.candidate?.dispose(reason);
-    }
+    this.queue.supersede(reason, true);
     this.leftovers.dispose();
     this.probation.dispose(reason);
     this.pool?.dispose(reason);

@@ -4,6 +4,8 @@
  * build was refused), and the order versions served in, for rollback. Each change is written
  * through to the registry, which also keeps the bytes.
  */
+import { HotwasmError } from '../shared/errors';
+import type { BufferPool } from './buffer-pool';
 import type { Clock } from './clock';
 import type { UpdateTrigger } from './history';
 import type { ModuleInfo } from './instance';
@@ -30,12 +32,36 @@ export class VersionBook {
   private readonly served: string[] = [];
   private count = 0;
 
+  private readonly registry: Registry;
+  private readonly buffers: BufferPool;
+  private readonly clock: Clock;
+
   constructor(
     private readonly module: string,
-    private readonly registry: Registry,
-    private readonly clock: Clock,
+    deps: { registry: Registry; buffers: BufferPool; clock: Clock },
     private readonly onError: (what: string, error: unknown) => void,
-  ) {}
+  ) {
+    ({ registry: this.registry, buffers: this.buffers, clock: this.clock } = deps);
+  }
+
+  /** Keep the bytes of a staged build under their sha256 (they came back from its worker). */
+  keepBytes(sha256: string, bytes: Uint8Array): void {
+    void this.registry
+      .getBytes(sha256)
+      .then((kept) => {
+        // Bytes kept already under this sha256: the copy's buffer goes back to the pool.
+        if (kept) return this.buffers.giveBack(bytes.buffer as ArrayBuffer);
+        return this.registry.putBytes(sha256, bytes);
+      })
+      .catch((error: unknown) => this.onError('bytes', error));
+  }
+
+  /** A copy of the kept bytes of `sha256`, ready to be moved to a worker. */
+  async copyOf(sha256: string, what: string): Promise<Uint8Array> {
+    const bytes = await this.registry.getBytes(sha256);
+    if (!bytes) throw new HotwasmError('not-loaded', `The bytes of ${this.module} ${what} are no longer kept (only the most recent versions keep theirs)`);
+    return this.buffers.copy(bytes);
+  }
 
   /** The sha256 of the build a label was given to, if any. */
   owner(label: string): string | null {

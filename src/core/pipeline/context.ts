@@ -75,3 +75,22 @@ export interface UpdateContext {
   stateBytes: number | null;
   cutover: UpdateRecord['cutover'];
 }
+
+/** The context of an update of the version serving in `host.pool`. */
+export function newContext(host: PipelineHost, input: UpdateInput, config: EngineConfig, ticket: Ticket): UpdateContext {
+  return {
+    host,
+    input,
+    config,
+    serving: host.pool.primary,
+    ticket,
+    warnings: [],
+    candidate: null,
+    answers: null,
+    snapshot: null,
+    mark: 0,
+    restored: null,
+    stateBytes: null,
+    cutover: null,
+  };
+}

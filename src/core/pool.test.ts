@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import type { Instance } from './instance';
+import { InstancePool } from './pool';
+
+const instance = (name: string, pending = 0) => ({ name, pending, dispose() {} }) as unknown as Instance & { name: string; pending: number };
+
+describe('InstancePool', () => {
+  it('routes each call to the least busy instance', async () => {
+    const a = instance('a', 3);
+    const pool = new InstancePool(a);
+    expect(await pool.send(async (i) => (i as typeof a).name)).toBe('a');
+    expect(pool.primary).toBe(a);
+  });
+
+  it('holds calls during a cutover and releases them in order to whichever instance serves then', async () => {
+    const a = instance('a');
+    const b = instance('b');
+    const pool = new InstancePool(a);
+    pool.hold();
+    expect(pool.holding).toBe(true);
+    const order: string[] = [];
+    const calls = [1, 2, 3].map((n) => pool.send(async (i) => order.push(`${n}:${(i as typeof a).name}`)));
+    await Promise.resolve();
+    expect(order).toEqual([]);
+    expect(pool.replace(b)).toEqual([a]);
+    pool.release();
+    await Promise.all(calls);
+    expect(order).toEqual(['1:b', '2:b', '3:b']);
+    expect(pool.serves(b) && !pool.serves(a)).toBe(true);
+  });
+
+  it('on dispose, stops its instances and lets held calls fail on them', async () => {
+    let stopped = '';
+    const a = { ...instance('a'), dispose: (reason: string) => (stopped = reason) } as unknown as Instance;
+    const pool = new InstancePool(a);
+    pool.hold();
+    const held = pool.send(() => Promise.reject(new Error('disposed')));
+    pool.dispose('unloaded');
+    await expect(held).rejects.toThrow('disposed');
+    expect(stopped).toBe('unloaded');
+  });
+});
