@@ -20,6 +20,7 @@ import { dirname, join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { apiCall, openPlayground, root } from './helpers';
 import { type Source, makeMutant } from './mutants';
+import { UPDATE_STEPS } from '../src/core/history';
 
 const env = (name: string, fallback: number) => {
   const text = process.env[name];
@@ -43,7 +44,8 @@ const COUNT_HELD = 3;
 const SETTINGS = { validation_timeout_ms: 500, load_timeout_ms: 5000, call_timeout_ms: 1000, probation_ms: 0 };
 /** Past this, a load or call that has not settled is a hang: far over every limit above. */
 const DEADLINE_MS = 15_000;
-const STEPS = ['stage', 'check', 'api version', 'benchmark', 'shadow check', 'cutover'];
+/** The steps an update can be refused at (src/core/history.ts). */
+const STEPS: readonly string[] = UPDATE_STEPS;
 const CORE_HEADER = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
 const HEADER_CODES = ['not-wasm', 'component', 'invalid-module'];
 

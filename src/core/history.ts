@@ -10,7 +10,8 @@ export type UpdateOutcome = 'committed' | 'refused' | 'superseded' | 'rolled bac
  * The step an update failed in: `read` (the input itself: its size, its header, a fetch), then
  * the pipeline's steps (docs/hot-reload.md), and `probation` for automatic rollbacks.
  */
-export type UpdateStep = 'read' | 'stage' | 'check' | 'exports' | 'api version' | 'benchmark' | 'shadow check' | 'cutover' | 'probation';
+export const UPDATE_STEPS = ['read', 'stage', 'check', 'exports', 'api version', 'benchmark', 'shadow check', 'cutover', 'probation'] as const;
+export type UpdateStep = (typeof UPDATE_STEPS)[number];
 
 /** What started the update. */
 export type UpdateTrigger = 'load' | 'push' | 'reload' | 'rollback' | 'auto rollback';
