@@ -10,15 +10,27 @@ import type { ConfigStorage, StoredConfig } from '../core';
 
 export const CONFIG_STORAGE_KEY = 'hotwasm:config';
 
+/** The part of the Web Storage API used here (window.localStorage in the app). */
+export interface TextStorage {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+}
+
 export interface LocalConfigStorageOptions {
   /** The Storage to use; read lazily (merely touching `window.localStorage` can throw). */
-  storage?: () => Storage;
+  storage?: () => TextStorage;
   key?: string;
   warn?: (message: string) => void;
 }
 
 export function localConfigStorage(options: LocalConfigStorageOptions = {}): ConfigStorage {
-  const storage = options.storage ?? (() => window.localStorage);
+  const storage =
+    options.storage ??
+    (() => {
+      const local = (globalThis as { localStorage?: TextStorage }).localStorage;
+      if (!local) throw new Error('this environment has no localStorage');
+      return local;
+    });
   const key = options.key ?? CONFIG_STORAGE_KEY;
   const warn = options.warn ?? ((message: string) => console.warn(message));
   /** `refused` is set once the browser refused: from then on, `record` in memory is the store. */

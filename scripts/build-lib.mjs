@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+// The library as npm installs it (`npm pack` runs this): lib/index.js is the framework-free
+// engine (`import { createEngine } from 'hotwasm'`), lib/worker.js its guest worker with the
+// WASI shim inside, lib/types/ the declarations. The engine creates its worker with
+// `new Worker(new URL('./worker.js', import.meta.url), { type: 'module' })`, the form every
+// bundler that understands workers (Vite, webpack 5, Parcel, esbuild with a plugin) resolves.
+import { execFileSync } from 'node:child_process';
+import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const out = join(root, 'lib');
+
+await build({
+  configFile: false,
+  root,
+  base: './',
+  publicDir: false,
+  logLevel: 'warn',
+  worker: { format: 'es' },
+  build: {
+    outDir: out,
+    emptyOutDir: true,
+    target: 'es2022',
+    minify: false,
+    sourcemap: true,
+    lib: { entry: { index: join(root, 'src/core/index.ts') }, formats: ['es'] },
+  },
+});
+
+// Vite names the worker by its hash and builds its URL from a string it made: give the worker a
+// stable name and the engine the plain form, so that the app's own bundler bundles it in turn.
+const assets = join(out, 'assets');
+const workers = (await readdir(assets)).filter((f) => /^worker-.*\.js$/.test(f));
+if (workers.length !== 1) throw new Error(`build-lib: expected one worker chunk in lib/assets, found ${workers.length}`);
+await rename(join(assets, workers[0]), join(out, 'worker.js'));
+for (const extra of await readdir(assets)) if (extra.startsWith(workers[0])) await rename(join(assets, extra), join(out, extra.replace(workers[0], 'worker.js')));
+await rm(assets, { recursive: true, force: true });
+const workerPath = join(out, 'worker.js');
+await writeFile(workerPath, (await readFile(workerPath, 'utf8')).replace(`sourceMappingURL=${workers[0]}.map`, 'sourceMappingURL=worker.js.map'));
+const indexPath = join(out, 'index.js');
+const index = await readFile(indexPath, 'utf8');
+const chunk = String.raw`"[^"]*worker-[\w-]+\.js"`;
+const pattern = new RegExp(String.raw`new Worker\(new URL\(\s*(?:/\*[^*]*\*/\s*)?(?:new URL\(${chunk}, import\.meta\.url\)\.href|${chunk}),\s*(?:"" \+ )?import\.meta\.url\s*\)`, 'g');
+const found = index.match(pattern) ?? [];
+if (found.length !== 1) throw new Error(`build-lib: expected the worker's URL once in lib/index.js, found ${found.length}`);
+await writeFile(indexPath, index.replace(pattern, `new Worker(new URL("./worker.js", import.meta.url)`));
+
+// Declarations, from the sources as they are.
+execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.lib.json')], { stdio: 'inherit' });
+console.log('lib/: index.js, worker.js, types/');
