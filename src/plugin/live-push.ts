@@ -41,7 +41,14 @@ export function startLivePush(server: ViteDevServer, options: HotwasmOptions): L
   const maxBytes = options.maxBytes ?? DEFAULTS.maxBytes;
   const registry = new Registry(options.keep ?? DEFAULTS.keep);
   const startToken = newToken();
-  const notify = (e: DevEvent) => server.ws.send({ type: 'custom', event: e.event, data: e.data });
+  const notify = (e: DevEvent) => {
+    server.ws.send({ type: 'custom', event: e.event, data: e.data });
+    try {
+      options.onEvent?.(e);
+    } catch (error) {
+      logger.warn(`onEvent threw: ${messageOf(error)}`);
+    }
+  };
 
   const modules: ResolvedModule[] = (options.modules ?? []).map((m) => {
     try {
@@ -51,12 +58,12 @@ export function startLivePush(server: ViteDevServer, options: HotwasmOptions): L
         timing: { pollMs: options.artifactPollMs ?? DEFAULTS.artifactPollMs, settleMs: options.artifactSettleMs ?? DEFAULTS.artifactSettleMs },
       });
     } catch (error) {
-      if (error instanceof ModuleConfigError) throw new Error(`hotwasm: ${error.message}`);
+      if (error instanceof ModuleConfigError) throw new ModuleConfigError(`hotwasm: ${error.message}`);
       throw error;
     }
   });
   const duplicate = modules.find((m, i) => modules.findIndex((o) => o.name === m.name) !== i);
-  if (duplicate) throw new Error(`hotwasm: two modules are named ${duplicate.name}: give one a name`);
+  if (duplicate) throw new ModuleConfigError(`hotwasm: two modules are named ${duplicate.name}: give one a name`);
 
   const schedulers = new Map<string, ModuleScheduler>();
   const matchers: { matcher: PathMatcher; scheduler: ModuleScheduler; artifact: () => string | null }[] = [];

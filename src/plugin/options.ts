@@ -1,6 +1,7 @@
 /**
  * The plugin's options, with their defaults. Documented in docs/live-push.md.
  */
+import type { DevEvent } from '../shared/dev-events';
 
 export interface HotwasmModuleOptions {
   /**
@@ -47,6 +48,8 @@ export interface HotwasmOptions {
   cargo?: string;
   /** The rustc for Cargo crates. Default `$RUSTC`, else the rustc beside an absolute `cargo`, else `rustc`. */
   rustc?: string;
+  /** Told every event sent to pages, as it is sent (the CLI's `dev --json` prints them). */
+  onEvent?: (event: DevEvent) => void;
   /** For artifacts another tool writes: between two looks at size and mtime. Default 50 ms. */
   artifactPollMs?: number;
   /** For artifacts another tool writes: how long a cut-short module may stay so before it is reported. Default 2000 ms. */

@@ -4,6 +4,7 @@
  * (the api_version), which Debian's wat2wasm drops.
  */
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { basename } from 'node:path';
 import { messageOf } from '../../shared/errors';
 import { formatBytes } from '../../shared/inspect';
@@ -15,8 +16,9 @@ type Wabt = Awaited<ReturnType<typeof import('wabt')>>;
 let wabtPromise: Promise<Wabt> | null = null;
 
 async function loadWabt(): Promise<Wabt> {
-  // A CommonJS `module.exports = fn`: Node's ESM import hands it over as `default`.
-  wabtPromise ??= import('wabt').then((m) => (m as unknown as { default: typeof import('wabt') }).default());
+  // require, not import(): the CLI loads this file through Vite's module runner, which is closed
+  // by the time a build runs, and a dynamic import() would go through it.
+  wabtPromise ??= Promise.resolve().then(() => (createRequire(import.meta.url)('wabt') as typeof import('wabt'))());
   try {
     return await wabtPromise;
   } catch (error) {
