@@ -71,6 +71,7 @@ describe('builds', { timeout: 60_000 }, () => {
         return s.map((e) => e.data as SyncReply);
       });
       for (const state of states) expect(state.modules).toEqual([{ name: 'guest', building: null, lastBuild: null, lastError: failure }]);
+      await waitFor(async () => expect((await request(t.port, '/__hotwasm/status')).json<StatusResponse>().pages).toBe(1));
     } finally {
       page.close();
     }

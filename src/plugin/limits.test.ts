@@ -87,6 +87,7 @@ describe('limits and malformed input', { timeout: 30_000 }, () => {
     const notBuilt = await request(t.port, '/__hotwasm/trigger?name=nope', { method: 'POST', headers: { [TOKEN_HEADER]: auth[TOKEN_HEADER]! } });
     expect([notBuilt.status, code(notBuilt)]).toEqual([404, 'unknown-module']);
     expect(t.warnings.length).toBeGreaterThan(warnings + 3);
+    expect(t.warnings.some((w) => w.includes('refused a malformed request (HPE_'))).toBe(true);
     await alive();
   });
 
@@ -110,6 +111,16 @@ describe('limits and malformed input', { timeout: 30_000 }, () => {
       expect(a.json<ApiError>().error.message).toMatch(message);
     }
     expect(t.sent('hotwasm:build').filter((b) => b.name === 'checked')).toEqual([]);
+  });
+
+  it('keeps a bounded number of builds per module, and serves no other', async () => {
+    const urls: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const a = await request(t.port, '/__hotwasm/push?name=kept', { method: 'POST', headers: auth, body: wasmWith(`build ${i}`) });
+      urls.push(a.json<BuildResponse>().build.url);
+    }
+    const served = await Promise.all(urls.map(async (u) => (await request(t.port, u)).status));
+    expect(served).toEqual([404, 200, 200, 200, 200, 200]); // keep: 5
   });
 
   it('keeps a good push, announces it, and serves it by sha256 as immutable application/wasm', async () => {

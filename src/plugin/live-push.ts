@@ -146,6 +146,11 @@ export function startLivePush(server: ViteDevServer, options: HotwasmOptions): L
     }
   };
   server.httpServer?.on('listening', onListening);
+  // Requests Node's parser refuses never reach a middleware: Vite answers them 400; say so here.
+  const onClientError = (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ECONNRESET') logger.warn(`refused a malformed request (${error.code ?? error.message})`);
+  };
+  server.httpServer?.on('clientError', onClientError);
   if (server.httpServer?.listening) onListening();
 
   if (options.buildOnStart ?? DEFAULTS.buildOnStart) for (const s of schedulers.values()) void s.request();
@@ -164,6 +169,7 @@ export function startLivePush(server: ViteDevServer, options: HotwasmOptions): L
         server.watcher.off('all', onFile);
         rechecker.dispose();
         server.httpServer?.off('listening', onListening);
+        server.httpServer?.off('clientError', onClientError);
         for (const s of schedulers.values()) s.dispose();
         await tokenWritten;
         if (tokenFile) await removeTokenFile(tokenFile, startToken);

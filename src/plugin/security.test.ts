@@ -7,7 +7,7 @@ import { stat, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiError, StatusResponse } from '../shared/dev-api';
+import type { ApiError, BuildResponse, StatusResponse } from '../shared/dev-api';
 import { TOKEN_HEADER } from '../shared/dev-api';
 import { startServer, tempDir, type TestServer } from './test-support/dev-server';
 import { request, type Answer } from './test-support/request';
@@ -78,6 +78,8 @@ describe('on a loopback dev server', { timeout: 30_000 }, () => {
     expect(short.status).toBe(401);
     const right = await request(t.port, '/__hotwasm/push?name=guest', { method: 'POST', headers: { [TOKEN_HEADER]: token, ...WASM }, body: wasmWith('tool') });
     expect(right.status).toBe(200);
+    const rebuilt = await request(t.port, '/__hotwasm/trigger?name=guest', { method: 'POST', headers: { [TOKEN_HEADER]: token } });
+    expect([rebuilt.status, rebuilt.json<BuildResponse>().build]).toEqual([200, expect.objectContaining({ name: 'guest', source: 'build' })]);
   });
 
   it('writes a random per-start token to a file only the user can read', async () => {
