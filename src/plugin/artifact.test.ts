@@ -5,12 +5,14 @@
 import { createHash } from 'node:crypto';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import type { StatusResponse } from '../shared/dev-api';
 import { isTruncated } from './artifact';
-import { startServer, tempDir, type TestServer } from './test-support/dev-server';
+import { startServer, tempDir, removeTempDirs, type TestServer } from './test-support/dev-server';
 import { request } from './test-support/request';
 import { wasmWith } from './test-support/wasm';
+
+afterAll(removeTempDirs);
 
 const waitFor = <T>(fn: () => T | Promise<T>) => vi.waitFor(fn, { timeout: 20_000, interval: 20 });
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');

@@ -7,13 +7,15 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import type { StatusResponse } from '../shared/dev-api';
 import type { SyncReply } from '../shared/dev-events';
 import { connectPage } from './test-support/hmr-client';
-import { startServer, tempDir, type TestServer } from './test-support/dev-server';
+import { startServer, tempDir, removeTempDirs, type TestServer } from './test-support/dev-server';
 import { request } from './test-support/request';
 import { WASM_WITH_JS, markerOf } from './test-support/wasm';
+
+afterAll(removeTempDirs);
 
 /** Builds out.wasm from src/input.txt; waits while the file `gate` exists; logs to ../builds.log. */
 const BUILD_SCRIPT = `import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';

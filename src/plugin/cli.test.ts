@@ -11,8 +11,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { StatusResponse } from '../shared/dev-api';
-import { startServer, tempDir, type TestServer } from './test-support/dev-server';
+import { startServer, tempDir, removeTempDirs, type TestServer } from './test-support/dev-server';
 import { wasmWith } from './test-support/wasm';
+
+afterAll(removeTempDirs);
 
 const CLI = fileURLToPath(new URL('../../bin/hotwasm.mjs', import.meta.url));
 const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('HOTWASM_')));

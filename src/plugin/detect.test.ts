@@ -4,11 +4,13 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { planAsconfig } from './builders/assemblyscript';
 import { artifactFileName } from './builders/cargo';
 import { nameFrom, resolveModule } from './detect';
-import { tempDir } from './test-support/dev-server';
+import { tempDir, removeTempDirs } from './test-support/dev-server';
+
+afterAll(removeTempDirs);
 
 async function folder(files: Record<string, string>) {
   const dir = await tempDir('hotwasm-detect-');

@@ -7,9 +7,11 @@ import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiError, BuildResponse } from '../shared/dev-api';
 import { TOKEN_HEADER } from '../shared/dev-api';
-import { startServer, type TestServer } from './test-support/dev-server';
+import { startServer, removeTempDirs, type TestServer } from './test-support/dev-server';
 import { request, type Answer } from './test-support/request';
 import { wasmWith } from './test-support/wasm';
+
+afterAll(removeTempDirs);
 
 const CAP = 4096;
 const code = (a: Answer) => a.json<ApiError>().error.code;

@@ -1,8 +1,10 @@
 import { stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { Rechecker } from './recheck';
-import { tempDir } from './test-support/dev-server';
+import { tempDir, removeTempDirs } from './test-support/dev-server';
+
+afterAll(removeTempDirs);
 
 describe('re-checking a file after a watcher event', () => {
   it('reports a save the watcher saw only half of (or dropped), and stays quiet otherwise', async () => {

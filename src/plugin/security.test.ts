@@ -9,9 +9,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiError, BuildResponse, StatusResponse } from '../shared/dev-api';
 import { TOKEN_HEADER } from '../shared/dev-api';
-import { startServer, tempDir, type TestServer } from './test-support/dev-server';
+import { startServer, tempDir, removeTempDirs, type TestServer } from './test-support/dev-server';
 import { request, type Answer } from './test-support/request';
 import { wasmWith } from './test-support/wasm';
+
+afterAll(removeTempDirs);
 
 const WASM = { 'Content-Type': 'application/wasm' };
 const ROUTES: [method: string, path: string][] = [

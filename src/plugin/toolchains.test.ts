@@ -8,11 +8,13 @@ import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import type { StatusResponse } from '../shared/dev-api';
 import type { BuildNotice } from '../shared/dev-events';
-import { startServer, tempDir, type TestServer } from './test-support/dev-server';
+import { startServer, tempDir, removeTempDirs, type TestServer } from './test-support/dev-server';
 import { request } from './test-support/request';
+
+afterAll(removeTempDirs);
 
 const waitFor = <T>(fn: () => T | Promise<T>, timeout = 30_000) => vi.waitFor(fn, { timeout, interval: 25 });
 let t: TestServer | null = null;

@@ -36,12 +36,24 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+const made = new Set<string>();
+
+/** A fresh folder under the OS temp folder, removed by {@link removeTempDirs}. */
 export async function tempDir(prefix = 'hotwasm-test-'): Promise<string> {
-  return mkdtemp(join(tmpdir(), prefix));
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  made.add(dir);
+  return dir;
+}
+
+/** Remove every folder {@link tempDir} made in this test file: `afterAll(removeTempDirs)`. */
+export async function removeTempDirs(): Promise<void> {
+  await Promise.all([...made].map((dir) => rm(dir, { recursive: true, force: true })));
+  made.clear();
 }
 
 export async function startServer(options: HotwasmOptions = {}, vite: InlineConfig = {}, dir?: string): Promise<TestServer> {
   const root = dir ?? (await tempDir());
+  const own = !dir;
   const tokenFile = join(root, 'token.json');
   const events: SentEvent[] = [];
   const spy: Plugin = {
@@ -101,7 +113,10 @@ export async function startServer(options: HotwasmOptions = {}, vite: InlineConf
     },
     close: async () => {
       await server.close();
-      if (!dir) await rm(root, { recursive: true, force: true });
+      if (own) {
+        await rm(root, { recursive: true, force: true });
+        made.delete(root);
+      }
     },
   };
 }
