@@ -1,0 +1,105 @@
+/**
+ * `hotwasm dev <path>`: the playground (this package's vite.config.ts and index.html) with the
+ * hotwasm plugin watching <path>, on a loopback port. Builds once, then on every save, and
+ * pushes each build to the pages that are open.
+ *
+ * The plugin is TypeScript (src/plugin); Vite's own module runner loads it, so a fresh clone
+ * needs nothing but `npm install`.
+ */
+import { join, resolve } from 'node:path';
+import { PACKAGE_ROOT } from './client.mjs';
+import { CliError, EXIT } from './errors.mjs';
+
+export const dev = {
+  summary: 'start the playground with live push: build <path> now and on every save',
+  usage: `hotwasm dev <path> [--port <n>] [--host <host>] [--open] [--name <name>]
+                  [--build "<command>" --artifact <file.wasm>] [--watch <path>]... [--json]
+
+  <path>               a Cargo.toml, an asconfig.json, a .wat or .wasm file, or a folder
+                       (with a Cargo.toml or asconfig.json, or with --build and --artifact)
+  --port <n>           the port (default 5173, the next free one if taken; 0: any)
+  --host <host>        listen address (default 127.0.0.1). Beyond loopback, push and trigger
+                       are off unless $HOTWASM_TOKEN is set (then tools must send it)
+  --open               open the playground in a browser
+  --name <name>        the module name pages load it under (default: from <path>)
+  --build "<command>"  a shell command that builds the module (run in <path>)
+  --artifact <file>    the .wasm that command writes (relative to <path>)
+  --watch <path>       what to watch instead of the default (repeatable; globs allowed)
+  --token-file <file>  where to write the token file (default node_modules/.hotwasm/token.json)
+  --json               print one JSON object per line (listening, then every event) instead of logs
+  -h, --help           this help`,
+  options: {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    open: { type: 'boolean' },
+    name: { type: 'string' },
+    build: { type: 'string' },
+    artifact: { type: 'string' },
+    watch: { type: 'string', multiple: true },
+    'token-file': { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  /** @param {any} values @param {string[]} positionals */
+  async run(values, positionals) {
+    if (positionals.length !== 1) throw new CliError('hotwasm dev takes one path: what to build', EXIT.usage);
+    const port = values.port === undefined ? 5173 : Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port ${values.port} is not a port number`, EXIT.usage);
+    if (values.artifact && !values.build && !/\.wasm$/i.test(positionals[0] ?? '')) {
+      // A folder and an artifact alone: another tool writes it. Fine, but say so.
+      console.error(`hotwasm: no --build given: watching ${values.artifact} for another tool to write`);
+    }
+    const cwd = process.cwd();
+    const vite = await import('vite');
+    /** @type {any} */
+    let plugin;
+    try {
+      ({ module: plugin } = await vite.runnerImport(join(PACKAGE_ROOT, 'src', 'plugin', 'index.ts'), { configFile: false, logLevel: 'error' }));
+    } catch (error) {
+      throw new CliError(`Could not load the hotwasm plugin from ${PACKAGE_ROOT}/src/plugin: ${error instanceof Error ? error.message : error}`, EXIT.failed);
+    }
+    const module = {
+      path: resolve(cwd, positionals[0] ?? ''),
+      name: values.name,
+      build: values.build,
+      artifact: values.artifact,
+      watch: values.watch?.map((/** @type {string} */ w) => resolve(cwd, w)),
+    };
+    try {
+      plugin.resolveModule(module, { root: cwd }); // refuse a path it cannot build before starting anything
+    } catch (error) {
+      if (error instanceof Error && error.name === 'ModuleConfigError') throw new CliError(error.message, EXIT.usage);
+      throw error;
+    }
+    const json = !!values.json;
+    /** @param {object} line */
+    const emit = (line) => process.stdout.write(`${JSON.stringify(line)}\n`);
+    const server = await vite.createServer({
+      configFile: join(PACKAGE_ROOT, 'vite.config.ts'),
+      root: PACKAGE_ROOT,
+      logLevel: json ? 'silent' : 'info',
+      server: { host: values.host ?? '127.0.0.1', port, strictPort: values.port !== undefined, open: !!values.open },
+      plugins: [
+        plugin.hotwasm({
+          modules: [module],
+          token: process.env.HOTWASM_TOKEN || undefined,
+          tokenFile: values['token-file'] ? resolve(cwd, values['token-file']) : undefined,
+          onEvent: json ? (/** @type {{ event: string, data: unknown }} */ e) => emit({ type: e.event, data: e.data }) : undefined,
+        }),
+      ],
+    });
+    // Ctrl-C: close the server (its token file goes too). Vite itself does the same on SIGTERM, exiting 143.
+    process.once('SIGINT', async () => {
+      await server.close();
+      process.exit(0);
+    });
+    await server.listen();
+    const address = server.httpServer?.address();
+    const url = address && typeof address === 'object' ? `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}/` : null;
+    if (json) emit({ type: 'listening', url, tokenFile: values['token-file'] ? resolve(cwd, values['token-file']) : join(PACKAGE_ROOT, 'node_modules', '.hotwasm', 'token.json') });
+    else {
+      console.log(`\n  hotwasm dev: live push of ${module.path}; save to rebuild, or run hotwasm trigger / push / status\n`);
+      server.printUrls();
+      server.bindCLIShortcuts({ print: true });
+    }
+  },
+};

@@ -1,0 +1,66 @@
+/**
+ * A single .wat file, compiled in-process with the npm `wabt` package: no toolchain to install.
+ * The feature flags are those of scripts/wat.mjs: `annotations` keeps `(@custom ...)` sections
+ * (the api_version), which Debian's wat2wasm drops.
+ */
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { basename } from 'node:path';
+import { messageOf } from '../../shared/errors';
+import { formatBytes } from '../../shared/inspect';
+import { BuildError, type Builder } from './types';
+
+const FEATURES = { annotations: true, bulk_memory: true, mutable_globals: true, sign_extension: true, sat_float_to_int: true, multi_value: true };
+
+type Wabt = Awaited<ReturnType<typeof import('wabt')>>;
+let wabtPromise: Promise<Wabt> | null = null;
+
+async function loadWabt(): Promise<Wabt> {
+  // require, not import(): the CLI loads this file through Vite's module runner, which is closed
+  // by the time a build runs, and a dynamic import() would go through it.
+  wabtPromise ??= Promise.resolve().then(() => (createRequire(import.meta.url)('wabt') as typeof import('wabt'))());
+  try {
+    return await wabtPromise;
+  } catch (error) {
+    wabtPromise = null;
+    throw new BuildError('toolchain-missing', `The npm package wabt could not be loaded (${messageOf(error)}): npm install -D wabt`);
+  }
+}
+
+/** Compile WAT text; a syntax or validation error becomes a build failure with wabt's message. */
+export async function compileWat(text: string, filename: string): Promise<Uint8Array> {
+  const wabt = await loadWabt();
+  let module: ReturnType<Wabt['parseWat']> | null = null;
+  try {
+    module = wabt.parseWat(filename, text, FEATURES);
+    module.resolveNames();
+    // wabt validates with the features it is given; its typings omit the parameter.
+    (module as unknown as { validate(features: typeof FEATURES): void }).validate(FEATURES);
+    return new Uint8Array(module.toBinary({ log: false, write_debug_names: false }).buffer);
+  } catch (error) {
+    const output = messageOf(error);
+    throw new BuildError('build-failed', `${basename(filename)} did not compile: ${output.split('\n')[0]}`, { output });
+  } finally {
+    module?.destroy();
+  }
+}
+
+export function watBuilder(file: string): Builder {
+  return {
+    kind: 'wat',
+    artifact: null,
+    async build(context) {
+      let text: string;
+      try {
+        text = await readFile(file, 'utf8');
+      } catch {
+        throw new BuildError('artifact-missing', `${file} does not exist`);
+      }
+      const bytes = await compileWat(text, file);
+      if (bytes.length > context.maxBytes) {
+        throw new BuildError('artifact-too-large', `${basename(file)} compiles to ${formatBytes(bytes.length)}, over the ${formatBytes(context.maxBytes)} limit (maxBytes)`);
+      }
+      return { bytes, output: '' };
+    },
+  };
+}
