@@ -177,3 +177,28 @@ describe('connectEngine', () => {
     expect(listeners.size).toBe(0);
   });
 });
+
+describe('connectEngine while an update runs', () => {
+  it('holds events until the update ends, or until UPDATE_HOLD_MS have passed', () => {
+    const { engine, emit } = fakeEngine();
+    const store = createAppStore();
+    const frames: (() => void)[] = [];
+    const timers: (() => void)[] = [];
+    connectEngine(engine, store, { schedule: (flush) => frames.push(flush), setTimer: (fn) => timers.push(fn), clearTimer: () => timers.splice(0) });
+    emit({ type: 'status', module: 'counter', status: status({ updating: 'stage' }) });
+    emit({ type: 'status', module: 'counter', status: status({ updating: 'shadow check' }) });
+    expect(frames).toHaveLength(0); // nothing renders in the middle of the update
+    expect(timers).toHaveLength(1);
+    emit({ type: 'status', module: 'counter', status: status({ updating: null, version: 'v2' }) });
+    expect(frames).toHaveLength(1);
+    frames.shift()!();
+    expect(selectStatus(store.getState())).toMatchObject({ version: 'v2', updating: null });
+    // A long update shows its progress after the hold.
+    emit({ type: 'status', module: 'counter', status: status({ updating: 'benchmark' }) });
+    expect(frames).toHaveLength(0);
+    timers.shift()!();
+    expect(frames).toHaveLength(1);
+    frames.shift()!();
+    expect(selectStatus(store.getState())!.updating).toBe('benchmark');
+  });
+});

@@ -15,11 +15,18 @@ const UPDATE_ACTIONS = new Set(['load', 'reload', 'rollback']);
 export interface BridgeOptions {
   /**
    * When to apply queued events. By default at once; the app passes a once-per-frame scheduler,
-   * so that a burst of events (output, an update's record, status) makes one render, and a render
-   * never runs between an update finishing and the caller's next call reaching the worker.
+   * so that a burst of events (output, an update's record, status) makes one render. While an
+   * update runs, events wait (up to {@link UPDATE_HOLD_MS}): a render in the middle of one would
+   * delay its next step on this thread.
    */
   schedule?: (flush: () => void) => void;
+  /** Timers for the hold (tests pass their own). */
+  setTimer?: (fn: () => void, ms: number) => unknown;
+  clearTimer?: (timer: unknown) => void;
 }
+
+/** The longest events wait for an update to end before they are shown anyway (a long validation shows its progress). */
+export const UPDATE_HOLD_MS = 100;
 
 /** What the engine holds now, as the store keeps it. */
 function snapshot(engine: Engine): ModulesData {
@@ -33,7 +40,8 @@ function snapshot(engine: Engine): ModulesData {
 }
 
 /** Subscribe the store to the engine. Returns the unsubscribe function. */
-export function connectEngine(engine: Engine, store: AppStore, { schedule }: BridgeOptions = {}): () => void {
+export function connectEngine(engine: Engine, store: AppStore, options: BridgeOptions = {}): () => void {
+  const { schedule } = options;
   const initial = store.getState();
   initial.modules.reset(snapshot(engine));
   initial.history.reset(engine.history());
@@ -79,19 +87,38 @@ export function connectEngine(engine: Engine, store: AppStore, { schedule }: Bri
     }
   };
   if (!schedule) return engine.subscribe(apply);
+  const setTimer = options.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
+  const clearTimer = options.clearTimer ?? ((timer) => clearTimeout(timer as ReturnType<typeof setTimeout>));
   let queue: EngineEvent[] = [];
   let scheduled = false;
+  let hold: unknown = null;
+  /** Modules with an update running. */
+  const updating = new Set<string>();
   const flush = () => {
     scheduled = false;
     const events = queue;
     queue = [];
     for (const event of events) apply(event);
   };
-  return engine.subscribe((event) => {
-    queue.push(event);
+  const request = () => {
+    if (hold !== null) clearTimer(hold);
+    hold = null;
     if (!scheduled) {
       scheduled = true;
       schedule(flush);
     }
+  };
+  const unsubscribe = engine.subscribe((event) => {
+    queue.push(event);
+    if (event.type === 'status') {
+      if (event.status.updating !== null) updating.add(event.module);
+      else updating.delete(event.module);
+    }
+    if (updating.size === 0) request();
+    else hold ??= setTimer(request, UPDATE_HOLD_MS);
   });
+  return () => {
+    if (hold !== null) clearTimer(hold);
+    unsubscribe();
+  };
 }

@@ -50,6 +50,25 @@ function sameStatus(a: ModuleStatus, b: ModuleStatus): boolean {
   return true;
 }
 
+/** Structural equality of plain data (what module descriptions are made of). */
+function same(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => same(x, b[i]));
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
+/**
+ * A new version's description, sharing the lists that did not change with the one before it (a
+ * new build usually has the exports of the last): panels showing them then have nothing to redo.
+ */
+function sharing(next: ModuleInfo, before: ModuleInfo | null): ModuleInfo {
+  if (!before) return next;
+  const keep = <K extends 'exports' | 'imports' | 'memories' | 'customSections'>(key: K): ModuleInfo[K] => (same(before[key], next[key]) ? before[key] : next[key]);
+  return { ...next, exports: keep('exports'), imports: keep('imports'), memories: keep('memories'), customSections: keep('customSections') };
+}
+
 function patchEntry(data: ModulesData, name: string, patch: Partial<ModuleEntry>): ModulesData {
   const entry = data.byName[name] ?? { status: blankStatus(name), info: null, versions: [] };
   return { ...data, byName: { ...data.byName, [name]: { ...entry, ...patch } } };
@@ -67,7 +86,7 @@ export function reduceModules(data: ModulesData, event: EngineEvent): ModulesDat
       return patchEntry(data, event.module, { status: event.status });
     }
     case 'loaded': {
-      const next = patchEntry(data, event.module, { info: event.info });
+      const next = patchEntry(data, event.module, { info: sharing(event.info, data.byName[event.module]?.info ?? null) });
       const names = data.names.includes(event.module) ? data.names : [...data.names, event.module];
       return { ...next, names, lastError: null };
     }

@@ -68,9 +68,9 @@ export function callMode(e: ExportInfo): string {
 }
 
 /** Every function export, JSON-callable ones first (export order kept within each group). */
-export function functionChoices(module: ModuleInfo | null): FunctionChoice[] {
-  if (!module) return [];
-  const functions = module.exports.filter((e) => e.kind === 'function');
+export function functionChoices(exports: readonly ExportInfo[] | null): FunctionChoice[] {
+  if (!exports) return [];
+  const functions = exports.filter((e) => e.kind === 'function');
   const ordered = [...functions.filter((e) => e.jsonCallable), ...functions.filter((e) => !e.jsonCallable)];
   return ordered.map((e) => ({
     name: e.name,

@@ -2,7 +2,7 @@
  * The Call panel's argument editor: Monaco, loaded lazily so the app shell stays small. Until it
  * has loaded, and for good if it fails to load, a plain textarea with the same name stands in.
  */
-import { Component, type ReactNode, Suspense, lazy, useEffect, useRef } from 'react';
+import { Component, type ReactNode, Suspense, lazy, memo, useEffect, useRef } from 'react';
 import { PlainArgumentEditor } from './PlainArgumentEditor';
 
 export interface ArgumentEditorProps {
@@ -31,7 +31,8 @@ let wantMonaco!: () => void;
 const monacoWanted = new Promise<void>((resolve) => (wantMonaco = resolve));
 const MonacoArgumentEditor = lazy(() => monacoWanted.then(() => import('./MonacoArgumentEditor')));
 
-export function ArgumentEditor(props: Omit<ArgumentEditorProps, 'onFocusChange' | 'focusOnMount'>) {
+/** Memoised: the Call panel re-renders with every new version of its module; the editor has nothing to redo then. */
+export const ArgumentEditor = memo(function ArgumentEditor(props: Omit<ArgumentEditorProps, 'onFocusChange' | 'focusOnMount'>) {
   const fallbackFocused = useRef(false);
   useEffect(() => {
     const timer = setTimeout(wantMonaco, MONACO_DELAY_MS);
@@ -53,7 +54,7 @@ export function ArgumentEditor(props: Omit<ArgumentEditorProps, 'onFocusChange' 
       </Suspense>
     </EditorBoundary>
   );
-}
+});
 
 /** If Monaco fails to load (or to start), keep the plain editor. */
 class EditorBoundary extends Component<{ fallback: ReactNode; children: ReactNode }, { failed: boolean }> {

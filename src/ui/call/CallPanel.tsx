@@ -34,7 +34,9 @@ function CallForm({ module }: { module: ModuleInfo }) {
   const engine = useEngine();
   const store = useAppStoreApi();
   const ids = { fn: useId(), raw: useId(), argHint: useId(), argError: useId() };
-  const choices = useMemo(() => functionChoices(module), [module]);
+  // From the exports alone: a new build with the same exports shares the list (the store keeps it).
+  const { exports } = module;
+  const choices = useMemo(() => functionChoices(exports), [exports]);
 
   // The selection survives a module change when the new module still has that function.
   const [picked, setPicked] = useState<string | null>(null);

@@ -1,6 +1,8 @@
 import { useSyncExternalStore } from 'react';
 
-const query = () => window.matchMedia('(prefers-color-scheme: dark)');
+let media: MediaQueryList | null = null;
+/** One MediaQueryList for the page: getSnapshot runs at every render of every user. */
+const query = () => (media ??= window.matchMedia('(prefers-color-scheme: dark)'));
 
 /** Whether the user prefers a dark colour scheme (follows changes). */
 export function useDarkMode(): boolean {

@@ -7,6 +7,7 @@
 import { type FormEvent, useId, useRef, useState } from 'react';
 import { CONFIG_RULES, DEFAULT_CONFIG, type EngineConfig, selectConfig, selectNoticeActions } from '../../store';
 import { useAppStore, useEngine } from '../common/context';
+import { formatCount } from '../common/format';
 import { DESCRIPTIONS } from './descriptions';
 import { CONFIG_KEYS, type ConfigKey, type Draft, type FieldState, fieldState, patchOf } from './draft';
 
@@ -110,7 +111,7 @@ function ConfigField({ name, state, onEdit }: { name: ConfigKey; state: FieldSta
     );
   }
 
-  const fmt = (n: number) => n.toLocaleString('en-US');
+  const fmt = formatCount;
   return (
     <div className={className}>
       <label htmlFor={ids.input}>

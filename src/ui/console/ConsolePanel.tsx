@@ -6,6 +6,7 @@
 import { useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { selectConsoleActions, selectLines } from '../../store';
 import { useAppStore } from '../common/context';
+import { formatCount } from '../common/format';
 import { ConsoleLineView } from './ConsoleLineView';
 
 const RENDER_LIMIT = 1000;
@@ -53,7 +54,7 @@ export function ConsolePanel() {
       <div className="panel-header">
         <h2>Console</h2>
         <span className="muted console-count">
-          {lines.length.toLocaleString('en-US')} {lines.length === 1 ? 'line' : 'lines'}
+          {formatCount(lines.length)} {lines.length === 1 ? 'line' : 'lines'}
         </span>
         <button type="button" className="button button-small" onClick={clear} disabled={lines.length === 0}>
           Clear console
@@ -63,7 +64,7 @@ export function ConsolePanel() {
         <div ref={logRef} className="console-log" role="log" aria-label="Console output" tabIndex={0} onScroll={onScroll}>
           {hidden > 0 && (
             <div className="console-omitted">
-              {hidden.toLocaleString('en-US')} earlier {hidden === 1 ? 'line is' : 'lines are'} not shown
+              {formatCount(hidden)} earlier {hidden === 1 ? 'line is' : 'lines are'} not shown
             </div>
           )}
           {shown.map((line) => (

@@ -1,7 +1,7 @@
 import { memo } from 'react';
 import type { UpdateRecord, VersionRef } from '../../store';
 import { VisuallyHidden } from '../common/VisuallyHidden';
-import { DASH, formatDuration, formatTime } from '../common/format';
+import { DASH, formatCount, formatDuration, formatTime } from '../common/format';
 
 /**
  * One update record: outcome, module, from → to, trigger, duration and time on the first line;
@@ -10,7 +10,7 @@ import { DASH, formatDuration, formatTime } from '../common/format';
  */
 export const RecordItem = memo(function RecordItem({ record, tabbable }: { record: UpdateRecord; tabbable: boolean }) {
   const state = [
-    record.stateBytes !== null ? `${record.stateBytes.toLocaleString('en-US')} bytes of state carried` : null,
+    record.stateBytes !== null ? `${formatCount(record.stateBytes)} bytes of state carried` : null,
     record.warning,
     record.cutover ? (record.cutover.held ? `calls held ${formatDuration(record.cutover.pauseMs)} at the cutover` : 'no call held at the cutover') : null,
   ].filter(Boolean);

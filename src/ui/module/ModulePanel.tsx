@@ -3,7 +3,7 @@ import { useId } from 'react';
 import { type ModuleInfo, selectModule, selectModuleNames, selectNoticeActions } from '../../store';
 import { type MemoryLimits, PAGE_BYTES } from '../../shared/inspect';
 import { useAppStore, useEngine } from '../common/context';
-import { DASH, formatSize } from '../common/format';
+import { DASH, formatCount, formatSize } from '../common/format';
 import { CopyButton } from './CopyButton';
 import { ExportsTable, ImportsTable } from './tables';
 import { Fact } from '../common/Fact';
@@ -108,7 +108,7 @@ function memoryText(module: ModuleInfo, size: (m: MemoryLimits) => number | null
       // With no declared maximum, memory can still grow only up to the memory budget (memory_budget_mb).
       if (n === null) return 'none declared (up to the memory budget)';
       const flags = `${m.shared ? ', shared' : ''}${m.memory64 ? ', 64-bit' : ''}`;
-      return `${n.toLocaleString('en-US')} ${n === 1 ? 'page' : 'pages'} = ${formatSize(n * PAGE_BYTES)}${flags}`;
+      return `${formatCount(n)} ${n === 1 ? 'page' : 'pages'} = ${formatSize(n * PAGE_BYTES)}${flags}`;
     })
     .join('; ');
 }

@@ -1,5 +1,5 @@
 /** The Exports and Imports tables of the Module panel. */
-import { type ReactNode, useState } from 'react';
+import { memo, type ReactNode, useState } from 'react';
 import { type ExportInfo, type ImportInfo, callMode, formatSignature } from '../../store';
 import { DASH } from '../common/format';
 
@@ -19,7 +19,8 @@ function useRowLimit<T>(rows: readonly T[]): { shown: readonly T[]; more: ReactN
   };
 }
 
-export function ExportsTable({ exports }: { exports: readonly ExportInfo[] }) {
+/** Memoised: a new build with the same exports shares the list (the store keeps it), so nothing re-renders. */
+export const ExportsTable = memo(function ExportsTable({ exports }: { exports: readonly ExportInfo[] }) {
   const { shown, more } = useRowLimit(exports);
   return (
     <div className="table-wrap">
@@ -52,9 +53,9 @@ export function ExportsTable({ exports }: { exports: readonly ExportInfo[] }) {
       {more}
     </div>
   );
-}
+});
 
-export function ImportsTable({ imports }: { imports: readonly ImportInfo[] }) {
+export const ImportsTable = memo(function ImportsTable({ imports }: { imports: readonly ImportInfo[] }) {
   const { shown, more } = useRowLimit(imports);
   return (
     <div className="table-wrap">
@@ -89,7 +90,7 @@ export function ImportsTable({ imports }: { imports: readonly ImportInfo[] }) {
       {more}
     </div>
   );
-}
+});
 
 /** Let long identifiers wrap after `_` and `.` (wasi_snapshot_preview1) rather than anywhere. */
 function breakable(name: string): ReactNode {

@@ -5,7 +5,7 @@
 import { useId, useState } from 'react';
 import { selectAutoReload, selectAutoReloadPaused, selectHasModule, selectLastError, selectNoticeActions, selectStatus } from '../../store';
 import { useAppStore, useEngine } from '../common/context';
-import { DASH, formatMs, formatTime } from '../common/format';
+import { DASH, formatCount, formatMs, formatTime } from '../common/format';
 import { Fact } from '../common/Fact';
 
 export function StatusPanel() {
@@ -101,8 +101,8 @@ export function StatusPanel() {
         <Fact term="Version" value={status?.version ?? DASH} />
         <Fact term="API version" value={status?.apiVersion ?? DASH} />
         <Fact term="Last update" value={formatTime(status?.lastUpdate ?? null)} />
-        <Fact term="Calls" value={(status?.calls ?? 0).toLocaleString('en-US')} />
-        <Fact term="Errors" value={(status?.errors ?? 0).toLocaleString('en-US')} />
+        <Fact term="Calls" value={formatCount(status?.calls ?? 0)} />
+        <Fact term="Errors" value={formatCount(status?.errors ?? 0)} />
         <Fact term="p50" value={formatMs(status?.p50Ms ?? null)} />
         <Fact term="p99" value={formatMs(status?.p99Ms ?? null)} />
       </dl>
