@@ -1,10 +1,24 @@
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
+import { exampleModules } from './src/plugin/examples';
+import { hotwasm } from './src/plugin/index';
 
-export default defineConfig({
+/**
+ * Live push of the bundled examples for `npm run dev`: save examples/counter-wat/counter.wat and
+ * the running counter is hot-swapped. `hotwasm dev <path>` brings its own module instead (it sets
+ * VITE_HOTWASM_EXAMPLE=none, which also keeps the page from loading the example counter).
+ */
+function examples(root: string): Plugin[] {
+  if (process.env.VITE_HOTWASM_EXAMPLE === 'none') return [];
+  const { modules, skipped, cargo, rustc } = exampleModules(root);
+  for (const line of skipped) console.log(`hotwasm: live push of ${line.replace(/: /, ' skipped: ')}`);
+  return [hotwasm({ modules, cargo, rustc })];
+}
+
+export default defineConfig(({ command }) => ({
   // Relative asset URLs: the built site works from any static host and any sub-path.
   base: './',
-  plugins: [react()],
+  plugins: [react(), ...(command === 'serve' ? examples(import.meta.dirname) : [])],
   worker: { format: 'es' },
   // The WASI shim is imported only from the worker: without this, the dev server discovers it
   // on first visit and reloads the page.
@@ -15,4 +29,4 @@ export default defineConfig({
     // engine.html: the engine without the playground UI (src/engine-only.ts), for embedders and benchmarks.
     rollupOptions: { input: { main: 'index.html', engine: 'engine.html' } },
   },
-});
+}));

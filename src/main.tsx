@@ -22,9 +22,19 @@ window.hotwasm = engine;
 // `?module=` is handed over as given: the engine resolves it (against baseUrl) inside the load,
 // so even a malformed URL fails like any load, with its message in the page's alert.
 const requested = new URLSearchParams(window.location.search).get('module');
-const initial = requested || new URL('examples/counter.wasm', document.baseURI);
+// `hotwasm dev <path>` serves the playground for the user's own module: no example then.
+const example = import.meta.env.VITE_HOTWASM_EXAMPLE === 'none' ? null : new URL('examples/counter.wasm', document.baseURI);
+const initial = requested || example;
 // A failed load reaches the alert through the bridge; nothing more to do here.
-engine.load(initial).catch(() => undefined);
+if (initial) engine.load(initial).catch(() => undefined);
+
+// Live push from the dev server (`npm run dev`, `hotwasm dev`): absent from a production build,
+// where import.meta.hot is undefined.
+if (import.meta.hot) {
+  const hot = import.meta.hot;
+  store.getState().live.connecting();
+  void import('./core/live-push').then(({ connectDevServer }) => connectDevServer(engine, hot, { onEvent: (event) => store.getState().live.apply(event) }));
+}
 
 const root = document.getElementById('root');
 if (!root) throw new Error('hotwasm: index.html has no #root element');

@@ -73,6 +73,8 @@ export const dev = {
     const json = !!values.json;
     /** @param {object} line */
     const emit = (line) => process.stdout.write(`${JSON.stringify(line)}\n`);
+    // The playground serves the user's module: not the bundled examples, nor the example counter.
+    process.env.VITE_HOTWASM_EXAMPLE = 'none';
     const server = await vite.createServer({
       configFile: join(PACKAGE_ROOT, 'vite.config.ts'),
       root: PACKAGE_ROOT,

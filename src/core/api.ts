@@ -37,6 +37,8 @@ export interface LoadOptions {
   version?: string;
   /** For a running name: replace it with fresh state, skipping the API-version and exports checks. */
   fresh?: boolean;
+  /** The sha256 the bytes must have (a build announced by a dev server): other bytes are refused. */
+  sha256?: string;
 }
 
 export interface RunOptions {

@@ -442,3 +442,23 @@ describe('modules by name', () => {
     expect(await engine.call('get')).toBe(0);
   });
 });
+
+describe('pushes from a dev server', () => {
+  it('refuse bytes whose sha256 is not the one announced, first load or update', async () => {
+    make({ debounce_ms: 0 });
+    const wrong = 'f'.repeat(64);
+    await expect(engine.push(counter(), { name: 'counter', sha256: wrong })).rejects.toThrow(/refused at check: the bytes of counter hash to [0-9a-f]{12}…, not to the ffffffffffff… announced with them/);
+    expect(engine.modules()).toEqual([]);
+    await engine.load(counter(), { name: 'counter' });
+    await expect(engine.push(swap('counter-b'), { name: 'counter', sha256: wrong })).rejects.toMatchObject({ code: 'update-refused', details: { step: 'check', refusal: 'sha-mismatch' } });
+    expect(engine.status().version).toBe('v1');
+  });
+
+  it('load a new module without taking the active one from the user', async () => {
+    make({ debounce_ms: 0 });
+    await engine.load(counter(), { name: 'counter' });
+    await engine.push(swap('counter-b'), { name: 'other' });
+    expect(engine.modules().map((m) => m.name)).toEqual(['counter', 'other']);
+    expect(engine.active()).toBe('counter');
+  });
+});

@@ -88,8 +88,9 @@ export function createEngine(options: EngineOptions = {}): Engine {
       guestOptions: (label) => ({ label, memoryBudgetBytes: settings.forModule(name).memory_budget_mb * 1024 * 1024, args: [label], env: [] }),
       emit: (event) => {
         emit(event);
-        // A module's first version going live makes it the active one.
-        if (event.type === 'loaded' && !event.replaced) setActive(name);
+        // A module's first version going live makes it the active one — unless it arrived by
+        // itself (a push) while the user works with another.
+        if (event.type === 'loaded' && !event.replaced && (event.trigger !== 'push' || active === null)) setActive(name);
       },
       record: (draft) => {
         const record = history.add(draft);
@@ -124,7 +125,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
     // caller keeps theirs, the copy is moved to the worker and kept as the version's bytes.
     if (data instanceof Uint8Array) checkHeader(data, label);
     const owned = data instanceof Uint8Array ? (read.owned ? data : buffers.copy(data)) : data;
-    return { name, input: { data: owned, source: label, version: loadOptions.version, fresh: loadOptions.fresh } };
+    const expected = loadOptions.sha256 ? { sha256: loadOptions.sha256, announced: true } : {};
+    return { name, input: { data: owned, source: label, version: loadOptions.version, fresh: loadOptions.fresh, ...expected } };
   }
 
   /** Load `input` under `name`: a first load, or an update of the module running under it. */

@@ -7,7 +7,7 @@ import type { SerializedError } from '../shared/errors';
 import type { OutputStream } from '../shared/protocol';
 import type { CheckpointEntry } from './checkpoints';
 import type { EngineConfig } from './config';
-import type { UpdateRecord, UpdateStep } from './history';
+import type { UpdateRecord, UpdateStep, UpdateTrigger } from './history';
 import type { InstanceState, ModuleInfo } from './instance';
 import type { CallStats } from './stats';
 import type { VersionInfo } from './versions';
@@ -43,8 +43,8 @@ export type ErrorAction = 'load' | 'call' | 'run';
 export type EngineEvent =
   /** A module's status changed (call statistics: at most every 200 ms). */
   | { type: 'status'; module: string; status: ModuleStatus }
-  /** A version went into service: a first load, an update, or a rollback (`replaced`). */
-  | { type: 'loaded'; module: string; info: ModuleInfo; replaced: boolean }
+  /** A version went into service: a first load, an update, or a rollback (`replaced`), and what brought it. */
+  | { type: 'loaded'; module: string; info: ModuleInfo; replaced: boolean; trigger: UpdateTrigger }
   | { type: 'unloaded'; module: string }
   /** The module calls go to by default changed. */
   | { type: 'active'; module: string | null }

@@ -19,7 +19,7 @@ import { type PipelineHost, type Ticket, type UpdateInput, newContext } from './
 import { type RecordDraft, refusedLoadRecord, updateNotice, updateRecord } from './pipeline/records';
 import { failed, refusalText } from './pipeline/refusal';
 import { walk } from './pipeline/run';
-import { REPLACE_STEPS } from './pipeline/steps';
+import { REPLACE_STEPS, shaMismatch } from './pipeline/steps';
 import { InstancePool } from './pool';
 import { Probation } from './probation';
 import { UpdateQueue } from './queue';
@@ -86,7 +86,7 @@ export class ModuleController {
       config: deps.config,
       record: (draft) => this.record(draft),
       say: (text) => this.say(text),
-      loaded: (info) => this.loaded(info, true),
+      loaded: (info, trigger) => this.loaded(info, true, trigger),
       pauseAutoReload: deps.pauseAutoReload,
     });
   }
@@ -153,9 +153,15 @@ export class ModuleController {
       staged.instance.dispose(`${this.name} was unloaded`);
       throw new HotwasmError('disposed', `${this.name} was unloaded`);
     }
+    const mismatch = shaMismatch(input, staged.instance.info.sha256, staged.instance.info.version);
+    if (mismatch) {
+      staged.instance.dispose('refused');
+      this.record(refusedLoadRecord(this.name, mismatch, { trigger, asked, durationMs: this.clock.now() - t0, from: null }));
+      throw new HotwasmError('update-refused', `Loading ${this.name} refused at check: ${refusalText(mismatch)}`, { step: 'check', refusal: mismatch.code, module: this.name });
+    }
     this.pool = new InstancePool(staged.instance);
     this.versions.markServed(staged.instance.info.version!);
-    this.loaded(staged.instance.info, false);
+    this.loaded(staged.instance.info, false, trigger);
     return staged.instance.info;
   }
 
@@ -186,7 +192,7 @@ export class ModuleController {
         const candidate = ctx.candidate!;
         this.versions.markServed(candidate.info.version!);
         this.probation.start(ctx.serving);
-        this.loaded(candidate.info, true);
+        this.loaded(candidate.info, true, trigger);
         return candidate.info;
       }
       case 'already running':
@@ -316,8 +322,8 @@ export class ModuleController {
     return this.deps.record(draft);
   }
 
-  private loaded(info: ModuleInfo, replaced: boolean): void {
-    this.deps.emit({ type: 'loaded', module: this.name, info, replaced });
+  private loaded(info: ModuleInfo, replaced: boolean, trigger: UpdateTrigger): void {
+    this.deps.emit({ type: 'loaded', module: this.name, info, replaced, trigger });
     this.deps.emit({ type: 'versions', module: this.name, versions: this.versions.list() });
     this.reporter.now();
   }

@@ -32,7 +32,7 @@ export interface ProbationHost {
   config(): EngineConfig;
   record(draft: RecordDraft): void;
   say(text: string): void;
-  loaded(info: ModuleInfo): void;
+  loaded(info: ModuleInfo, trigger: UpdateTrigger): void;
   pauseAutoReload(reason: string): void;
 }
 
@@ -152,7 +152,7 @@ export class Probation {
       host.pauseAutoReload(`Auto reload paused: ${host.name} was rolled back automatically ${times} (last: ${reason}). Turn Auto reload back on to resume.`);
       this.streak = 0;
     }
-    host.loaded(old.info);
+    host.loaded(old.info, trigger);
     return old.info;
   }
 

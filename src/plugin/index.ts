@@ -27,6 +27,7 @@ export interface HotwasmPlugin extends Plugin {
 export function hotwasm(options: HotwasmOptions = {}): HotwasmPlugin {
   checkOptions(options);
   let live: LivePush | null = null;
+  let middleware: LivePush | null = null;
   return {
     name: 'hotwasm:live-push',
     apply: 'serve',
@@ -38,10 +39,15 @@ export function hotwasm(options: HotwasmOptions = {}): HotwasmPlugin {
       void live?.dispose();
       const current = startLivePush(server, options);
       live = current;
-      server.httpServer?.once('close', () => void current.dispose());
+      // Stopped with its own server. Not in buildEnd: a restart closes the old server (and calls
+      // buildEnd) after this has run for the new one, which would stop the new one's watching.
+      if (server.httpServer) server.httpServer.once('close', () => void current.dispose());
+      else middleware = current;
     },
     async buildEnd() {
-      await live?.dispose();
+      // Middleware mode has no HTTP server to tell when it closes (a restart there stops watching
+      // until the next one: see docs/live-push.md).
+      await middleware?.dispose();
     },
     hotUpdate({ file }) {
       // The plugin's own files (sources it builds, artifacts it reads) never reload the page.

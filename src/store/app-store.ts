@@ -7,9 +7,10 @@ import { type ConfigSlice, createConfigSlice } from './config-slice';
 import { type ConsoleSlice, createConsoleSlice } from './console-slice';
 import { type HistorySlice, createHistorySlice } from './history-slice';
 import { type NoticesSlice, createNoticesSlice } from './notices-slice';
+import { type LiveSlice, createLiveSlice } from './live-slice';
 import { type ModulesSlice, createModulesSlice } from './modules-slice';
 
-export type AppState = ModulesSlice & ConsoleSlice & NoticesSlice & HistorySlice & ConfigSlice;
+export type AppState = ModulesSlice & ConsoleSlice & NoticesSlice & HistorySlice & ConfigSlice & LiveSlice;
 export type AppStore = StoreApi<AppState>;
 
 export function createAppStore(): AppStore {
@@ -19,5 +20,6 @@ export function createAppStore(): AppStore {
     ...createNoticesSlice(...a),
     ...createHistorySlice(...a),
     ...createConfigSlice(...a),
+    ...createLiveSlice(...a),
   }));
 }

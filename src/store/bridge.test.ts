@@ -67,7 +67,7 @@ describe('connectEngine', () => {
     connectEngine(engine, store);
     emit({ type: 'status', module: 'counter', status: status({ state: 'loading', version: null }) });
     expect(selectStatus(store.getState())).toMatchObject({ name: 'counter', state: 'loading' });
-    emit({ type: 'loaded', module: 'counter', info: counter, replaced: false });
+    emit({ type: 'loaded', module: 'counter', info: counter, replaced: false, trigger: 'load' });
     emit({ type: 'active', module: 'counter' });
     emit({ type: 'versions', module: 'counter', versions: [{ version: 'v1', sha256: counter.sha256, source: 'counter.wasm', size: 1207, apiVersion: '1.0.0', trigger: 'load', createdAt: 1, servedAt: 1, pinned: false }] });
     expect(selectModule(store.getState())).toBe(counter);
@@ -144,9 +144,9 @@ describe('connectEngine', () => {
     const store = createAppStore();
     connectEngine(engine, store);
     store.getState().notices.reportError({ message: 'Update of counter refused at shadow check', code: 'update-refused', details: { step: 'shadow check', module: 'counter' } }, 'reload');
-    emit({ type: 'loaded', module: 'other', info: { ...counter, name: 'other' }, replaced: false });
+    emit({ type: 'loaded', module: 'other', info: { ...counter, name: 'other' }, replaced: false, trigger: 'load' });
     expect(store.getState().notices.error).not.toBeNull();
-    emit({ type: 'loaded', module: 'counter', info: counter, replaced: true });
+    emit({ type: 'loaded', module: 'counter', info: counter, replaced: true, trigger: 'load' });
     expect(store.getState().notices.error).toBeNull();
   });
 
@@ -154,8 +154,8 @@ describe('connectEngine', () => {
     const { engine, emit } = fakeEngine();
     const store = createAppStore();
     connectEngine(engine, store);
-    emit({ type: 'loaded', module: 'counter', info: counter, replaced: false });
-    emit({ type: 'loaded', module: 'other', info: { ...counter, name: 'other' }, replaced: false });
+    emit({ type: 'loaded', module: 'counter', info: counter, replaced: false, trigger: 'load' });
+    emit({ type: 'loaded', module: 'other', info: { ...counter, name: 'other' }, replaced: false, trigger: 'load' });
     emit({ type: 'active', module: 'other' });
     expect(selectModule(store.getState())?.name).toBe('other');
     emit({ type: 'unloaded', module: 'other' });
@@ -169,7 +169,7 @@ describe('connectEngine', () => {
     const store = createAppStore();
     const disconnect = connectEngine(engine, store);
     emit({ type: 'output', module: 'hello', stream: 'stdout', text: 'bye' });
-    emit({ type: 'loaded', module: 'counter', info: counter, replaced: true });
+    emit({ type: 'loaded', module: 'counter', info: counter, replaced: true, trigger: 'load' });
     emit({ type: 'output', module: 'counter', stream: 'stdout', text: 'hi\n' });
     expect(store.getState().console.lines.map((l) => l.text)).toEqual(['bye', 'hi']);
     expect(store.getState().notices.info?.text).toBe('Loaded counter.wasm (1.2 KiB), replacing the running build');

@@ -10,6 +10,7 @@ export { type ConsoleLine, type Stream, MAX_LINES } from './console-slice';
 export { CONFIG_STORAGE_KEY, localConfigStorage } from './config-storage';
 export { MAX_RECORDS, OUTCOMES, filterRecords } from './history-slice';
 export { type ModuleEntry, type ModulesData, reduceModules } from './modules-slice';
+export type { LiveConnection, LiveData } from './live-slice';
 export type { ErrorNotice, InfoNotice } from './notices-slice';
 export * from './selectors';
 export { CONFIG_RULES, DEFAULT_CONFIG, configProblem, formatSignature, HotwasmError } from '../core';

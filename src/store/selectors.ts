@@ -94,3 +94,5 @@ export function defaultFunction(choices: readonly FunctionChoice[]): string | nu
     choices[0];
   return pick?.name ?? null;
 }
+
+export const selectLive = (s: AppState) => s.live;

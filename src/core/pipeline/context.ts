@@ -19,8 +19,10 @@ export interface UpdateInput {
   version?: string;
   /** Replace without carrying state, without the API-version and exports checks (the user asked for it). */
   fresh?: boolean;
-  /** Kept bytes going back into service: they must still hash to this. */
+  /** The sha256 the bytes must hash to: kept bytes going back into service, or a build as announced. */
   sha256?: string;
+  /** `sha256` was announced with the bytes (a push), rather than kept with them. */
+  announced?: boolean;
 }
 
 /** A request's outcome, read without an unhandled rejection. */

@@ -13,6 +13,8 @@ export type Refusal =
   | { step: 'read' | 'stage'; code: 'load-failed'; detail: { message: string; error: string } }
   /** Kept bytes that no longer hash to the sha256 they were kept under. */
   | { step: 'check'; code: 'bytes-changed'; detail: { version: string; expected: string; actual: string } }
+  /** Bytes that do not hash to the sha256 announced with them (a dev server's build, fetched). */
+  | { step: 'check'; code: 'sha-mismatch'; detail: { source: string; expected: string; actual: string } }
   /** A label given to load() that another build already has (labels are never reused). */
   | { step: 'check'; code: 'label-taken'; detail: { version: string; sha256: string } }
   /** JSON-callable exports of the serving version that the candidate no longer has as JSON calls. */
@@ -47,6 +49,8 @@ export function refusalText(r: Refusal): string {
       return r.detail.message;
     case 'bytes-changed':
       return `the bytes kept for ${r.detail.version} no longer match the sha256 they were kept under (${short(r.detail.actual)}, not ${short(r.detail.expected)}): the stored copy is damaged`;
+    case 'sha-mismatch':
+      return `the bytes of ${r.detail.source} hash to ${short(r.detail.actual)}, not to the ${short(r.detail.expected)} announced with them`;
     case 'label-taken':
       return `the version label "${r.detail.version}" is already given to another build (sha256 ${short(r.detail.sha256)}); a label is never reused`;
     case 'lost-exports': {

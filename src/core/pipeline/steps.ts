@@ -10,7 +10,7 @@ import { messageOf } from '../../shared/errors';
 import { snapshotRequest, stagingSteps } from '../../shared/update-plan';
 import type { UpdateStep } from '../history';
 import type { Instance } from '../instance';
-import { type UpdateContext, outcome } from './context';
+import { type UpdateContext, type UpdateInput, outcome } from './context';
 import { cutover } from './cutover';
 import { type Refusal, failed } from './refusal';
 
@@ -59,15 +59,21 @@ const stage: Step = {
   },
 };
 
+/** Bytes that do not hash to the sha256 they were kept or announced under. */
+export function shaMismatch(input: UpdateInput, sha256: string, version: string | null): Refusal | null {
+  if (!input.sha256 || sha256 === input.sha256) return null;
+  if (input.announced) return { step: 'check', code: 'sha-mismatch', detail: { source: input.source, expected: input.sha256, actual: sha256 } };
+  return { step: 'check', code: 'bytes-changed', detail: { version: version ?? '?', expected: input.sha256, actual: sha256 } };
+}
+
 /** The same bytes are already serving (nothing to do), or kept bytes went bad, or a label is taken. */
 const check: Step = {
   name: 'check',
   async run(ctx) {
     const candidate = ctx.candidate!;
     const { sha256, version } = candidate.info;
-    if (ctx.input.sha256 && sha256 !== ctx.input.sha256) {
-      return { step: 'check', code: 'bytes-changed', detail: { version: version ?? '?', expected: ctx.input.sha256, actual: sha256 } };
-    }
+    const mismatch = shaMismatch(ctx.input, sha256, version);
+    if (mismatch) return mismatch;
     if (sha256 === ctx.serving.info.sha256) return 'done';
     const owner = ctx.input.version ? ctx.host.labelOwner(ctx.input.version) : null;
     if (owner && owner !== sha256) return { step: 'check', code: 'label-taken', detail: { version: ctx.input.version!, sha256: owner } };

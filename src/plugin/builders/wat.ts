@@ -38,8 +38,13 @@ export async function compileWat(text: string, filename: string): Promise<Uint8A
     (module as unknown as { validate(features: typeof FEATURES): void }).validate(FEATURES);
     return new Uint8Array(module.toBinary({ log: false, write_debug_names: false }).buffer);
   } catch (error) {
-    const output = messageOf(error);
-    throw new BuildError('build-failed', `${basename(filename)} did not compile: ${output.split('\n')[0]}`, { output });
+    // wabt reads the file name past its end for some lengths ("counter.wat#:192:76") and starts
+    // with "parseWat failed:": give people file:line:column as a compiler writes it.
+    const name = basename(filename);
+    const at = new RegExp(`${filename.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[^:\n]*:(\\d+):(\\d+)`, 'g');
+    const output = messageOf(error).replace(at, `${name}:$1:$2`).replace(/^\w+ failed:\n/, '');
+    const first = output.split('\n').find((line) => /:\d+:\d+: error:/.test(line)) ?? output.split('\n')[0];
+    throw new BuildError('build-failed', `${name} did not compile: ${first}`, { output });
   } finally {
     module?.destroy();
   }

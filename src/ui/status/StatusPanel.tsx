@@ -7,6 +7,7 @@ import { selectAutoReload, selectAutoReloadPaused, selectHasModule, selectLastEr
 import { useAppStore, useEngine } from '../common/context';
 import { DASH, formatCount, formatMs, formatTime } from '../common/format';
 import { Fact } from '../common/Fact';
+import { LivePushStatus } from './LivePushStatus';
 
 export function StatusPanel() {
   const engine = useEngine();
@@ -107,6 +108,7 @@ export function StatusPanel() {
         <Fact term="p99" value={formatMs(status?.p99Ms ?? null)} />
       </dl>
       {message && <p className="status-message">{message}</p>}
+      <LivePushStatus />
     </section>
   );
 }

@@ -20,14 +20,14 @@ function harness() {
     new Promise((resolve) => {
       fetches.set(url, (bytes) => resolve({ ok: !!bytes, status: bytes ? 200 : 404, arrayBuffer: async () => (bytes ?? new Uint8Array()).slice().buffer }));
     });
-  const pushes: { name: string; bytes: Uint8Array }[] = [];
+  const pushes: { name: string; sha256: string; bytes: Uint8Array }[] = [];
   const events: LivePushEvent[] = [];
   const warnings: string[] = [];
   const live = connectLivePush({
     hot,
     fetch,
     origin: 'http://127.0.0.1:5173',
-    push: async (bytes, { name }) => void pushes.push({ name, bytes }),
+    push: async (bytes, { name, sha256 }) => void pushes.push({ name, sha256, bytes }),
     onEvent: (e) => events.push(e),
     log: { warn: (m) => void warnings.push(m) },
   });
@@ -41,11 +41,17 @@ function harness() {
 }
 
 describe('live push on the page', () => {
-  it('asks for the latest state at start and after every reconnect', () => {
+  it('asks for the latest state at start and after every reconnect, and says when the socket is down or up', () => {
     const h = harness();
     expect(h.sent).toEqual([{ event: 'hotwasm:sync', data: {} }]);
+    h.emit('vite:ws:disconnect', {});
     h.emit('vite:ws:connect', {});
     expect(h.sent).toHaveLength(2);
+    h.emit('hotwasm:state', { session: 's1', modules: [] });
+    expect(h.events).toEqual([
+      { type: 'connection', connected: false },
+      { type: 'connection', connected: true },
+    ]);
   });
 
   it('fetches a build from the dev server’s origin and pushes it under its name', async () => {
@@ -55,6 +61,7 @@ describe('live push on the page', () => {
     expect([...h.fetches.keys()]).toEqual([`http://127.0.0.1:5173/__hotwasm/modules/${sha('a')}.wasm`]);
     await h.answer(n);
     expect(h.pushes.map((p) => [p.name, p.bytes.length])).toEqual([['counter', 8]]);
+    expect(h.pushes[0]!.sha256).toBe(sha('a')); // the engine refuses other bytes
     expect(h.events.map((e) => e.type)).toEqual(['build', 'pushed']);
   });
 

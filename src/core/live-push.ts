@@ -1,9 +1,10 @@
 /**
  * The page side of live push, framework-free: listen to the dev-server plugin's hotwasm:*
  * events on Vite's HMR channel, fetch each new build from its content-addressed URL and hand it
- * to `push(bytes, { name })` — `engine.push`, which coalesces and follows Auto reload.
+ * to `push(bytes, { name, sha256 })` — `engine.push`, which coalesces, follows Auto reload, and
+ * refuses bytes whose sha256 is not the one announced.
  *
- *   if (import.meta.hot) connectLivePush({ hot: import.meta.hot, push: engine.push, fetch, origin: location.origin });
+ *   if (import.meta.hot) connectDevServer(engine, import.meta.hot);
  *
  * Every event is checked (parseDevEvent) before it is acted on; a malformed one is logged and
  * dropped. Builds of one module are applied newest-wins: a notice older than one already acted
@@ -25,6 +26,8 @@ export type FetchLike = (url: string) => Promise<{ ok: boolean; status: number; 
 
 /** What it tells the page (a status line, a notice): everything the server sent, checked. */
 export type LivePushEvent =
+  /** The dev server's socket: up, or down (Vite reconnects by itself; the serving modules go on). */
+  | { type: 'connection'; connected: boolean }
   | { type: 'building'; notice: BuildingNotice }
   | { type: 'build'; notice: BuildNotice }
   | { type: 'pushed'; notice: BuildNotice }
@@ -34,7 +37,7 @@ export type LivePushEvent =
 export interface LivePushOptions {
   hot: HotChannel;
   /** Where a build goes: `engine.push`. Its result is not looked at; a rejection is reported. */
-  push(bytes: Uint8Array, options: { name: string }): Promise<unknown>;
+  push(bytes: Uint8Array, options: { name: string; sha256: string }): Promise<unknown>;
   fetch: FetchLike;
   /** The dev server's origin (`location.origin`): module URLs are resolved against it, not the page's base. */
   origin: string;
@@ -44,7 +47,7 @@ export interface LivePushOptions {
   log?: { warn(message: string): void };
 }
 
-const LISTENED = ['hotwasm:building', 'hotwasm:build', 'hotwasm:build-failed', 'hotwasm:state', 'vite:ws:connect'] as const;
+const LISTENED = ['hotwasm:building', 'hotwasm:build', 'hotwasm:build-failed', 'hotwasm:state', 'vite:ws:connect', 'vite:ws:disconnect'] as const;
 
 export function connectLivePush(options: LivePushOptions): { dispose(): void } {
   const log = options.log ?? console;
@@ -64,9 +67,10 @@ export function connectLivePush(options: LivePushOptions): { dispose(): void } {
 
   const apply = async (notice: BuildNotice) => {
     const { name, seq } = notice;
-    if (seq <= (wanted.get(name) ?? 0) || pushed.get(name) === notice.sha256) return;
+    if (seq <= (wanted.get(name) ?? 0)) return;
     wanted.set(name, seq);
-    tell({ type: 'build', notice });
+    tell({ type: 'build', notice }); // a good build, even when it is the bytes already pushed (a failure before it is over)
+    if (pushed.get(name) === notice.sha256) return;
     let bytes: Uint8Array;
     try {
       const response = await options.fetch(new URL(notice.url, options.origin).href);
@@ -86,7 +90,7 @@ export function connectLivePush(options: LivePushOptions): { dispose(): void } {
     pushed.set(name, notice.sha256);
     tell({ type: 'pushed', notice });
     try {
-      await options.push(bytes, { name });
+      await options.push(bytes, { name, sha256: notice.sha256 });
     } catch (error) {
       // The engine refused it (a refusal is in its history too): the page shows why.
       tell({ type: 'error', name, message: error instanceof Error ? error.message : String(error) });
@@ -94,6 +98,7 @@ export function connectLivePush(options: LivePushOptions): { dispose(): void } {
   };
 
   const onState = (state: SyncReply) => {
+    tell({ type: 'connection', connected: true });
     if (state.session !== session) {
       // The dev server restarted: its seq numbers start again.
       session = state.session;
@@ -129,16 +134,20 @@ export function connectLivePush(options: LivePushOptions): { dispose(): void } {
     }
   };
 
+  /** Vite's own events: the socket (re)connected — ask where things stand — or dropped. */
+  const socket: Partial<Record<(typeof LISTENED)[number], () => void>> = {
+    'vite:ws:connect': () => options.hot.send('hotwasm:sync', {}),
+    'vite:ws:disconnect': () => tell({ type: 'connection', connected: false }),
+  };
   const listeners = LISTENED.map((name) => {
     const listener =
-      name === 'vite:ws:connect'
-        ? () => options.hot.send('hotwasm:sync', {})
-        : (data: unknown) => {
-            if (disposed) return;
-            const parsed = parseDevEvent(name, data);
-            if (parsed.ok) handle(parsed.value);
-            else log.warn(`hotwasm live push: dropped a malformed event: ${parsed.error}`);
-          };
+      socket[name] ??
+      ((data: unknown) => {
+        if (disposed) return;
+        const parsed = parseDevEvent(name, data);
+        if (parsed.ok) handle(parsed.value);
+        else log.warn(`hotwasm live push: dropped a malformed event: ${parsed.error}`);
+      });
     options.hot.on(name, listener);
     return [name, listener] as const;
   });
@@ -151,4 +160,29 @@ export function connectLivePush(options: LivePushOptions): { dispose(): void } {
       for (const [name, listener] of listeners) options.hot.off?.(name, listener);
     },
   };
+}
+
+/** What `connectDevServer` needs of the engine. */
+export interface PushTarget {
+  push(bytes: Uint8Array, options: { name: string; sha256: string }): Promise<unknown>;
+}
+
+/**
+ * Connect an engine to the hotwasm dev-server plugin (`hotwasm/vite`) through Vite's HMR channel:
+ *
+ *   import { createEngine, connectDevServer } from 'hotwasm';
+ *   const engine = createEngine();
+ *   if (import.meta.hot) connectDevServer(engine, import.meta.hot);
+ *
+ * In a production build `import.meta.hot` is undefined, so none of this runs (and a bundler
+ * drops it).
+ */
+export function connectDevServer(engine: PushTarget, hot: HotChannel, options: Pick<LivePushOptions, 'onEvent' | 'log'> = {}): { dispose(): void } {
+  return connectLivePush({
+    hot,
+    push: (bytes, o) => engine.push(bytes, o),
+    fetch: (url) => fetch(url),
+    origin: location.origin,
+    ...options,
+  });
 }
