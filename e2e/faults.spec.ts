@@ -10,6 +10,7 @@ import {
   alert,
   apiCall,
   apiLoad,
+  apiLoadBytes,
   expectServing,
   fixture,
   openPlayground,
@@ -137,6 +138,18 @@ test('5. a runaway _start is ended by call_timeout_ms; the module keeps serving 
   await expect(call.getByLabel('Result')).toHaveText('Exit code: 0');
   expect(await apiCall(page, 'starts')).toEqual({ ok: true, value: 0 });
   expect(await page.evaluate(() => window.hotwasm.run([]))).toEqual({ exitCode: 0, stdout: 'started\n', stderr: '' });
+});
+
+test('6. a core module whose binary version is not 1 is refused with a message naming the version', async ({ page }) => {
+  await openPlayground(page);
+  expect(await apiCall(page, 'increment', 3)).toEqual({ ok: true, value: 3 });
+  // A picked file is read and checked by the worker; bytes in hand are checked on the page.
+  await pickFile(page, fixture('version-2.wasm'));
+  await expect(alert(page)).toHaveText(/version-2\.wasm has an unknown WebAssembly binary version 02 00 00 00 \(expected 01 00 00 00\)/);
+  const bytes = await apiLoadBytes(page, readFileSync(fixture('version-2.wasm')), { name: 'version-2' });
+  expect(bytes).toEqual({ ok: false, value: 'version-2 has an unknown WebAssembly binary version 02 00 00 00 (expected 01 00 00 00)' });
+  await expectServing(page, 'counter');
+  expect(await apiCall(page, 'get')).toEqual({ ok: true, value: 3 });
 });
 
 for (const [variant, message] of [
