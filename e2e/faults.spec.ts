@@ -11,6 +11,8 @@ import {
   apiCall,
   apiLoad,
   apiLoadBytes,
+  dropFiles,
+  example,
   expectServing,
   fixture,
   openPlayground,
@@ -185,6 +187,39 @@ test('8. a result that is the argument block itself is freed exactly once', asyn
   const batch = await page.evaluate(() => window.hotwasm.callBatch('echo', Array.from({ length: 50 }, (_, i) => i)));
   expect(batch).toEqual(Array.from({ length: 50 }, (_, i) => ({ ok: true, value: i })));
   expect(await rawCalls(page, [['double_frees'], ['live']])).toEqual([0, 0]);
+});
+
+test('9a. several files dropped at once are each loaded as a module of their own, by file name', async ({ page }) => {
+  await openPlayground(page);
+  await dropFiles(page, [example('counter-c.wasm'), example('counter-rust.wasm'), swapFixture('counter-b')]);
+  await expect.poll(() => page.evaluate(() => window.hotwasm.status().modules.sort())).toEqual(['counter', 'counter-b', 'counter-c', 'counter-rust']);
+  for (const name of ['counter-c', 'counter-rust', 'counter-b']) {
+    expect(await page.evaluate((name) => window.hotwasm.module(name).call('increment', 2), name)).toBe(2);
+  }
+});
+
+test('9b. the Load module picker takes several files, each loaded as its own module', async ({ page }) => {
+  await openPlayground(page);
+  await page.getByLabel('Load module').setInputFiles([example('counter-c.wasm'), fixture('bad-calls.wasm')]);
+  await expect.poll(() => page.evaluate(() => window.hotwasm.status().modules.sort())).toEqual(['bad-calls', 'counter', 'counter-c']);
+});
+
+test('9c. a dropped folder is refused with why; files dropped with it still load', async ({ page }) => {
+  await openPlayground(page);
+  // Chromium cannot drop a folder from a script: its items are files whose entries say they are
+  // directories, as webkitGetAsEntry() answers for a folder dragged from a file manager.
+  await page.evaluate(() => {
+    DataTransferItem.prototype.webkitGetAsEntry = function (this: DataTransferItem) {
+      const file = this.getAsFile();
+      const isDirectory = file !== null && !file.name.includes('.');
+      return { isDirectory, isFile: !isDirectory, name: file?.name ?? '' } as FileSystemEntry;
+    };
+  });
+  await dropFiles(page, [[fixture('empty.wasm'), 'build']]);
+  await expect(alert(page)).toHaveText(/build is a folder: folders cannot be loaded; drop the \.wasm files/);
+  await dropFiles(page, [[fixture('empty.wasm'), 'wasm-out'], example('counter-c.wasm')]);
+  await expect(alert(page)).toHaveText(/wasm-out is a folder: folders cannot be loaded; drop the \.wasm files/);
+  await expect.poll(() => page.evaluate(() => window.hotwasm.status().modules.sort())).toEqual(['counter', 'counter-c']);
 });
 
 test('10a. hotwasm.rollback() while an update stages: the update is superseded, the rollback serves, no call fails', async ({ page }) => {

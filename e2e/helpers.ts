@@ -27,15 +27,20 @@ export async function pickFile(page: Page, path: string): Promise<void> {
 
 /** Drop a file on the window, as a user dragging it from their file manager. */
 export async function dropFile(page: Page, path: string, as = basename(path)): Promise<void> {
-  const bytes = [...readFileSync(path)];
-  const dataTransfer = await page.evaluateHandle(
-    ({ bytes, name }) => {
-      const dt = new DataTransfer();
-      dt.items.add(new File([new Uint8Array(bytes)], name, { type: 'application/wasm' }));
-      return dt;
-    },
-    { bytes, name: as },
-  );
+  await dropFiles(page, [[path, as]]);
+}
+
+/** Drop several files at once on the window (each given as a path, or a path and the name it goes by). */
+export async function dropFiles(page: Page, files: (string | [path: string, as: string])[]): Promise<void> {
+  const entries = files.map((f) => {
+    const [path, name] = typeof f === 'string' ? [f, basename(f)] : f;
+    return { bytes: [...readFileSync(path)], name };
+  });
+  const dataTransfer = await page.evaluateHandle((entries) => {
+    const dt = new DataTransfer();
+    for (const { bytes, name } of entries) dt.items.add(new File([new Uint8Array(bytes)], name, { type: 'application/wasm' }));
+    return dt;
+  }, entries);
   for (const type of ['dragenter', 'dragover', 'drop']) {
     await page.dispatchEvent('body', type, { dataTransfer });
   }
@@ -119,3 +124,4 @@ export async function apiLoadBytes(page: Page, bytes: Uint8Array, options: { nam
     { bytes: [...bytes], options },
   );
 }
+
