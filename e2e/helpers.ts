@@ -125,3 +125,17 @@ export async function apiLoadBytes(page: Page, bytes: Uint8Array, options: { nam
   );
 }
 
+/**
+ * Wait until the argument editor has loaded completely. Monaco fetches its JSON language mode
+ * just after the editor shows, and evaluating that chunk takes 60–90 ms of the main thread on
+ * the 2-core VM: a test that measures long tasks must start after it. Importing the chunk again
+ * resolves once it has been evaluated.
+ */
+export async function editorSettled(page: Page): Promise<void> {
+  await expect(region(page, 'Call').locator('.monaco-editor')).toBeVisible();
+  let url: string | undefined;
+  await expect
+    .poll(async () => (url = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).find((n) => /\/jsonMode-[^/]*\.js$/.test(n)))))
+    .toBeTruthy();
+  await page.evaluate((url) => import(url).then(() => undefined), url!);
+}
