@@ -107,6 +107,8 @@ const binaries = {
   'truncated.wasm': counter.subarray(0, Math.floor(counter.length / 2)),
   // A component-model binary header (layer 1, version 0x0d) followed by nothing useful.
   'component.wasm': Buffer.from([0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00]),
+  // The example counter with binary version 2 (bytes 4–7 = 02 00 00 00): no engine reads it.
+  'version-2.wasm': Buffer.concat([counter.subarray(0, 4), Buffer.from([0x02, 0x00, 0x00, 0x00]), counter.subarray(8)]),
 };
 for (const [name, bytes] of Object.entries(binaries)) {
   await writeFile(join(dir, name), bytes);

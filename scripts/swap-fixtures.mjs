@@ -26,6 +26,8 @@ export const SWAP_VARIANTS = {
   'health-hangs': { about: 'health_check never returns', hide: ['health_check'], add: `(func (export "health_check") (result i64) ${LOOP} (i64.const 0))` },
   'save-traps': { about: 'save_state traps (a serving version whose state cannot be taken)', hide: ['save_state'], add: '(func (export "save_state") (result i64) unreachable)' },
   'init-hangs': { about: '_initialize never returns', add: `(func (export "_initialize") ${LOOP})` },
+  'init-traps': { about: '_initialize traps: refused at stage as a hot swap, as on a first load', add: '(func (export "_initialize") unreachable)' },
+  'start-traps': { about: 'its start function traps during instantiation: refused at stage as a hot swap', add: '(func $boom unreachable) (start $boom)' },
   'bench-ok': {
     about: 'a benchmark_function that answers at once',
     add: '(func (export "benchmark_function") (param $p i32) (param $n i32) (result i64) (call $return_i64 (i64.const 1)))',
@@ -33,6 +35,10 @@ export const SWAP_VARIANTS = {
   'bench-slow': {
     about: 'a benchmark_function that spins for 2^27 iterations (well over 100 ms)',
     add: '(func (export "benchmark_function") (param $p i32) (param $n i32) (result i64) (local $i i32) (loop $l (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (i32.const 134217728)))) (call $return_i64 (i64.extend_i32_u (local.get $i))))',
+  },
+  'bench-long': {
+    about: 'a benchmark_function that spins for 2^30 iterations (about a second): an update that is still staging when something else happens',
+    add: '(func (export "benchmark_function") (param $p i32) (param $n i32) (result i64) (local $i i32) (loop $l (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (i32.const 1073741824)))) (call $return_i64 (i64.extend_i32_u (local.get $i))))',
   },
   'bench-hangs': { about: 'benchmark_function never returns', add: `(func (export "benchmark_function") (param i32 i32) (result i64) ${LOOP} (i64.const 0))` },
   'increment-traps': {

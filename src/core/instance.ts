@@ -11,6 +11,7 @@
 import { HotwasmError, messageOf } from '../shared/errors';
 import type { ModuleLayoutInfo } from '../shared/inspect';
 import { OPS, type Op, type RequestOf, type ResultOf, describeRequest, transferablesOf } from '../shared/ops';
+import { type PackedLayout, unpackLayout } from '../shared/packed-layout';
 import type { GuestOptions, OutputStream } from '../shared/protocol';
 import type { BufferPool } from './buffer-pool';
 import type { Clock } from './clock';
@@ -91,20 +92,22 @@ export class Instance {
    * use an earlier snapshot).
    */
   changes = 0;
-  /** Exported function names: `has()` runs after every call (checkpoints), so no scan there. */
-  private readonly functions: Set<string>;
+  /**
+   * Exported function names: `has()` runs after every call (checkpoints), so no scan there. Made
+   * when first asked, not in the load's task: at 100,000 exports it takes 10-20 ms.
+   */
+  private functions: Set<string> | null = null;
 
   private constructor(
     private worker: WorkerLike,
     private rpc: RpcClient,
     readonly info: ModuleInfo,
     private readonly compiled: WebAssembly.Module,
-    private readonly layout: ModuleLayoutInfo,
+    /** As it came from the worker: sent back as it is to re-instantiate after a restart. */
+    private readonly packed: PackedLayout,
     private readonly options: GuestOptions,
     private readonly deps: InstanceDeps,
-  ) {
-    this.functions = new Set(layout.exports.filter((e) => e.kind === 'function').map((e) => e.name));
-  }
+  ) {}
 
   /**
    * Load a module into a spare worker and send `steps` in the same message, to run right after
@@ -134,9 +137,9 @@ export class Instance {
       worker.terminate();
       throw error;
     }
-    const { module, layout, bytes, ...rest } = loaded;
-    const info: ModuleInfo = { ...layout, ...rest, ...meta, loadedAt: deps.clock.wallNow() };
-    ref.instance = new Instance(worker, rpc, info, module, layout, options, deps);
+    const { module, layout: packed, bytes, ...rest } = loaded;
+    const info: ModuleInfo = { ...unpackLayout(packed), ...rest, ...meta, loadedAt: deps.clock.wallNow() };
+    ref.instance = new Instance(worker, rpc, info, module, packed, options, deps);
     return { instance: ref.instance, steps: pipelined, bytes };
   }
 
@@ -185,6 +188,10 @@ export class Instance {
 
   /** Does the module export this function? */
   has(exportName: string): boolean {
+    if (!this.functions) {
+      this.functions = new Set();
+      for (const e of this.info.exports) if (e.kind === 'function') this.functions.add(e.name);
+    }
     return this.functions.has(exportName);
   }
 
@@ -225,7 +232,7 @@ export class Instance {
     this.worker = this.deps.spares.take();
     this.rpc = connect(this.worker, { instance: this }, this.deps, this.options.label);
     const timeoutMs = this.deps.timeouts().loadMs;
-    const ready = this.rpc.request({ op: 'instantiate', module: this.compiled, layout: this.layout, options: this.options }, { timeoutMs });
+    const ready = this.rpc.request({ op: 'instantiate', module: this.compiled, layout: this.packed, options: this.options }, { timeoutMs });
     // The checkpoint is restored before the requeued calls run: they were made after it.
     const checkpoint = useCheckpoint && this.has('restore_state') ? this.deps.owner.checkpoint() : null;
     const restored = checkpoint ? this.rpc.request({ op: 'restoreState', state: checkpoint.state.slice() }, { timeoutMs }) : Promise.resolve(null);

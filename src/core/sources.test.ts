@@ -34,6 +34,14 @@ describe('module sources', () => {
     expect(pulled).toBeLessThanOrEqual(1);
   });
 
+  it('hands over a body of a known length within the cap as a Blob, for the worker to read', async () => {
+    const fetchImpl = (async () => new Response(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]), { headers: { 'content-length': '8' } })) as typeof fetch;
+    const read = await readSource('http://x.test/dir/m.wasm', 100, fetchImpl);
+    expect(read).toMatchObject({ label: 'm.wasm', name: 'm' });
+    expect(read.data).toBeInstanceOf(Blob);
+    expect(new Uint8Array(await (read.data as Blob).arrayBuffer())).toEqual(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]));
+  });
+
   it('stops a download without a length once it passes the cap', async () => {
     let chunks = 0;
     const body = new ReadableStream({

@@ -5,7 +5,7 @@
  * handler map (src/worker/server.ts) are both typed from {@link OpTable}: an operation added
  * here but not handled there fails to compile, and so does one handled with the wrong result.
  */
-import type { ModuleLayoutInfo } from './inspect';
+import { type PackedLayout, isPackedLayout } from './packed-layout';
 import type { GuestOptions, LoadedGuest, MeasureResult, RawValue, RunResult, Settled } from './protocol';
 
 /** Each operation's request fields (besides `op`) and result. */
@@ -13,10 +13,11 @@ export interface OpTable {
   /**
    * `data` is a Blob for dropped or picked files (the page never reads it), else the page's copy
    * of the bytes, moved to the worker. The worker caps, compiles, inspects and hashes it, and
-   * hands the bytes back (`bytes`, moved): the engine keeps them as the version's bytes.
+   * hands the bytes back (`bytes`, moved): the engine keeps them as the version's bytes. The
+   * layout travels packed (see packed-layout.ts), in both directions.
    */
-  load: { request: { data: Uint8Array | Blob; options: GuestOptions }; result: LoadedGuest & { bytes: Uint8Array } };
-  instantiate: { request: { module: WebAssembly.Module; layout: ModuleLayoutInfo; options: GuestOptions }; result: { instantiateMs: number } };
+  load: { request: { data: Uint8Array | Blob; options: GuestOptions }; result: Omit<LoadedGuest, 'layout'> & { layout: PackedLayout; bytes: Uint8Array } };
+  instantiate: { request: { module: WebAssembly.Module; layout: PackedLayout; options: GuestOptions }; result: { instantiateMs: number } };
   call: { request: { fn: string; argJson: string }; result: unknown };
   callRaw: { request: { fn: string; args: RawValue[] }; result: RawValue | RawValue[] | undefined };
   batch: { request: { fn: string; argsJson: string[] }; result: Settled<unknown>[] };
@@ -83,7 +84,7 @@ export const OPS: { readonly [O in Op]: OpSpec<O> } = {
   load: {
     timeout: 'load_timeout_ms',
     describe: () => 'Instantiating the module',
-    check: (v) => isObject(v) && typeof v.sha256 === 'string' && v.bytes instanceof Uint8Array && isObject(v.layout) && v.module instanceof WebAssembly.Module,
+    check: (v) => isObject(v) && typeof v.sha256 === 'string' && v.bytes instanceof Uint8Array && isPackedLayout(v.layout) && v.module instanceof WebAssembly.Module,
   },
   instantiate: { timeout: 'load_timeout_ms', describe: () => 'Instantiating the module', check: instantiated },
   call: { timeout: 'call_timeout_ms', describe: callOf, check: () => true },

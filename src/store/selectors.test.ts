@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ModuleStatus } from '../core';
+import type { ExportInfo, ModuleStatus } from '../core';
 import { createAppStore } from './app-store';
-import { selectNoticeActions, selectStatus } from './selectors';
+import { choiceNamed, defaultFunction, firstMatches, functionChoices, functionLabel, selectNoticeActions, selectStatus } from './selectors';
 
 describe('selectNoticeActions', () => {
   it('stays the same object when notices change, so panels that only report errors do not re-render', () => {
@@ -35,6 +35,48 @@ describe('selectStatus', () => {
     store.getState().modules.apply({ type: 'status', module: 'other', status: { ...statusOf('other'), calls: 5 } });
     store.getState().modules.apply({ type: 'active', module: 'other' });
     expect(selectStatus(store.getState())).toMatchObject({ name: 'other', calls: 5 });
+  });
+});
+
+const fn = (name: string, jsonCallable: boolean, rawCallable = !jsonCallable, lifecycle = false): ExportInfo => ({ name, kind: 'function', jsonCallable, rawCallable, lifecycle });
+
+
+describe('function choices', () => {
+  it('lists function exports JSON calls first, labelled, and answers the same array for the same module', () => {
+    const exports = [fn('add', false), { name: 'memory', kind: 'memory', jsonCallable: false, rawCallable: false, lifecycle: true } as const, fn('echo', true), fn('alloc', false, true, true)];
+    const choices = functionChoices(exports);
+    expect(choices.map(functionLabel)).toEqual(['echo', 'add (raw)', 'alloc (lifecycle)']);
+    expect(functionChoices(exports)).toBe(choices);
+    expect(functionChoices(null)).toEqual([]);
+    expect(choiceNamed(choices, 'add')?.rawCallable).toBe(true);
+    expect(choiceNamed(choices, 'nope')).toBeNull();
+  });
+
+  it('selects increment, else the first own JSON call, else a raw call', () => {
+    expect(defaultFunction(functionChoices([fn('get', true), fn('increment', true)]))).toBe('increment');
+    expect(defaultFunction(functionChoices([fn('health_check', true, false, true), fn('get', true)]))).toBe('get');
+    expect(defaultFunction(functionChoices([fn('alloc', false, true, true), fn('add', false)]))).toBe('add');
+    expect(defaultFunction(functionChoices([]))).toBeNull();
+  });
+
+  it('stays linear at 100,000 exports', () => {
+    const exports = Array.from({ length: 100_000 }, (_, i) => fn(`fn_${i}`, i % 2 === 0));
+    const t0 = performance.now();
+    const choices = functionChoices(exports);
+    expect(defaultFunction(choices)).toBe('fn_0');
+    expect(choiceNamed(choices, 'fn_99999')?.name).toBe('fn_99999');
+    // JSON calls come first, so the odd (raw) fn_9999 is not among the first five.
+    expect(firstMatches(choices, 'FN_9999', (c) => c.name, 5)).toMatchObject({ total: 11, shown: [{ name: 'fn_99990' }, { name: 'fn_99992' }, { name: 'fn_99994' }, { name: 'fn_99996' }, { name: 'fn_99998' }] });
+    expect(performance.now() - t0).toBeLessThan(1000);
+  });
+});
+
+describe('firstMatches', () => {
+  it('answers the first matches ignoring case and how many match in all; an empty query matches everything', () => {
+    const names = ['Alpha', 'beta', 'alphabet', 'gamma'];
+    expect(firstMatches(names, ' ALPHA ', (n) => n, 1)).toEqual({ shown: ['Alpha'], total: 2 });
+    expect(firstMatches(names, '', (n) => n, 3)).toEqual({ shown: ['Alpha', 'beta', 'alphabet'], total: 4 });
+    expect(firstMatches(names, 'zeta', (n) => n, 3)).toEqual({ shown: [], total: 0 });
   });
 });
 

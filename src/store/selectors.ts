@@ -51,14 +51,6 @@ export const selectRecords = (s: AppState) => s.history.records;
 export const selectVersions = (s: AppState) => activeEntry(s)?.versions ?? NO_VERSIONS;
 export const selectConfig = (s: AppState) => s.config.values;
 
-/** A function export as the Call panel offers it. */
-export interface FunctionChoice {
-  name: string;
-  /** The option text: the name, plus "(raw)" or "(lifecycle)". */
-  label: string;
-  export: ExportInfo;
-}
-
 /** How an export can be called, for the Exports table: "JSON", "raw", "lifecycle", "lifecycle, JSON" or "—". */
 export function callMode(e: ExportInfo): string {
   if (e.lifecycle) return e.jsonCallable ? 'lifecycle, JSON' : 'lifecycle';
@@ -67,32 +59,112 @@ export function callMode(e: ExportInfo): string {
   return '—';
 }
 
-/** Every function export, JSON-callable ones first (export order kept within each group). */
-export function functionChoices(exports: readonly ExportInfo[] | null): FunctionChoice[] {
-  if (!exports) return [];
-  const functions = exports.filter((e) => e.kind === 'function');
-  const ordered = [...functions.filter((e) => e.jsonCallable), ...functions.filter((e) => !e.jsonCallable)];
-  return ordered.map((e) => ({
-    name: e.name,
-    label: e.lifecycle ? `${e.name} (lifecycle)` : !e.jsonCallable && e.rawCallable ? `${e.name} (raw)` : e.name,
-    export: e,
-  }));
+const NO_CHOICES: readonly ExportInfo[] = [];
+const choicesOf = new WeakMap<readonly ExportInfo[], readonly ExportInfo[]>();
+
+/**
+ * The function exports as the Call panel offers them: JSON-callable ones first (export order kept
+ * within each group). One pass, remembered per exports list: a module can have 100,000 exports,
+ * and every render that asks gets the same array.
+ */
+export function functionChoices(exports: readonly ExportInfo[] | null): readonly ExportInfo[] {
+  if (!exports) return NO_CHOICES;
+  const known = choicesOf.get(exports);
+  if (known) return known;
+  const json: ExportInfo[] = [];
+  const other: ExportInfo[] = [];
+  for (const e of exports) if (e.kind === 'function') (e.jsonCallable ? json : other).push(e);
+  for (const e of other) json.push(e);
+  choicesOf.set(exports, json);
+  return json;
 }
+
+/** The option text of a function: the name, plus "(raw)" or "(lifecycle)". Made only for the options shown. */
+export function functionLabel(e: ExportInfo): string {
+  return e.lifecycle ? `${e.name} (lifecycle)` : !e.jsonCallable && e.rawCallable ? `${e.name} (raw)` : e.name;
+}
+
+const indexes = new WeakMap<readonly ExportInfo[], Map<string, ExportInfo>>();
+
+/** The function of that name, looked up in a map made once per list, when first asked. */
+export function choiceNamed(choices: readonly ExportInfo[], name: string | null): ExportInfo | null {
+  if (name === null) return null;
+  let index = indexes.get(choices);
+  if (!index) {
+    index = new Map();
+    for (const e of choices) index.set(e.name, e);
+    indexes.set(choices, index);
+  }
+  return index.get(name) ?? null;
+}
+
+const defaults = new WeakMap<readonly ExportInfo[], ExportInfo | null>();
 
 /**
  * The function to select when nothing else is asked for: `increment` when it is a JSON call,
  * else the first JSON-callable non-lifecycle export, then any JSON call, then any raw call.
+ * One pass, remembered per list.
  */
-export function defaultFunction(choices: readonly FunctionChoice[]): string | null {
-  const json = choices.filter((c) => c.export.jsonCallable);
-  const pick =
-    json.find((c) => c.name === 'increment') ??
-    json.find((c) => !c.export.lifecycle) ??
-    json[0] ??
-    choices.find((c) => c.export.rawCallable && !c.export.lifecycle) ??
-    choices.find((c) => c.export.rawCallable) ??
-    choices[0];
-  return pick?.name ?? null;
+export function defaultChoice(choices: readonly ExportInfo[]): ExportInfo | null {
+  const known = defaults.get(choices);
+  if (known !== undefined) return known;
+  let json: ExportInfo | undefined;
+  let jsonOwn: ExportInfo | undefined;
+  let raw: ExportInfo | undefined;
+  let rawOwn: ExportInfo | undefined;
+  let pick: ExportInfo | undefined;
+  for (const c of choices) {
+    const { jsonCallable, rawCallable, lifecycle } = c;
+    if (jsonCallable && c.name === 'increment') {
+      pick = c;
+      break;
+    }
+    if (jsonCallable) {
+      json ??= c;
+      if (!lifecycle) jsonOwn ??= c;
+    } else if (rawCallable) {
+      raw ??= c;
+      if (!lifecycle) rawOwn ??= c;
+    }
+  }
+  const choice = pick ?? jsonOwn ?? json ?? rawOwn ?? raw ?? choices[0] ?? null;
+  defaults.set(choices, choice);
+  return choice;
 }
 
+/** The name of {@link defaultChoice}. */
+export const defaultFunction = (choices: readonly ExportInfo[]): string | null => defaultChoice(choices)?.name ?? null;
+
+/** Does `text` contain `query`, ignoring case? (`query` already lower case.) */
+export const matchesQuery = (text: string, query: string): boolean => query === '' || text.toLowerCase().includes(query);
+
+const lowered = new WeakMap<readonly unknown[], { text: (item: never) => string; texts: string[] }>();
+
+/** The texts of `items` in lower case, made once per list (and text function). */
+function lowerTexts<T>(items: readonly T[], text: (item: T) => string): string[] {
+  const known = lowered.get(items);
+  if (known && known.text === text) return known.texts;
+  const texts = items.map((item) => text(item).toLowerCase());
+  lowered.set(items, { text, texts });
+  return texts;
+}
+
+/**
+ * The first `limit` items whose text contains `query` (ignoring case), and how many match in
+ * all: one pass over texts lowered once per list, so a list of 100,000 is filtered in a few
+ * milliseconds a keystroke and never rendered whole.
+ */
+export function firstMatches<T>(items: readonly T[], query: string, text: (item: T) => string, limit: number): { shown: T[]; total: number } {
+  const q = query.trim().toLowerCase();
+  if (q === '') return { shown: items.slice(0, limit), total: items.length };
+  const texts = lowerTexts(items, text);
+  const shown: T[] = [];
+  let total = 0;
+  for (let i = 0; i < texts.length; i++) {
+    if (!texts[i]!.includes(q)) continue;
+    total++;
+    if (shown.length < limit) shown.push(items[i]!);
+  }
+  return { shown, total };
+}
 export const selectLive = (s: AppState) => s.live;

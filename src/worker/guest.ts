@@ -155,12 +155,13 @@ export class Guest {
     try {
       rawLayout = readModuleLayout(bytes, label);
     } catch (error) {
-      if (error instanceof HotwasmError && error.code === 'invalid-module') {
-        // For a malformed binary the engine's own message is the most precise one.
+      // For malformed sections the engine's own message is the most precise one. (A bad header
+      // is not asked about: its message here names the version, as the page's check does.)
+      if (error instanceof HotwasmError && error.code === 'invalid-module' && error.cause instanceof BinaryFormatError) {
         await (compiled ?? compile(bytes, label));
         // The engine accepts what hotwasm's reader cannot read (a proposal it does not know):
         // refused all the same, but not as "not a valid module".
-        if (error.cause instanceof BinaryFormatError) throw new HotwasmError('unsupported', `${label} is valid WebAssembly that hotwasm cannot read: ${error.cause.message}`);
+        throw new HotwasmError('unsupported', `${label} is valid WebAssembly that hotwasm cannot read: ${error.cause.message}`);
       }
       throw error;
     }

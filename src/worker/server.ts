@@ -11,6 +11,7 @@
  */
 import { HotwasmError, serializeError } from '../shared/errors';
 import { OPS, type Request } from '../shared/ops';
+import { packLayout, unpackLayout } from '../shared/packed-layout';
 import type { FromWorker, LoadedGuest, Reply, ToWorker } from '../shared/protocol';
 import { Guest } from './guest';
 import { type Handlers, lifecycleHandlers } from './lifecycle';
@@ -148,10 +149,10 @@ function callHandlers(state: ServerState): Pick<Handlers, 'load' | 'instantiate'
       // Compiled, inspected and hashed: the bytes go back to the page, which keeps them as the
       // version's bytes (moved, not copied).
       if (bytes.buffer instanceof ArrayBuffer) state.transfer.push(bytes.buffer);
-      return { ...loaded, bytes };
+      return { ...loaded, layout: packLayout(loaded.layout), bytes };
     },
     instantiate: (request) => {
-      const { guest, instantiateMs } = Guest.instantiate(request.module, request.layout, request.options, state.output);
+      const { guest, instantiateMs } = Guest.instantiate(request.module, unpackLayout(request.layout), request.options, state.output);
       state.guest = guest;
       return { instantiateMs };
     },

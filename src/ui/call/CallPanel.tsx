@@ -3,10 +3,11 @@
  * modules, also run `_start` with arguments. Ctrl+Enter / Cmd+Enter anywhere in the panel calls.
  */
 import { type KeyboardEvent, useCallback, useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { type ModuleInfo, defaultFunction, formatSignature, functionChoices, selectModule } from '../../store';
+import { type ModuleInfo, formatSignature, functionChoices, selectModule } from '../../store';
 import { useAppStore, useAppStoreApi, useEngine } from '../common/context';
 import { formatError, formatValue } from '../common/format';
 import { ArgumentEditor } from './ArgumentEditor';
+import { FunctionPicker, useFunctionPick } from './FunctionPicker';
 import { parseArgument, rawArguments } from './call-args';
 import { VisuallyHidden } from '../common/VisuallyHidden';
 import { RunForm } from './RunForm';
@@ -34,18 +35,17 @@ function CallForm({ module }: { module: ModuleInfo }) {
   const engine = useEngine();
   const store = useAppStoreApi();
   const ids = { fn: useId(), raw: useId(), argHint: useId(), argError: useId() };
-  // From the exports alone: a new build with the same exports shares the list (the store keeps it).
-  const { exports } = module;
-  const choices = useMemo(() => functionChoices(exports), [exports]);
-
-  // The selection survives a module change when the new module still has that function.
-  const [picked, setPicked] = useState<string | null>(null);
-  const selected = picked !== null && choices.some((c) => c.name === picked) ? picked : defaultFunction(choices);
-  const choice = choices.find((c) => c.name === selected) ?? null;
+  // Remembered per exports list: a module can have 100,000 exports.
+  const choices = functionChoices(module.exports);
+  const pick = useFunctionPick(choices);
+  const { selected, choice } = pick;
+  const form = useRef<HTMLDivElement>(null);
+  // Enter in the picker's filter moves on to the argument (Monaco's input, or the plain one).
+  const focusArgument = () => form.current?.querySelector<HTMLElement>('[aria-label="Argument (JSON)"]:is(textarea, [role="textbox"])')?.focus();
 
   // Raw mode follows the function (on for raw-only ones) unless the user set it for this function.
   const [rawChoice, setRawChoice] = useState<{ fn: string; raw: boolean } | null>(null);
-  const autoRaw = !!choice && !choice.export.jsonCallable && choice.export.rawCallable;
+  const autoRaw = !!choice && !choice.jsonCallable && choice.rawCallable;
   const raw = rawChoice && rawChoice.fn === selected ? rawChoice.raw : autoRaw;
 
   const [argText, setArgText] = useState('null');
@@ -79,7 +79,7 @@ function CallForm({ module }: { module: ModuleInfo }) {
     if (!choice || !arg.ok) return;
     const fn = choice.name;
     if (raw) {
-      const args = rawArguments(arg.value, choice.export.signature?.params ?? []);
+      const args = rawArguments(arg.value, choice.signature?.params ?? []);
       void run(`Calling ${fn}`, () => engine.callRaw(fn, ...args), formatValue);
     } else {
       void run(`Calling ${fn}`, () => engine.call(fn, arg.value), formatValue);
@@ -115,22 +115,12 @@ function CallForm({ module }: { module: ModuleInfo }) {
   };
 
   return (
-    <div className="call-form" onKeyDown={onKeyDown}>
+    <div className="call-form" onKeyDown={onKeyDown} ref={form}>
       {/* A command's main action is running it: that comes first. */}
       {module.kind === 'command' && <RunForm onRun={runCommand} />}
       {module.kind === 'command' && <h3 className="call-subheading">Call an export</h3>}
       <div className="call-row">
-        <div className="field">
-          <label htmlFor={ids.fn}>Function</label>
-          <select id={ids.fn} value={selected ?? ''} onChange={(e) => setPicked(e.currentTarget.value)} disabled={choices.length === 0}>
-            {choices.length === 0 && <option value="">No function exports</option>}
-            {choices.map((c) => (
-              <option key={c.name} value={c.name}>
-                {c.label}
-              </option>
-            ))}
-          </select>
-        </div>
+        <FunctionPicker pick={pick} id={ids.fn} onAccept={focusArgument} />
         <div className="field field-check">
           <input
             id={ids.raw}
@@ -141,10 +131,10 @@ function CallForm({ module }: { module: ModuleInfo }) {
           />
           <label htmlFor={ids.raw}>Raw call</label>
         </div>
-        {choice?.export.signature && (
+        {choice?.signature && (
           <code className="signature muted">
             <VisuallyHidden>Signature: </VisuallyHidden>
-            {formatSignature(choice.export.signature)}
+            {formatSignature(choice.signature)}
           </code>
         )}
       </div>

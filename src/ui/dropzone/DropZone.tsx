@@ -1,15 +1,19 @@
 /**
- * Drop a .wasm file anywhere on the window to load it. Only drags that carry files are taken
- * (dragging text or a link around the page does nothing); the first dropped file is loaded.
+ * Drop .wasm files anywhere on the window to load them. Only drags that carry files are taken
+ * (dragging text or a link around the page does nothing); each dropped file is loaded as a
+ * module of its own, named after it. A folder cannot be loaded: the page says so.
  */
 import { useEffect, useState } from 'react';
-import { useEngine } from '../common/context';
+import { selectNoticeActions } from '../../store';
+import { useAppStore, useEngine } from '../common/context';
 import { startLoad } from '../common/load';
+import { droppedFiles, foldersMessage } from './dropped';
 
 const carriesFiles = (event: DragEvent) => event.dataTransfer?.types.includes('Files') ?? false;
 
 export function DropZone() {
   const engine = useEngine();
+  const notices = useAppStore(selectNoticeActions);
   const [active, setActive] = useState(false);
 
   useEffect(() => {
@@ -40,8 +44,10 @@ export function DropZone() {
       if (!carriesFiles(event)) return;
       event.preventDefault();
       reset();
-      const file = event.dataTransfer?.files[0];
-      if (file) startLoad(engine, file);
+      const { files, folders } = droppedFiles(event.dataTransfer);
+      for (const file of files) startLoad(engine, file);
+      // Not a load's error: a module that loads from the same drop must not clear it.
+      if (folders.length > 0) notices.reportError({ code: 'folder', message: foldersMessage(folders) }, 'drop');
     };
     window.addEventListener('dragenter', onEnter);
     window.addEventListener('dragover', onOver);
@@ -55,12 +61,12 @@ export function DropZone() {
       window.removeEventListener('drop', onDrop);
       window.removeEventListener('dragend', reset);
     };
-  }, [engine]);
+  }, [engine, notices]);
 
   if (!active) return null;
   return (
     <div className="drop-overlay" aria-hidden="true">
-      <div className="drop-message">Drop a .wasm file to load it</div>
+      <div className="drop-message">Drop .wasm files to load them</div>
     </div>
   );
 }

@@ -9,10 +9,11 @@ export function Header() {
   const urlId = useId();
 
   const onFile = (event: React.ChangeEvent<HTMLInputElement>) => {
-    const file = event.currentTarget.files?.[0];
+    // Each file picked is a module of its own, named after it.
+    const files = Array.from(event.currentTarget.files ?? []);
     // Reset so picking the same file again (after rebuilding it) loads it again.
     event.currentTarget.value = '';
-    if (file) startLoad(engine, file);
+    for (const file of files) startLoad(engine, file);
   };
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
@@ -30,7 +31,7 @@ export function Header() {
       <p className="app-tagline">Load a WebAssembly module, call it, watch it.</p>
       <div className="header-actions">
         <label className="button button-primary file-button">
-          <input type="file" accept=".wasm,application/wasm" onChange={onFile} className="file-input" />
+          <input type="file" accept=".wasm,application/wasm" multiple onChange={onFile} className="file-input" />
           Load module
         </label>
         <form className="url-form" onSubmit={onSubmit}>

@@ -1,29 +1,71 @@
-/** The Exports and Imports tables of the Module panel. */
-import { memo, type ReactNode, useState } from 'react';
-import { type ExportInfo, type ImportInfo, callMode, formatSignature } from '../../store';
+/**
+ * The Exports and Imports tables of the Module panel. A long list shows its first rows, a count,
+ * a filter and "Show 200 more" (up to MAX_ROWS): a module can have 100,000 exports, and a table
+ * of all of them stalled the page for seconds.
+ */
+import { type ReactNode, memo, useDeferredValue, useId, useMemo, useState } from 'react';
+import { type ExportInfo, type ImportInfo, callMode, firstMatches, formatSignature } from '../../store';
 import { DASH } from '../common/format';
+import { LIST_LIMIT, matchCountText } from '../common/matches';
 
-/** Rows shown before "Show all": a module with thousands of exports must not stall the page. */
-const ROW_LIMIT = 200;
+/** The most rows "Show more" goes to; past it, the filter narrows the list. */
+const MAX_ROWS = 5 * LIST_LIMIT;
+const NO_ROWS: readonly never[] = [];
 
-function useRowLimit<T>(rows: readonly T[]): { shown: readonly T[]; more: ReactNode } {
-  const [all, setAll] = useState(false);
-  if (all || rows.length <= ROW_LIMIT) return { shown: rows, more: null };
-  return {
-    shown: rows.slice(0, ROW_LIMIT),
-    more: (
-      <button type="button" className="show-all" onClick={() => setAll(true)}>
-        Show all {rows.length}
+/** The rows to render of a long list, and the filter, count and "Show more" that go with them. */
+function useRowWindow<T>(rows: readonly T[], text: (row: T) => string, noun: readonly [string, string]): { shown: readonly T[]; filter: ReactNode; more: ReactNode } {
+  const [query, setQuery] = useState('');
+  const [limit, setLimit] = useState(LIST_LIMIT);
+  const ids = { filter: useId(), count: useId() };
+  const long = rows.length > LIST_LIMIT;
+  // A long list's rows render in a (time-sliced) render of their own, after the panel and the
+  // filter box have shown, and again after each keystroke; a short list renders at once.
+  const deferredRows = useDeferredValue(long ? rows : null, null);
+  const deferredQuery = useDeferredValue(query);
+  const source = long ? (deferredRows ?? NO_ROWS) : rows;
+  const q = long ? deferredQuery : '';
+  const { shown, total } = useMemo(() => firstMatches(source as readonly T[], q, text, limit), [source, q, text, limit]);
+  if (!long) return { shown, filter: null, more: null };
+  const [one, many] = noun;
+  const filter = (
+    <div className="table-filter">
+      <input
+        id={ids.filter}
+        type="search"
+        aria-label={`Filter ${many}`}
+        aria-describedby={ids.count}
+        placeholder={`Filter ${many}…`}
+        spellCheck={false}
+        autoComplete="off"
+        value={query}
+        onChange={(e) => {
+          setQuery(e.currentTarget.value);
+          setLimit(LIST_LIMIT);
+        }}
+      />
+      <span id={ids.count} className="muted" aria-live="polite">
+        {matchCountText({ query: q, shown: shown.length, total: source === rows ? total : rows.length, all: rows.length, noun: [one, many] })}
+      </span>
+    </div>
+  );
+  const more =
+    shown.length < total && limit < MAX_ROWS ? (
+      <button type="button" className="show-all" onClick={() => setLimit((n) => Math.min(MAX_ROWS, n + LIST_LIMIT))}>
+        Show {Math.min(LIST_LIMIT, total - shown.length)} more
       </button>
-    ),
-  };
+    ) : null;
+  return { shown, filter, more };
 }
 
-/** Memoised: a new build with the same exports shares the list (the store keeps it), so nothing re-renders. */
+const exportText = (e: ExportInfo) => e.name;
+const importText = (i: ImportInfo) => `${i.module}.${i.name}`;
+
+/** Memoised: the list only changes with a new build's exports. */
 export const ExportsTable = memo(function ExportsTable({ exports }: { exports: readonly ExportInfo[] }) {
-  const { shown, more } = useRowLimit(exports);
+  const { shown, filter, more } = useRowWindow(exports, exportText, ['export', 'exports']);
   return (
     <div className="table-wrap">
+      {filter}
       <table className="data-table">
         <caption>Exports</caption>
         <thead>
@@ -37,16 +79,7 @@ export const ExportsTable = memo(function ExportsTable({ exports }: { exports: r
         <tbody>
           {exports.length === 0 && <EmptyRow columns={4} />}
           {shown.map((e) => (
-            <tr key={e.name}>
-              <th scope="row">
-                <code>{breakable(e.name)}</code>
-              </th>
-              <td>{e.kind}</td>
-              <td>
-                <code>{e.signature ? formatSignature(e.signature) : DASH}</code>
-              </td>
-              <td>{callMode(e)}</td>
-            </tr>
+            <ExportRow key={e.name} e={e} />
           ))}
         </tbody>
       </table>
@@ -55,10 +88,27 @@ export const ExportsTable = memo(function ExportsTable({ exports }: { exports: r
   );
 });
 
+/** Rows keep their elements while "Show more" adds rows after them. */
+const ExportRow = memo(function ExportRow({ e }: { e: ExportInfo }) {
+  return (
+    <tr>
+      <th scope="row">
+        <code>{breakable(e.name)}</code>
+      </th>
+      <td>{e.kind}</td>
+      <td>
+        <code>{e.signature ? formatSignature(e.signature) : DASH}</code>
+      </td>
+      <td>{callMode(e)}</td>
+    </tr>
+  );
+});
+
 export const ImportsTable = memo(function ImportsTable({ imports }: { imports: readonly ImportInfo[] }) {
-  const { shown, more } = useRowLimit(imports);
+  const { shown, filter, more } = useRowWindow(imports, importText, ['import', 'imports']);
   return (
     <div className="table-wrap">
+      {filter}
       <table className="data-table">
         <caption>Imports</caption>
         <thead>
