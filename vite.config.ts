@@ -1,24 +1,29 @@
 import react from '@vitejs/plugin-react';
-import { defineConfig, type Plugin } from 'vite';
-import { exampleModules } from './src/plugin/examples';
-import { hotwasm } from './src/plugin/index';
+import { defineConfig, type Plugin, runnerImport, type UserConfig } from 'vite';
 
 /**
  * Live push of the bundled examples for `npm run dev`: save examples/counter-wat/counter.wat and
  * the running counter is hot-swapped. `hotwasm dev <path>` brings its own module instead (it sets
- * VITE_HOTWASM_EXAMPLE=none, which also keeps the page from loading the example counter).
+ * VITE_HOTWASM_EXAMPLE=none, which also keeps the page from loading the example counter). The
+ * plugin's TypeScript is loaded by Vite's module runner, and only for the dev server: a build
+ * never loads it.
  */
-function examples(root: string): Plugin[] {
+async function examples(root: string): Promise<Plugin[]> {
   if (process.env.VITE_HOTWASM_EXAMPLE === 'none') return [];
+  const load = <T,>(file: string) => runnerImport<T>(`${root}/src/plugin/${file}`, { configFile: false, logLevel: 'error' }).then((r) => r.module);
+  const [{ hotwasm }, { exampleModules }] = await Promise.all([
+    load<typeof import('./src/plugin/index')>('index.ts'),
+    load<typeof import('./src/plugin/examples')>('examples.ts'),
+  ]);
   const { modules, skipped, cargo, rustc } = exampleModules(root);
   for (const line of skipped) console.log(`hotwasm: live push of ${line.replace(/: /, ' skipped: ')}`);
   return [hotwasm({ modules, cargo, rustc })];
 }
 
-export default defineConfig(({ command }) => ({
+export default defineConfig(async ({ command }): Promise<UserConfig> => ({
   // Relative asset URLs: the built site works from any static host and any sub-path.
   base: './',
-  plugins: [react(), ...(command === 'serve' ? examples(import.meta.dirname) : [])],
+  plugins: [react(), ...(command === 'serve' ? await examples(import.meta.dirname) : [])],
   worker: { format: 'es' },
   // The WASI shim is imported only from the worker: without this, the dev server discovers it
   // on first visit and reloads the page.

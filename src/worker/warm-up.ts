@@ -40,8 +40,6 @@ function asThePageCopies(bytes: Uint8Array): Uint8Array {
 /** Let the worker's event loop run: a real request waiting behind the warm-up goes first. */
 const yieldToEvents = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
-class Stopped extends Error {}
-
 /** A request server that answers into a queue, for requests sent as the page sends them. */
 class Throwaway {
   private readonly server: WorkerServer;
@@ -61,14 +59,18 @@ class Throwaway {
     });
   }
 
-  /** Send requests in one message; resolves when all are answered (failures included). */
-  async send(bodies: RequestBody[]): Promise<void> {
+  /**
+   * Send requests in one message; resolves when all are answered (failures included), with
+   * false instead when real work has arrived meanwhile (nothing is sent then).
+   */
+  async send(bodies: RequestBody[]): Promise<boolean> {
     await yieldToEvents();
-    if (this.used()) throw new Stopped();
+    if (this.used()) return false;
     const requests = bodies.map((body) => ({ ...body, id: this.nextId++ }) as Request);
     const answered = requests.map((r) => new Promise<void>((resolve) => this.waiting.set(r.id, resolve)));
     this.server.receive({ type: 'requests', requests } satisfies ToWorker);
     await Promise.all(answered);
+    return true;
   }
 }
 
@@ -76,22 +78,22 @@ class Throwaway {
  * One update's requests, as the pipeline sends them: a serving version, a candidate staged with
  * every step and the serving version's state, the held cutover, then calls and a checkpoint.
  */
-async function round(module: Uint8Array, options: GuestOptions, failures: string[], used: () => boolean): Promise<void> {
+async function round(module: Uint8Array, options: GuestOptions, failures: string[], used: () => boolean): Promise<boolean> {
   const serving = new Throwaway(failures, used);
-  await serving.send([{ op: 'load', data: asThePageCopies(module), options }, { op: 'call', fn: 'echo', argJson: '"warm"' }]);
+  if (!(await serving.send([{ op: 'load', data: asThePageCopies(module), options }, { op: 'call', fn: 'echo', argJson: '"warm"' }]))) return false;
   const candidate = new Throwaway(failures, used);
   const shadow = new MessageChannel();
   const steps = stagingSteps({ apiMajor: 1, benchmarkBudgetMs: 1000, from: shadow.port2 });
   const staged = candidate.send([{ op: 'load', data: asThePageCopies(module), options }, steps.checkApi, steps.benchmark, steps.receiveState!, steps.health]);
-  await serving.send([snapshotRequest(shadow.port1)]);
-  await staged;
+  const snapshot = serving.send([snapshotRequest(shadow.port1)]);
+  if (!(await staged) || !(await snapshot)) return false;
   const final = new MessageChannel();
-  await candidate.send([PREPARE]);
+  if (!(await candidate.send([PREPARE]))) return false;
   const cutover = candidate.send(finalStateSteps(final.port2));
-  await serving.send([snapshotRequest(final.port1)]);
-  await cutover;
-  await candidate.send([{ op: 'call', fn: 'echo', argJson: '{"warm":[1,2,3]}' }, { op: 'callRaw', fn: 'f7', args: [5] }, { op: 'saveState' }, { op: 'ping' }]);
-  await candidate.send([{ op: 'restoreState', state: new Uint8Array(8) }, { op: 'batch', fn: 'echo', argsJson: ['1', '2'] }]);
+  const saved = serving.send([snapshotRequest(final.port1)]);
+  if (!(await cutover) || !(await saved)) return false;
+  if (!(await candidate.send([{ op: 'call', fn: 'echo', argJson: '{"warm":[1,2,3]}' }, { op: 'callRaw', fn: 'f7', args: [5] }, { op: 'saveState' }, { op: 'ping' }]))) return false;
+  return candidate.send([{ op: 'restoreState', state: new Uint8Array(8) }, { op: 'batch', fn: 'echo', argsJson: ['1', '2'] }]);
 }
 
 /**
@@ -104,9 +106,9 @@ export async function warmUp(used: () => boolean = () => false): Promise<string[
   const options: GuestOptions = { label: 'warm-up', memoryBudgetBytes: 1 << 20, args: [], env: [] };
   const module = warmUpModule();
   try {
-    for (let i = 0; i < WARM_UP_ROUNDS && !used(); i++) await round(module, options, failures, used);
+    for (let i = 0; i < WARM_UP_ROUNDS; i++) if (!(await round(module, options, failures, used))) break;
   } catch (error) {
-    if (!(error instanceof Stopped)) failures.push(error instanceof Error ? error.message : String(error));
+    failures.push(error instanceof Error ? error.message : String(error));
   }
   return failures;
 }

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { messageOf } from '../../shared/errors';
 import { readArtifact } from '../artifact';
 import { runStep } from './run-step';
@@ -98,7 +98,9 @@ export function assemblyScriptBuilder(asconfig: string, options: { target?: stri
       artifact = plan.outFile;
       const asc = findAsc(dir);
       if (!asc) throw new BuildError('toolchain-missing', `AssemblyScript is not installed for ${dir}: ${ASC_INSTALL}`);
-      const args = [asc, '--config', asconfig];
+      // Relative to the folder it runs in: asc resolves an `extends` of a config given by an
+      // absolute path against the wrong folder (the wasi-shim's library then goes missing).
+      const args = [asc, '--config', basename(asconfig)];
       if (plan.target) args.push('--target', plan.target);
       if (plan.passOutFile) args.push('--outFile', plan.outFile);
       const what = `asc${plan.target ? ` (target ${plan.target})` : ''}`;
