@@ -428,18 +428,70 @@ describe('modules by name', () => {
     expect(errors).toEqual(['call:no-such-export']);
   });
 
-  it('retires the displaced version after probation and recycles its worker as a spare', async () => {
+  it('stops the displaced version once probation is over', async () => {
     const clock = new ManualClock();
-    let started = 0;
-    make({ probation_ms: 100 }, { clock, spares: { keep: 1, startDelayMs: 50 }, workerFactory: () => (started++, inProcess()) });
+    const stopped: number[] = [];
+    let made = 0;
+    make({ probation_ms: 100 }, {
+      clock,
+      workerFactory: () => {
+        const n = made++;
+        const worker = new InProcessWorker();
+        const terminate = worker.terminate.bind(worker);
+        worker.terminate = () => (stopped.push(n), terminate());
+        return worker as unknown as WorkerLike;
+      },
+    });
     await engine.load(counter(), { name: 'counter' });
-    await clock.advance(60); // a fresh spare is started while nothing loads
-    expect(started).toBe(2);
-    // Updates back to back: each displaces the version kept warm by the one before, whose
-    // worker goes back to the spares at once and is the next update's candidate.
-    for (const bytes of [swap('counter-b'), counter(), swap('counter-b'), counter(), swap('counter-b')]) await engine.load(bytes, { name: 'counter' });
-    expect(started).toBe(3); // the first load, the spare, and the second update's candidate
+    await engine.load(swap('counter-b'), { name: 'counter' });
+    expect(stopped).toEqual([]); // v1 is warm, for an instant rollback
+    await clock.advance(500);
+    expect(stopped).toEqual([0]);
     expect(await engine.call('get')).toBe(0);
+  });
+
+  it('when WebAssembly memory runs out, stops the spare workers and tries the load once more', async () => {
+    const clock = new ManualClock();
+    let failNext = 0;
+    const made: string[] = [];
+    make({}, {
+      clock,
+      spares: { keep: 1, startDelayMs: 10 },
+      workerFactory: () => {
+        const worker = new InProcessWorker();
+        const listeners: ((event: { data: unknown }) => void)[] = [];
+        const add = worker.addEventListener.bind(worker);
+        worker.addEventListener = (type: string, listener: (event: { data: unknown }) => void) => {
+          if (type === 'message') listeners.push(listener);
+          add(type, listener);
+        };
+        const post = worker.postMessage.bind(worker);
+        worker.postMessage = (message, transfer) => {
+          const requests = message.type === 'requests' ? message.requests : [];
+          const load = requests.find((r) => r.op === 'load');
+          if (load && failNext > 0) {
+            failNext--;
+            // As a worker answers when no memory can be reserved: the bytes come back with the refusal.
+            const error = { name: 'HotwasmError', code: 'init-failed' as const, message: 'counter could not be instantiated: Out of memory: Cannot allocate Wasm memory for new instance', details: { bytes: (load as { data: Uint8Array }).data } };
+            const replies = requests.map((r) => ({ id: r.id, ok: false as const, error: r === load ? error : { name: 'HotwasmError', code: 'skipped' as const, message: 'skipped' } }));
+            setTimeout(() => listeners.forEach((l) => l({ data: { type: 'replies', replies } })), 0);
+            return;
+          }
+          post(message, transfer);
+        };
+        made.push('worker');
+        return worker as unknown as WorkerLike;
+      },
+    });
+    await engine.load(counter(), { name: 'counter' });
+    await engine.call('increment', 2);
+    await clock.advance(20); // a spare is ready
+    failNext = 1;
+    expect(await engine.load(swap('counter-b'), { name: 'counter' })).toMatchObject({ version: 'v2' });
+    expect(await engine.call('get')).toBe(2); // the retry carried the state, as the first attempt would have
+    failNext = 2; // the retry fails too: refused with the engine's words
+    await expect(engine.load(counter(), { name: 'counter', version: 'v9' })).rejects.toThrow(/refused at stage: counter could not be instantiated: Out of memory/);
+    expect(engine.status().version).toBe('v2');
   });
 });
 

@@ -10,7 +10,7 @@
  */
 import { HotwasmError, messageOf } from '../shared/errors';
 import type { ModuleLayoutInfo } from '../shared/inspect';
-import { OPS, type Op, type RequestOf, type ResultOf, describeRequest, transferablesOf } from '../shared/ops';
+import { OPS, OUT_OF_MEMORY, type Op, type RequestOf, type ResultOf, describeRequest, transferablesOf } from '../shared/ops';
 import { type PackedLayout, unpackLayout } from '../shared/packed-layout';
 import type { GuestOptions, OutputStream } from '../shared/protocol';
 import type { BufferPool } from './buffer-pool';
@@ -121,6 +121,7 @@ export class Instance {
     options: GuestOptions,
     deps: InstanceDeps,
     steps: (send: Send) => T,
+    retried = false,
   ): Promise<Staged<T>> {
     const worker = deps.spares.take();
     const ref: { instance: Instance | null } = { instance: null };
@@ -135,6 +136,16 @@ export class Instance {
     } catch (error) {
       rpc.close(new HotwasmError('disposed', 'load failed'));
       worker.terminate();
+      // The page ran out of WebAssembly memory: idle workers may hold memories they no longer
+      // use (see SparePool) — this one, stopped now, and the spares. Stop them, and try once
+      // more in a new worker with the bytes this one handed back.
+      const back = error instanceof HotwasmError ? error.details.bytes : undefined;
+      if (back !== undefined) delete (error as HotwasmError).details.bytes;
+      const again = back instanceof Uint8Array ? back : data instanceof Blob ? data : null;
+      if (!retried && again && OUT_OF_MEMORY.test(messageOf(error))) {
+        deps.spares.drain();
+        return Instance.stage(again, meta, options, deps, steps, true);
+      }
       throw error;
     }
     const { module, layout: packed, bytes, ...rest } = loaded;
@@ -272,21 +283,10 @@ export class Instance {
     this.worker.terminate();
   }
 
-  /**
-   * Stop once the calls already sent have settled (a replaced version finishes its work), and
-   * hand the worker, its guest forgotten, to the spares: it is warm from real use.
-   */
+  /** Stop once the calls already sent have settled (a replaced version finishes its work). */
   retire(): void {
-    const recycle = () => {
-      if (this.disposed || this.state !== 'healthy') return this.dispose();
-      this.disposed = true;
-      this.rpc.close(new HotwasmError('disposed', `${this.info.name} ${this.info.version} was retired`));
-      this.worker.postMessage({ type: 'reset' }, []);
-      this.deps.spares.recycle(this.worker);
-    };
-    // At once when idle: an update starting now can take the worker for its candidate.
-    if (this.rpc.pendingCount === 0) recycle();
-    else void this.rpc.idle().then(recycle);
+    if (this.rpc.pendingCount === 0) this.dispose();
+    else void this.rpc.idle().then(() => this.dispose());
   }
 }
 

@@ -27,7 +27,6 @@ export interface HotwasmPlugin extends Plugin {
 export function hotwasm(options: HotwasmOptions = {}): HotwasmPlugin {
   checkOptions(options);
   let live: LivePush | null = null;
-  let middleware: LivePush | null = null;
   return {
     name: 'hotwasm:live-push',
     apply: 'serve',
@@ -37,17 +36,12 @@ export function hotwasm(options: HotwasmOptions = {}): HotwasmPlugin {
     configureServer(server) {
       // A restart calls this again on a new server: stop the previous one's builds first.
       void live?.dispose();
-      const current = startLivePush(server, options);
-      live = current;
-      // Stopped with its own server. Not in buildEnd: a restart closes the old server (and calls
-      // buildEnd) after this has run for the new one, which would stop the new one's watching.
-      if (server.httpServer) server.httpServer.once('close', () => void current.dispose());
-      else middleware = current;
+      live = startLivePush(server, options);
     },
-    async buildEnd() {
-      // Middleware mode has no HTTP server to tell when it closes (a restart there stops watching
-      // until the next one: see docs/live-push.md).
-      await middleware?.dispose();
+    async closeServer({ reason }) {
+      // Awaited by Vite's close (the token file is gone before the process exits). Not on a
+      // restart: the old server closes after this plugin started on the new one.
+      if (reason === 'close') await live?.dispose();
     },
     hotUpdate({ file }) {
       // The plugin's own files (sources it builds, artifacts it reads) never reload the page.

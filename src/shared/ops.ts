@@ -56,6 +56,9 @@ export type RequestBody = { [O in Op]: RequestOf<O> }[Op];
 /** A request as sent: the body and the id the RPC client gave it. */
 export type Request = RequestBody & { id: number };
 
+/** What the engine says when no more WebAssembly memory can be reserved (a load can then be retried elsewhere). */
+export const OUT_OF_MEMORY = /allocate (?:Wasm )?memory/i;
+
 /** The setting that bounds an operation, named in timeout messages. */
 export type TimeoutSetting = 'call_timeout_ms' | 'load_timeout_ms' | 'validation_timeout_ms';
 

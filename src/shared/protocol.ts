@@ -61,12 +61,7 @@ export type OutputStream = 'stdout' | 'stderr';
 export type ToWorker =
   | { type: 'requests'; requests: Request[] }
   /** A load is coming: wake up (and stop warming up) while the page prepares it. */
-  | { type: 'wake' }
-  /**
-   * Forget the guest: the worker becomes a spare for another module's load. Sent only to an idle
-   * worker (every request answered), so it is served before whatever is sent after it.
-   */
-  | { type: 'reset' };
+  | { type: 'wake' };
 
 export type FromWorker =
   | { type: 'replies'; replies: Reply[] }

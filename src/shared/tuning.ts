@@ -22,9 +22,8 @@ export const SETTLE_MS = 100;
 export const SPARE_START_DELAY_MS = 50;
 
 /**
- * Spare workers kept ready: fresh ones warmed up, and workers recycled from retired versions
- * (already warm from real use). Two cover an update that follows the previous one at once
- * (measured: 0 ms between updates took a cold worker with one spare, +4–9 ms per update).
+ * Spare workers kept ready, each warmed up. Two cover an update that follows the previous one at
+ * once (measured: 0 ms between updates took a cold worker with one spare, +4–9 ms per update).
  */
 export const SPARE_WORKERS = 2;
 

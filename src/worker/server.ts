@@ -10,7 +10,7 @@
  * message for many calls.)
  */
 import { HotwasmError, serializeError } from '../shared/errors';
-import { OPS, type Request } from '../shared/ops';
+import { OPS, OUT_OF_MEMORY, type Request } from '../shared/ops';
 import { packLayout, unpackLayout } from '../shared/packed-layout';
 import type { FromWorker, LoadedGuest, Reply, ToWorker } from '../shared/protocol';
 import { Guest } from './guest';
@@ -35,15 +35,12 @@ export interface ServerState {
   verdict<T>(value: T, refused: boolean): T;
 }
 
-/** A reset between requests (see ToWorker). */
-const RESET = Symbol('reset');
-
 export class WorkerServer {
   private readonly state: ServerState;
   private readonly handlers: Handlers;
   private replies: Reply[] = [];
   /** Requests not served yet, in arrival order (`next` indexes the first). */
-  private backlog: (Request | typeof RESET)[] = [];
+  private backlog: Request[] = [];
   private next = 0;
   private busy = false;
 
@@ -70,11 +67,9 @@ export class WorkerServer {
   }
 
   receive(message: ToWorker): void {
-    if (message?.type === 'reset') this.backlog.push(RESET);
-    else if (message?.type === 'requests') {
-      // No push(...spread): a message may hold more requests than a call has argument slots.
-      for (const request of message.requests) this.backlog.push(request);
-    } else return;
+    if (message?.type !== 'requests') return;
+    // No push(...spread): a message may hold more requests than a call has argument slots.
+    for (const request of message.requests) this.backlog.push(request);
     if (!this.busy) void this.drain();
   }
 
@@ -86,10 +81,6 @@ export class WorkerServer {
       this.post({ type: 'replies', replies: this.replies }, transfer);
       this.replies = [];
     }
-  }
-
-  private reset(): void {
-    Object.assign(this.state, { guest: null, loaded: null, prepared: null, pipelineFailed: false });
   }
 
   private settle(request: Request): Promise<void> | void {
@@ -120,10 +111,6 @@ export class WorkerServer {
         // Replies already made leave before the next request starts: if that one never returns,
         // the page knows exactly which requests finished and which did not.
         if (this.replies.length > 0) this.flush();
-        if (request === RESET) {
-          this.reset();
-          continue;
-        }
         const pending = this.settle(request);
         if (pending) {
           await pending;
@@ -144,7 +131,19 @@ function callHandlers(state: ServerState): Pick<Handlers, 'load' | 'instantiate'
   return {
     load: async (request) => {
       const bytes = request.data instanceof Uint8Array ? request.data : new Uint8Array(await request.data.arrayBuffer());
-      const { guest, loaded } = await Guest.load(bytes, request.options, state.output);
+      let guest: Guest;
+      let loaded: LoadedGuest;
+      try {
+        ({ guest, loaded } = await Guest.load(bytes, request.options, state.output));
+      } catch (error) {
+        // Out of WebAssembly memory is the one refusal a retry elsewhere can mend: the page's
+        // bytes go back with it (moved), since it gave them up to this worker.
+        if (error instanceof HotwasmError && OUT_OF_MEMORY.test(error.message) && bytes.buffer instanceof ArrayBuffer) {
+          error.details.bytes = bytes;
+          state.transfer.push(bytes.buffer);
+        }
+        throw error;
+      }
       Object.assign(state, { guest, loaded, prepared: null, pipelineFailed: false });
       // Compiled, inspected and hashed: the bytes go back to the page, which keeps them as the
       // version's bytes (moved, not copied).

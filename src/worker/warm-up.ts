@@ -12,13 +12,16 @@
  * custom sections, so the binary reader's loops run long enough to be optimised.
  *
  * Real work always wins: the warm-up yields to the worker's event loop between every two
- * requests and stops as soon as `used()` says a request (or a wake-up) has arrived.
+ * requests and stops as soon as `used()` says a request (or a wake-up) has arrived. One full
+ * update is replayed, then lighter rounds that make no new instance (see `light`).
  */
 import type { Request, RequestBody } from '../shared/ops';
 import type { FromWorker, GuestOptions, ToWorker } from '../shared/protocol';
 import { WARM_UP_ROUNDS } from '../shared/tuning';
 import { PREPARE, finalStateSteps, snapshotRequest, stagingSteps } from '../shared/update-plan';
-import { PATCH_ROOM } from '../shared/wasm-binary';
+import { describeLayout, readModuleLayout, sha256Hex } from '../shared/inspect';
+import { packLayout } from '../shared/packed-layout';
+import { PATCH_ROOM, memoryCap } from '../shared/wasm-binary';
 import { WorkerServer } from './server';
 import { WARM_UP_WASM_BASE64 } from './warm-up-module';
 
@@ -77,23 +80,54 @@ class Throwaway {
 /**
  * One update's requests, as the pipeline sends them: a serving version, a candidate staged with
  * every step and the serving version's state, the held cutover, then calls and a checkpoint.
+ * Answers the candidate's server (its guest stays alive for the lighter rounds), or null when
+ * real work arrived meanwhile.
  */
-async function round(module: Uint8Array, options: GuestOptions, failures: string[], used: () => boolean): Promise<boolean> {
+async function update(module: Uint8Array, options: GuestOptions, failures: string[], used: () => boolean): Promise<Throwaway | null> {
   const serving = new Throwaway(failures, used);
-  if (!(await serving.send([{ op: 'load', data: asThePageCopies(module), options }, { op: 'call', fn: 'echo', argJson: '"warm"' }]))) return false;
+  if (!(await serving.send([{ op: 'load', data: asThePageCopies(module), options }, { op: 'call', fn: 'echo', argJson: '"warm"' }]))) return null;
   const candidate = new Throwaway(failures, used);
   const shadow = new MessageChannel();
   const steps = stagingSteps({ apiMajor: 1, benchmarkBudgetMs: 1000, from: shadow.port2 });
   const staged = candidate.send([{ op: 'load', data: asThePageCopies(module), options }, steps.checkApi, steps.benchmark, steps.receiveState!, steps.health]);
   const snapshot = serving.send([snapshotRequest(shadow.port1)]);
-  if (!(await staged) || !(await snapshot)) return false;
+  if (!(await staged) || !(await snapshot)) return null;
   const final = new MessageChannel();
-  if (!(await candidate.send([PREPARE]))) return false;
+  if (!(await candidate.send([PREPARE]))) return null;
   const cutover = candidate.send(finalStateSteps(final.port2));
   const saved = serving.send([snapshotRequest(final.port1)]);
-  if (!(await cutover) || !(await saved)) return false;
-  if (!(await candidate.send([{ op: 'call', fn: 'echo', argJson: '{"warm":[1,2,3]}' }, { op: 'callRaw', fn: 'f7', args: [5] }, { op: 'saveState' }, { op: 'ping' }]))) return false;
-  return candidate.send([{ op: 'restoreState', state: new Uint8Array(8) }, { op: 'batch', fn: 'echo', argsJson: ['1', '2'] }]);
+  return (await cutover) && (await saved) ? candidate : null;
+}
+
+/**
+ * A lighter round on the candidate's guest: the requests an update and the calls after it send
+ * that make no new instance, and the load's own reading of the bytes. Every instance holds a
+ * WebAssembly memory, which an idle worker would keep until its garbage collector runs (see
+ * SparePool): the warm-up makes three in all, in the first round.
+ */
+async function light(candidate: Throwaway, module: Uint8Array, failures: string[]): Promise<boolean> {
+  const steps = stagingSteps({ apiMajor: 1, benchmarkBudgetMs: 1000, from: null });
+  const sent = await candidate.send([
+    steps.checkApi,
+    steps.benchmark,
+    steps.health,
+    { op: 'call', fn: 'echo', argJson: '{"warm":[1,2,3]}' },
+    { op: 'callRaw', fn: 'f7', args: [5] },
+    { op: 'batch', fn: 'echo', argsJson: ['1', '2'] },
+    { op: 'saveState' },
+    { op: 'restoreState', state: new Uint8Array(8) },
+    { op: 'ping' },
+  ]);
+  if (!sent) return false;
+  try {
+    const layout = describeLayout(module, readModuleLayout(module, 'warm-up'), 'warm-up');
+    packLayout(layout);
+    memoryCap(module, 16);
+    await sha256Hex(module);
+  } catch (error) {
+    failures.push(error instanceof Error ? error.message : String(error));
+  }
+  return true;
 }
 
 /**
@@ -106,7 +140,8 @@ export async function warmUp(used: () => boolean = () => false): Promise<string[
   const options: GuestOptions = { label: 'warm-up', memoryBudgetBytes: 1 << 20, args: [], env: [] };
   const module = warmUpModule();
   try {
-    for (let i = 0; i < WARM_UP_ROUNDS; i++) if (!(await round(module, options, failures, used))) break;
+    const candidate = await update(module, options, failures, used);
+    for (let i = 1; candidate && i < WARM_UP_ROUNDS; i++) if (!(await light(candidate, module, failures))) break;
   } catch (error) {
     failures.push(error instanceof Error ? error.message : String(error));
   }

@@ -36,17 +36,21 @@ const stage: Step = {
     const { input, serving, config } = ctx;
     const timeout = config.validation_timeout_ms;
     const carry = !input.fresh && serving.has('save_state');
-    const channel = carry ? new MessageChannel() : null;
     const apiMajor = input.fresh ? null : (parseSemver(serving.info.apiVersion ?? '')?.major ?? null);
-    const plan = stagingSteps({ apiMajor, benchmarkBudgetMs: config.benchmark_budget_ms, from: channel?.port2 ?? null });
-    const staging = ctx.host.stage(input, timeout, (send) => ({
-      checkApi: outcome(send(plan.checkApi, timeout)),
-      benchmark: outcome(send(plan.benchmark, timeout)),
-      receiveState: plan.receiveState ? outcome(send(plan.receiveState, timeout)) : null,
-      health: outcome(send(plan.health, timeout)),
-    }));
-    ctx.snapshot = channel ? outcome(serving.request(snapshotRequest(channel.port1), timeout)) : null;
-    ctx.mark = serving.changes;
+    // Made anew for each attempt at the load (a load retried in another worker: see Instance.stage).
+    const staging = ctx.host.stage(input, timeout, (send) => {
+      const channel = carry ? new MessageChannel() : null;
+      const plan = stagingSteps({ apiMajor, benchmarkBudgetMs: config.benchmark_budget_ms, from: channel?.port2 ?? null });
+      const answers = {
+        checkApi: outcome(send(plan.checkApi, timeout)),
+        benchmark: outcome(send(plan.benchmark, timeout)),
+        receiveState: plan.receiveState ? outcome(send(plan.receiveState, timeout)) : null,
+        health: outcome(send(plan.health, timeout)),
+      };
+      ctx.snapshot = channel ? outcome(serving.request(snapshotRequest(channel.port1), timeout)) : null;
+      ctx.mark = serving.changes;
+      return answers;
+    });
     try {
       const { instance, steps } = await staging;
       ctx.candidate = instance;
