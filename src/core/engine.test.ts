@@ -450,6 +450,20 @@ describe('modules by name', () => {
     expect(await engine.call('get')).toBe(0);
   });
 
+  it('recycles a retired version\'s worker as the next update\'s candidate (updates back to back)', async () => {
+    const clock = new ManualClock();
+    let started = 0;
+    make({ probation_ms: 100 }, { clock, spares: { keep: 1, startDelayMs: 50 }, workerFactory: () => (started++, inProcess()) });
+    await engine.load(counter(), { name: 'counter' });
+    await clock.advance(60); // a fresh spare is started while nothing loads
+    expect(started).toBe(2);
+    // Each update displaces the version the one before kept warm: its worker, idle, goes back to
+    // the spares at once and takes the next update's candidate.
+    for (const bytes of [swap('counter-b'), counter(), swap('counter-b'), counter(), swap('counter-b')]) await engine.load(bytes, { name: 'counter' });
+    expect(started).toBe(3); // the first load, the spare, and the second update's candidate
+    expect(await engine.call('get')).toBe(0);
+  });
+
   it('when WebAssembly memory runs out, stops the spare workers and tries the load once more', async () => {
     const clock = new ManualClock();
     let failNext = 0;

@@ -18,6 +18,7 @@ import type { Clock } from './clock';
 import { type PendingRequest, RpcClient, type WorkerLike } from './rpc';
 import type { SparePool } from './spares';
 import { LatencyStats } from './stats';
+import { RECYCLE_MAX_INSTANCES } from '../shared/tuning';
 
 export type InstanceState = 'healthy' | 'restarting' | 'failed';
 
@@ -97,6 +98,8 @@ export class Instance {
    * when first asked, not in the load's task: at 100,000 exports it takes 10-20 ms.
    */
   private functions: Set<string> | null = null;
+  /** Instances this worker made (the load's, and each `prepare` or `renew`): each holds a memory. */
+  private instancesMade = 1;
 
   private constructor(
     private worker: WorkerLike,
@@ -159,6 +162,7 @@ export class Instance {
     if (this.disposed) return Promise.reject(new HotwasmError('disposed', `${this.info.name} was unloaded`));
     if (this.state === 'failed') return Promise.reject(new HotwasmError('worker-died', `${this.info.name} is not running: ${this.notice ?? 'it failed'}. Restart it or load it again.`));
     if (!OPS[body.op].keepsState) this.changes++;
+    if (body.op === 'prepare' || body.op === 'renew') this.instancesMade++;
     // State bytes and ports move to the worker instead of being copied (the sender gives them up).
     return this.rpc.request(body, { timeoutMs, transfer: transferablesOf(body) });
   }
@@ -283,10 +287,22 @@ export class Instance {
     this.worker.terminate();
   }
 
-  /** Stop once the calls already sent have settled (a replaced version finishes its work). */
+  /**
+   * Stop once the calls already sent have settled (a replaced version finishes its work). A
+   * worker that made few instances goes back to the spares, its guest forgotten: it is warm from
+   * real use (see SparePool for why only few).
+   */
   retire(): void {
-    if (this.rpc.pendingCount === 0) this.dispose();
-    else void this.rpc.idle().then(() => this.dispose());
+    const done = () => {
+      if (this.disposed || this.state !== 'healthy' || this.instancesMade > RECYCLE_MAX_INSTANCES) return this.dispose();
+      this.disposed = true;
+      this.rpc.close(new HotwasmError('disposed', `${this.info.name} ${this.info.version} was retired`));
+      this.worker.postMessage({ type: 'reset' }, []);
+      this.deps.spares.recycle(this.worker);
+    };
+    // At once when idle: an update starting now can take the worker for its candidate.
+    if (this.rpc.pendingCount === 0) done();
+    else void this.rpc.idle().then(done);
   }
 }
 

@@ -1,15 +1,17 @@
 /**
- * Spare workers, kept ready so that a load does not wait for a worker to start. Each warms up
- * while it waits (src/worker/warm-up.ts); a load takes one that finished warming up, else any.
- * New ones are started only while no load is under way, a moment after the last one, and one
- * at a time, so that their start-up never competes with a load for the cores.
+ * Spare workers, kept ready so that a load does not wait for a worker to start: fresh ones,
+ * which warm up while they wait (src/worker/warm-up.ts), and workers of retired versions,
+ * recycled — warm from real use. A load takes a recycled one first, then a fresh one that
+ * finished warming up, then any. New ones are started only while no load is under way, a moment
+ * after the last one, and one at a time, so that their start-up never competes with a load.
  *
- * Workers are never reused for another module: every WebAssembly memory reserves about 10 GiB of
- * address space, Chromium allows about 120 of them per process, and a worker holding dead ones
- * frees them only when its own garbage collector runs — which an idle worker never does, and
- * another worker's failed allocation does not make it do (measured: an idle worker's 124 dead
- * memories left another worker unable to make a single one). Stopping a worker frees all of
- * them at once; {@link SparePool.drain} stops the spares when memory runs short.
+ * Every WebAssembly memory reserves about 10 GiB of address space, Chromium allows about 120 of
+ * them per process, and a worker holding dead ones frees them only when its own garbage
+ * collector runs — which an idle worker never does, and another worker's failed allocation does
+ * not make it do (measured: an idle worker's 124 dead memories left another worker unable to
+ * make a single one). So a spare holds few: the warm-up makes three instances, and only workers
+ * that made at most RECYCLE_MAX_INSTANCES are recycled. {@link SparePool.drain} stops every
+ * spare when memory runs short anyway.
  */
 import type { FromWorker } from '../shared/protocol';
 import { SPARE_START_DELAY_MS, SPARE_WORKERS } from '../shared/tuning';
@@ -27,8 +29,9 @@ export const DEFAULT_SPARE_POLICY: SparePolicy = { keep: SPARE_WORKERS, startDel
 
 interface Spare {
   worker: WorkerLike;
-  /** Its warm-up has ended. */
+  /** A recycled worker, or a fresh one whose warm-up has ended. */
   warm: boolean;
+  recycled: boolean;
   stopListening: () => void;
 }
 
@@ -44,10 +47,17 @@ export class SparePool {
     private readonly policy: SparePolicy = DEFAULT_SPARE_POLICY,
   ) {}
 
-  /** A warm spare, else any spare, else a new worker. */
+  private best(): number {
+    const rank = (s: Spare) => (s.recycled ? 2 : s.warm ? 1 : 0);
+    let best = -1;
+    for (let i = 0; i < this.spares.length; i++) if (best < 0 || rank(this.spares[i]!) > rank(this.spares[best]!)) best = i;
+    return best;
+  }
+
+  /** The best spare, or a new worker. */
   take(): WorkerLike {
-    const at = this.spares.findIndex((s) => s.warm);
-    const [spare] = this.spares.splice(at >= 0 ? at : 0, 1);
+    const at = this.best();
+    const spare = at >= 0 ? this.spares.splice(at, 1)[0]! : null;
     spare?.stopListening();
     this.replenish();
     return spare?.worker ?? this.factory();
@@ -55,8 +65,22 @@ export class SparePool {
 
   /** A load is about to take a worker: wake the one it will get (waking an idle worker took 0.3–0.5 ms). */
   wake(): void {
-    const next = this.spares.find((s) => s.warm) ?? this.spares[0];
-    next?.worker.postMessage({ type: 'wake' }, []);
+    const at = this.best();
+    if (at >= 0) this.spares[at]!.worker.postMessage({ type: 'wake' }, []);
+  }
+
+  /** An idle worker whose guest is gone (it was sent `reset`): kept as a spare if there is room, else stopped. */
+  recycle(worker: WorkerLike): void {
+    if (this.disposed) return worker.terminate();
+    if (this.spares.length >= this.policy.keep) {
+      // A fresh spare still warming up makes room for it: this one is warm already.
+      const cold = this.spares.findIndex((s) => !s.warm);
+      if (cold < 0) return worker.terminate();
+      const [replaced] = this.spares.splice(cold, 1);
+      replaced!.stopListening();
+      replaced!.worker.terminate();
+    }
+    this.spares.push({ worker, warm: true, recycled: true, stopListening: () => undefined });
   }
 
   /** Stop every spare (their memory goes with them): the page ran short of WebAssembly memory. */
@@ -95,7 +119,7 @@ export class SparePool {
 
   private fresh(): Spare {
     const worker = this.factory();
-    const spare: Spare = { worker, warm: false, stopListening: () => undefined };
+    const spare: Spare = { worker, warm: false, recycled: false, stopListening: () => undefined };
     const onMessage = (event: MessageEvent<FromWorker>) => {
       if (event.data?.type !== 'ready') return;
       spare.warm = true;

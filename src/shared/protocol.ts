@@ -61,7 +61,12 @@ export type OutputStream = 'stdout' | 'stderr';
 export type ToWorker =
   | { type: 'requests'; requests: Request[] }
   /** A load is coming: wake up (and stop warming up) while the page prepares it. */
-  | { type: 'wake' };
+  | { type: 'wake' }
+  /**
+   * Forget the guest: the worker becomes a spare for another module's load. Sent only to an idle
+   * worker (every request answered), so it is served before whatever is sent after it.
+   */
+  | { type: 'reset' };
 
 export type FromWorker =
   | { type: 'replies'; replies: Reply[] }

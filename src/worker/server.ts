@@ -67,6 +67,11 @@ export class WorkerServer {
   }
 
   receive(message: ToWorker): void {
+    if (message?.type === 'reset') {
+      // Only ever sent to an idle worker: nothing runs or waits here now.
+      Object.assign(this.state, { guest: null, loaded: null, prepared: null, pipelineFailed: false });
+      return;
+    }
     if (message?.type !== 'requests') return;
     // No push(...spread): a message may hold more requests than a call has argument slots.
     for (const request of message.requests) this.backlog.push(request);

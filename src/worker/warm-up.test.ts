@@ -34,3 +34,18 @@ describe('warm-up', () => {
     expect(asked).toBe(2);
   });
 });
+
+describe('a reset worker', () => {
+  it('forgets its guest: the next load starts from nothing', async () => {
+    const { WorkerServer } = await import('./server');
+    const replies: { id: number; ok: boolean }[] = [];
+    const server = new WorkerServer((m) => m.type === 'replies' && replies.push(...m.replies));
+    const options = { label: 'warm', memoryBudgetBytes: 1 << 20, args: [], env: [] };
+    server.receive({ type: 'requests', requests: [{ id: 1, op: 'load', data: warmUpModule(), options }] });
+    await expect.poll(() => replies.length).toBe(1);
+    server.receive({ type: 'reset' });
+    server.receive({ type: 'requests', requests: [{ id: 2, op: 'call', fn: 'echo', argJson: '1' }] });
+    await expect.poll(() => replies.length).toBe(2);
+    expect(replies[1]).toMatchObject({ id: 2, ok: false });
+  });
+});
