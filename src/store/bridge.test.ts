@@ -172,7 +172,7 @@ describe('connectEngine', () => {
     emit({ type: 'loaded', module: 'counter', info: counter, replaced: true, trigger: 'load' });
     emit({ type: 'output', module: 'counter', stream: 'stdout', text: 'hi\n' });
     expect(store.getState().console.lines.map((l) => l.text)).toEqual(['bye', 'hi']);
-    expect(store.getState().notices.info?.text).toBe('Loaded counter.wasm (1.2 KiB), replacing the running build');
+    expect(store.getState().notices.info).toBeNull(); // an update is told by the Status panel, not announced again
     disconnect();
     expect(listeners.size).toBe(0);
   });
@@ -190,6 +190,8 @@ describe('connectEngine while an update runs', () => {
     expect(frames).toHaveLength(0); // nothing renders in the middle of the update
     expect(timers).toHaveLength(1);
     emit({ type: 'status', module: 'counter', status: status({ updating: null, version: 'v2' }) });
+    expect(frames).toHaveLength(0); // the update's caller goes first: the panels show it a moment later
+    timers.shift()!();
     expect(frames).toHaveLength(1);
     frames.shift()!();
     expect(selectStatus(store.getState())).toMatchObject({ version: 'v2', updating: null });

@@ -107,7 +107,8 @@ export function StatusPanel() {
         <Fact term="p50" value={formatMs(status?.p50Ms ?? null)} />
         <Fact term="p99" value={formatMs(status?.p99Ms ?? null)} />
       </dl>
-      {message && <p className="status-message">{message}</p>}
+      {/* Always mounted, so each update's outcome is announced. */}
+      <div aria-live="polite">{message && <p className="status-message">{message}</p>}</div>
       <LivePushStatus />
     </section>
   );
