@@ -139,3 +139,19 @@ export async function editorSettled(page: Page): Promise<void> {
     .toBeTruthy();
   await page.evaluate((url) => import(url).then(() => undefined), url!);
 }
+
+/**
+ * The CPU time of the page's longest main-thread task while `work` runs (a trace's thread time:
+ * unlike a long task's wall time, it does not grow when another test shares the machine's cores).
+ */
+export async function longestMainThreadTask(page: Page, work: () => Promise<unknown>): Promise<number> {
+  const browser = page.context().browser()!;
+  await browser.startTracing(page, { categories: ['toplevel', 'devtools.timeline'] });
+  await work();
+  const trace = JSON.parse((await browser.stopTracing()).toString()) as { traceEvents: { ph: string; name: string; pid: number; tid: number; tdur?: number; args?: { name?: string } }[] };
+  const main = trace.traceEvents.find((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+  const tasks = trace.traceEvents.filter((e) => e.ph === 'X' && e.name === 'ThreadControllerImpl::RunTask' && e.pid === main?.pid && e.tid === main?.tid);
+  if (process.env.HOTWASM_TRACE_OUT) (await import('node:fs')).writeFileSync(process.env.HOTWASM_TRACE_OUT, JSON.stringify(trace));
+  return Math.max(0, ...tasks.map((t) => (t.tdur ?? 0) / 1000));
+}
+

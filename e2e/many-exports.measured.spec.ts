@@ -1,9 +1,10 @@
 /**
  * A module with 100,000 exports: the Call panel's function picker and the Module panel's tables
- * stay responsive (no main-thread task over 100 ms) and usable, by keyboard included.
+ * stay responsive (no main-thread task over 100 ms) and usable, by keyboard included. Measured in
+ * the "measured" project, alone on the machine once the other tests are done.
  */
-import { expect, type Page, test } from '@playwright/test';
-import { editorSettled, expectServing, openPlayground, region, setArgument } from './helpers';
+import { expect, test } from '@playwright/test';
+import { editorSettled, expectServing, longestMainThreadTask, openPlayground, region, setArgument } from './helpers';
 
 const EXPORTS = 100_000;
 const nameOf = (i: number) => `fn_${String(i).padStart(5, '0')}`;
@@ -58,105 +59,80 @@ function manyExportsModule(count: number): Buffer {
   return Buffer.concat([Buffer.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]), types, functions, memory, section(7, exports), section(10, code)]);
 }
 
-/** Start recording main-thread tasks over 50 ms (the 'longtask' entries), with when they started. */
-async function watchLongTasks(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    const w = window as unknown as { longTasks: [start: number, ms: number][] };
-    w.longTasks = [];
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) w.longTasks.push([entry.startTime, Math.round(entry.duration)]);
-    }).observe({ type: 'longtask' });
-  });
-}
-/** The long tasks that started from `from` on, and before `to` (performance.now() in the page). */
-const longTasksBetween = (page: Page, from: number, to = Infinity) =>
-  page.evaluate(
-    async ({ from, to }) => {
-      await new Promise((r) => setTimeout(r, 0)); // entries are delivered in a task of their own
-      return (window as unknown as { longTasks: [number, number][] }).longTasks.filter(([start]) => start >= from && start < to).map(([, ms]) => ms);
-    },
-    { from, to: to === Infinity ? Number.MAX_VALUE : to },
-  );
-
 test('100,000 exports: the function picker and the tables stay responsive and usable', async ({ page }) => {
   test.setTimeout(60_000);
   const bytes = manyExportsModule(EXPORTS);
   await page.route('**/many-exports.wasm', (route) => route.fulfill({ body: bytes, contentType: 'application/wasm' }));
   await openPlayground(page);
   await editorSettled(page);
-  await watchLongTasks(page);
+  // Tasks are measured in CPU time (a trace's thread time), which a busy machine stretches far
+  // less than a long task's wall time.
+  const longest = await longestMainThreadTask(page, async () => {
+    const loaded = await page.evaluate(async () => {
+      const t0 = performance.now();
+      const info = await window.hotwasm.load('many-exports.wasm');
+      return { exports: info.exports.length, ms: performance.now() - t0 };
+    });
+    console.log(`${EXPORTS} exports (${(bytes.length / 1024).toFixed(0)} KiB): loaded in ${loaded.ms.toFixed(0)} ms`);
+    expect(loaded.exports).toBe(EXPORTS + 2);
+    await expectServing(page, 'many-exports');
 
-  // The engine's part ends when load() resolves; what follows is the panels' (they render in
-  // the next animation frame).
-  const loaded = await page.evaluate(async () => {
-    const t0 = performance.now();
-    const info = await window.hotwasm.load('many-exports.wasm');
-    const t1 = performance.now();
-    return { exports: info.exports.length, ms: t1 - t0, t0, t1 };
+    // The picker: the first matches and a count; typing filters, the first match is chosen.
+    const call = region(page, 'Call');
+    const fn = call.getByLabel('Function');
+    const filter = call.getByLabel('Filter by name');
+    await expect(call.getByText('Showing 200 of 100,001 functions — type to filter')).toBeVisible();
+    await expect(fn.locator('option')).toHaveCount(200);
+    await filter.pressSequentially('fn_04242');
+    await expect(fn).toHaveValue('fn_04242');
+    await expect(call.getByText('1 of 100,001 functions matches')).toBeVisible();
+    // Enter takes the choice and moves on to the argument.
+    await filter.press('Enter');
+    await expect(call.getByRole('textbox', { name: 'Argument (JSON)' })).toBeFocused();
+    await setArgument(page, '{"x":1}');
+    await call.getByRole('button', { name: 'Call', exact: true }).click();
+    await expect(call.getByLabel('Result')).toContainText('"x": 1');
+
+    // Arrows move through the matches without leaving the filter; a raw export switches to raw.
+    await filter.fill('fn_0999');
+    await expect(call.getByText('10 of 100,001 functions match')).toBeVisible();
+    await expect(fn).toHaveValue('fn_09990');
+    await filter.press('ArrowDown');
+    await expect(fn).toHaveValue('fn_09992');
+    await expect(call.getByLabel('Raw call')).not.toBeChecked();
+    // JSON calls are listed first: after the five even ones come the raw, odd ones.
+    for (let i = 0; i < 4; i++) await filter.press('ArrowDown');
+    await expect(fn).toHaveValue('fn_09991');
+    await expect(call.getByLabel('Raw call')).toBeChecked();
+    await expect(filter).toBeFocused();
+    await setArgument(page, '[2, 3]');
+    await call.getByRole('button', { name: 'Call', exact: true }).click();
+    await expect(call.getByLabel('Result')).toHaveText('5');
+    await filter.fill('nothing like it');
+    await expect(call.getByText('No function matches “nothing like it”')).toBeVisible();
+    await expect(call.getByRole('button', { name: 'Call', exact: true })).toBeDisabled();
+    // Escape clears the filter: the picker shows the first ones again, and selectOption works as before.
+    await filter.press('Escape');
+    await expect(filter).toHaveValue('');
+    await expect(call.getByText('Showing 200 of 100,001 functions — type to filter')).toBeVisible();
+    await fn.selectOption('fn_00002');
+    await expect(fn).toHaveValue('fn_00002');
+
+    // The Exports table: the first rows, a count and a filter.
+    const module = region(page, 'Module');
+    const exportsTable = module.getByRole('table', { name: 'Exports' });
+    await expect(module.getByText('Showing 200 of 100,002 exports — type to filter')).toBeVisible();
+    await expect(exportsTable.locator('tbody tr')).toHaveCount(200);
+    await module.getByLabel('Filter exports').pressSequentially('fn_0424');
+    await expect(exportsTable.locator('tbody tr')).toHaveCount(10);
+    await expect(module.getByText('10 of 100,002 exports match')).toBeVisible();
+    await expect(exportsTable.getByRole('row', { name: /fn_04241/ })).toContainText('(i32, i32) -> i32');
+    await module.getByLabel('Filter exports').fill('fn_');
+    await expect(module.getByText('Showing 200 of 100,000 matches — type more to narrow')).toBeVisible();
+    await module.getByRole('button', { name: 'Show 200 more' }).click();
+    await expect(exportsTable.locator('tbody tr')).toHaveCount(400);
   });
-  const engineTasks = await longTasksBetween(page, loaded.t0, loaded.t1);
-  console.log(`${EXPORTS} exports (${(bytes.length / 1024).toFixed(0)} KiB): loaded in ${loaded.ms.toFixed(0)} ms; long tasks while loading ${JSON.stringify(engineTasks)}`);
-  expect(loaded.exports).toBe(EXPORTS + 2);
-  await expectServing(page, 'many-exports');
-
-  // The picker: the first matches and a count; typing filters, the first match is chosen.
-  const call = region(page, 'Call');
-  const fn = call.getByLabel('Function');
-  const filter = call.getByLabel('Filter by name');
-  await expect(call.getByText('Showing 200 of 100,001 functions — type to filter')).toBeVisible();
-  await expect(fn.locator('option')).toHaveCount(200);
-  await filter.pressSequentially('fn_04242');
-  await expect(fn).toHaveValue('fn_04242');
-  await expect(call.getByText('1 of 100,001 functions matches')).toBeVisible();
-  // Enter takes the choice and moves on to the argument.
-  await filter.press('Enter');
-  await expect(call.getByRole('textbox', { name: 'Argument (JSON)' })).toBeFocused();
-  await setArgument(page, '{"x":1}');
-  await call.getByRole('button', { name: 'Call', exact: true }).click();
-  await expect(call.getByLabel('Result')).toContainText('"x": 1');
-
-  // Arrows move through the matches without leaving the filter; a raw export switches to raw.
-  await filter.fill('fn_0999');
-  await expect(call.getByText('10 of 100,001 functions match')).toBeVisible();
-  await expect(fn).toHaveValue('fn_09990');
-  await filter.press('ArrowDown');
-  await expect(fn).toHaveValue('fn_09992');
-  await expect(call.getByLabel('Raw call')).not.toBeChecked();
-  // JSON calls are listed first: after the five even ones come the raw, odd ones.
-  for (let i = 0; i < 4; i++) await filter.press('ArrowDown');
-  await expect(fn).toHaveValue('fn_09991');
-  await expect(call.getByLabel('Raw call')).toBeChecked();
-  await expect(filter).toBeFocused();
-  await setArgument(page, '[2, 3]');
-  await call.getByRole('button', { name: 'Call', exact: true }).click();
-  await expect(call.getByLabel('Result')).toHaveText('5');
-  await filter.fill('nothing like it');
-  await expect(call.getByText('No function matches “nothing like it”')).toBeVisible();
-  await expect(call.getByRole('button', { name: 'Call', exact: true })).toBeDisabled();
-  // Escape clears the filter: the picker shows the first ones again, and selectOption works as before.
-  await filter.press('Escape');
-  await expect(filter).toHaveValue('');
-  await expect(call.getByText('Showing 200 of 100,001 functions — type to filter')).toBeVisible();
-  await fn.selectOption('fn_00002');
-  await expect(fn).toHaveValue('fn_00002');
-
-  // The Exports table: the first rows, a count and a filter.
-  const module = region(page, 'Module');
-  const exportsTable = module.getByRole('table', { name: 'Exports' });
-  await expect(module.getByText('Showing 200 of 100,002 exports — type to filter')).toBeVisible();
-  await expect(exportsTable.locator('tbody tr')).toHaveCount(200);
-  await module.getByLabel('Filter exports').pressSequentially('fn_0424');
-  await expect(exportsTable.locator('tbody tr')).toHaveCount(10);
-  await expect(module.getByText('10 of 100,002 exports match')).toBeVisible();
-  await expect(exportsTable.getByRole('row', { name: /fn_04241/ })).toContainText('(i32, i32) -> i32');
-  await module.getByLabel('Filter exports').fill('fn_');
-  await expect(module.getByText('Showing 200 of 100,000 matches — type more to narrow')).toBeVisible();
-  await module.getByRole('button', { name: 'Show 200 more' }).click();
-  await expect(exportsTable.locator('tbody tr')).toHaveCount(400);
-
-  const tasks = await longTasksBetween(page, loaded.t1);
-  console.log(`long tasks of the panels: ${JSON.stringify(tasks)}`);
-  expect(tasks.filter((ms) => ms > 100)).toEqual([]);
-  // The engine's part too: reading 100,000 export descriptions sent by the worker.
-  expect(engineTasks.filter((ms) => ms > 100)).toEqual([]);
+  // The load (reading 100,000 export descriptions sent by the worker) and the panels alike.
+  console.log(`the longest main-thread task: ${longest.toFixed(1)} ms of CPU`);
+  expect(longest).toBeLessThan(100);
 });
