@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // The library as npm installs it (`npm pack` runs this): lib/index.js is the framework-free
 // engine (`import { createEngine } from 'hotwasm'`), lib/worker.js its guest worker with the
-// WASI shim inside, lib/types/ the declarations. The engine creates its worker with
+// WASI shim inside, lib/vite.js the dev-server plugin (`import { hotwasm } from 'hotwasm/vite'`),
+// lib/playground/ the playground, built, that `hotwasm dev` serves, and lib/types/ the
+// declarations. The engine creates its worker with
 // `new Worker(new URL('./worker.js', import.meta.url), { type: 'module' })`, the form every
 // bundler that understands workers (Vite, webpack 5, Parcel, esbuild with a plugin) resolves.
 import { execFileSync } from 'node:child_process';
@@ -48,6 +50,29 @@ const found = index.match(pattern) ?? [];
 if (found.length !== 1) throw new Error(`build-lib: expected the worker's URL once in lib/index.js, found ${found.length}`);
 await writeFile(indexPath, index.replace(pattern, `new Worker(new URL("./worker.js", import.meta.url)`));
 
+// The plugin, for Node: its own code and src/shared bundled; vite (a peer) and wabt (a
+// dependency, for .wat builds) and Node's modules imported.
+await build({
+  configFile: false,
+  root,
+  publicDir: false,
+  logLevel: 'warn',
+  build: {
+    outDir: out,
+    emptyOutDir: false,
+    target: 'node20',
+    ssr: true,
+    minify: false,
+    sourcemap: true,
+    rollupOptions: { input: { vite: join(root, 'src/plugin/index.ts') }, output: { format: 'es', entryFileNames: '[name].js' }, external: [/^node:/, 'vite', 'wabt'] },
+  },
+});
+
+// The playground that `hotwasm dev` serves from an installed package (no sources, no React to
+// install): the site as `npm run build` makes it, which connects to the dev server's HMR
+// channel when the page it is served in provides one (bin/lib/playground.mjs).
+await build({ root, logLevel: 'warn', build: { outDir: join(out, 'playground'), emptyOutDir: true } });
+
 // Declarations, from the sources as they are.
-execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.lib.json')], { stdio: 'inherit' });
-console.log('lib/: index.js, worker.js, types/');
+for (const project of ['tsconfig.lib.json', 'tsconfig.lib-plugin.json']) execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, project)], { stdio: 'inherit' });
+console.log('lib/: index.js, worker.js, vite.js, playground/, types/');

@@ -6,9 +6,44 @@
  * The plugin is TypeScript (src/plugin); Vite's own module runner loads it, so a fresh clone
  * needs nothing but `npm install`.
  */
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { PACKAGE_ROOT } from './client.mjs';
 import { CliError, EXIT } from './errors.mjs';
+
+/**
+ * The plugin, and the Vite config of the playground it runs in. In this repository: the
+ * sources (src/plugin through Vite's module runner, the playground through vite.config.ts, with
+ * the UI's own hot reload). In an installed package: lib/vite.js and the built playground.
+ * @param {typeof import('vite')} vite
+ * @returns {Promise<{ plugin: any, playground: import('vite').InlineConfig }>}
+ */
+async function loadPlayground(vite) {
+  const sources = join(PACKAGE_ROOT, 'src', 'plugin', 'index.ts');
+  if (existsSync(sources)) {
+    try {
+      const { module: plugin } = await vite.runnerImport(sources, { configFile: false, logLevel: 'error' });
+      return { plugin, playground: { configFile: join(PACKAGE_ROOT, 'vite.config.ts'), root: PACKAGE_ROOT } };
+    } catch (error) {
+      throw new CliError(`Could not load the hotwasm plugin from ${sources}: ${error instanceof Error ? error.message : error}`, EXIT.failed);
+    }
+  }
+  const built = join(PACKAGE_ROOT, 'lib', 'playground');
+  if (!existsSync(join(built, 'index.html'))) throw new CliError(`This hotwasm package has no playground (${built}): reinstall it, or run npm run build:lib in its sources`, EXIT.failed);
+  const [plugin, { prebuiltPlayground }] = await Promise.all([import(pathToFileURL(join(PACKAGE_ROOT, 'lib', 'vite.js')).href), import('./playground.mjs')]);
+  return {
+    plugin,
+    playground: {
+      configFile: false,
+      root: built,
+      // Nothing to transform or pre-bundle: the built files are served as they are.
+      appType: 'custom',
+      optimizeDeps: { noDiscovery: true, include: [] },
+      plugins: [prebuiltPlayground(built)],
+    },
+  };
+}
 
 export const dev = {
   summary: 'start the playground with live push: build <path> now and on every save',
@@ -50,13 +85,7 @@ export const dev = {
     }
     const cwd = process.cwd();
     const vite = await import('vite');
-    /** @type {any} */
-    let plugin;
-    try {
-      ({ module: plugin } = await vite.runnerImport(join(PACKAGE_ROOT, 'src', 'plugin', 'index.ts'), { configFile: false, logLevel: 'error' }));
-    } catch (error) {
-      throw new CliError(`Could not load the hotwasm plugin from ${PACKAGE_ROOT}/src/plugin: ${error instanceof Error ? error.message : error}`, EXIT.failed);
-    }
+    const { plugin, playground } = await loadPlayground(vite);
     const module = {
       path: resolve(cwd, positionals[0] ?? ''),
       name: values.name,
@@ -75,19 +104,18 @@ export const dev = {
     const emit = (line) => process.stdout.write(`${JSON.stringify(line)}\n`);
     // The playground serves the user's module: not the bundled examples, nor the example counter.
     process.env.VITE_HOTWASM_EXAMPLE = 'none';
+    const tokenFile = resolve(cwd, values['token-file'] ?? join(PACKAGE_ROOT, 'node_modules', '.hotwasm', 'token.json'));
+    const live = plugin.hotwasm({
+      modules: [module],
+      token: process.env.HOTWASM_TOKEN || undefined,
+      tokenFile,
+      onEvent: json ? (/** @type {{ event: string, data: unknown }} */ e) => emit({ type: e.event, data: e.data }) : undefined,
+    });
     const server = await vite.createServer({
-      configFile: join(PACKAGE_ROOT, 'vite.config.ts'),
-      root: PACKAGE_ROOT,
+      ...playground,
       logLevel: json ? 'silent' : 'info',
       server: { host: values.host ?? '127.0.0.1', port, strictPort: values.port !== undefined, open: !!values.open },
-      plugins: [
-        plugin.hotwasm({
-          modules: [module],
-          token: process.env.HOTWASM_TOKEN || undefined,
-          tokenFile: values['token-file'] ? resolve(cwd, values['token-file']) : undefined,
-          onEvent: json ? (/** @type {{ event: string, data: unknown }} */ e) => emit({ type: e.event, data: e.data }) : undefined,
-        }),
-      ],
+      plugins: [live, ...(playground.plugins ?? [])],
     });
     // Ctrl-C: close the server (its token file goes too). Vite itself does the same on SIGTERM, exiting 143.
     process.once('SIGINT', async () => {
@@ -97,7 +125,7 @@ export const dev = {
     await server.listen();
     const address = server.httpServer?.address();
     const url = address && typeof address === 'object' ? `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}/` : null;
-    if (json) emit({ type: 'listening', url, tokenFile: values['token-file'] ? resolve(cwd, values['token-file']) : join(PACKAGE_ROOT, 'node_modules', '.hotwasm', 'token.json') });
+    if (json) emit({ type: 'listening', url, tokenFile });
     else {
       console.log(`\n  hotwasm dev: live push of ${module.path}; save to rebuild, or run hotwasm trigger / push / status\n`);
       server.printUrls();

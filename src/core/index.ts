@@ -8,6 +8,7 @@
  *   await engine.module('counter').rollback();
  */
 export { createEngine } from './engine';
+export { connectDevServer, connectLivePush, type FetchLike, type HotChannel, type LivePushEvent, type LivePushOptions, type PushTarget } from './live-push';
 export type { ConfigFacade, Engine, EngineOptions, EngineState, EngineStatus, LoadOptions, ModuleHandle, RunOptions } from './api';
 export type { CheckpointInfo, EngineEvent, EngineEventType, ErrorAction, ModuleState, ModuleStatus } from './events';
 export type { InstanceState, ModuleInfo } from './instance';

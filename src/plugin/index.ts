@@ -33,6 +33,11 @@ export function hotwasm(options: HotwasmOptions = {}): HotwasmPlugin {
     get live() {
       return live;
     },
+    config() {
+      // The engine finds its worker beside it (new URL('./worker.js', import.meta.url)): Vite's
+      // dependency pre-bundling would move the engine away from it.
+      return { optimizeDeps: { exclude: ['hotwasm'] } };
+    },
     configureServer(server) {
       // A restart calls this again on a new server: stop the previous one's builds first.
       void live?.dispose();
