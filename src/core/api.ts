@@ -109,9 +109,9 @@ export interface Engine {
   load(source: ModuleSource, options?: LoadOptions): Promise<ModuleInfo>;
   /**
    * A new build that arrived by itself (live push from a dev server, a watcher), as opposed to
-   * one a user loads. With auto reload on (`config.enabled`), builds of one module arriving less
-   * than `debounce_ms` apart are coalesced into the last, which then goes through the update
-   * pipeline as load() does. With auto reload off (or paused), a build of a running module is
+   * one a user loads. With auto reload on (`config.enabled`), it goes through the update
+   * pipeline at once, as load() does, unless another build of the module arrived less than
+   * `debounce_ms` before it: builds that close together are coalesced into the last. With auto reload off (or paused), a build of a running module is
    * kept for Reload instead. Resolves with the version serving afterwards, or null when the build
    * was coalesced into a later one or kept; rejects as load() does.
    */

@@ -7,7 +7,7 @@ import { HotwasmError } from '../shared/errors';
 export interface EngineConfig {
   /** Auto reload: apply pushed updates as they arrive. Paused after too many automatic rollbacks. */
   enabled: boolean;
-  /** Pushed updates closer together than this are coalesced into the last one. */
+  /** Pushed builds closer together than this are coalesced into the last one (the first of a burst goes at once). */
   debounce_ms: number;
   /** Time allowed for each validation step of an update (stage, benchmark, shadow check, cutover). */
   validation_timeout_ms: number;

@@ -1,8 +1,10 @@
 /**
- * Builds that arrive by themselves (live push, a watcher): with auto reload on, builds of one
- * module arriving less than `debounce_ms` apart are coalesced into the last, which is then
- * applied; with it off, the newest is kept for Reload. Pushes are applied in the order they were
- * made, even when reading one (a URL) takes longer than reading a later one.
+ * Builds that arrive by themselves (live push, a watcher): with auto reload on, a build is applied
+ * at once unless another build of that module arrived less than `debounce_ms` before it; builds
+ * that come that close together are coalesced into the last, applied once `debounce_ms` pass
+ * with no newer one (a debounce on both edges: a single save never waits). With auto reload off,
+ * the newest is kept for Reload. Pushes are applied in the order they were made, even when
+ * reading one (a URL) takes longer than reading a later one.
  */
 import type { Clock, Timer } from './clock';
 import type { EngineConfig } from './config';
@@ -22,6 +24,8 @@ export class PushQueue {
   private readonly waiting = new Map<string, { timer: Timer; settle: (result: Promise<ModuleInfo> | null) => void }>();
   /** The order of the newest push of each name. */
   private readonly newest = new Map<string, number>();
+  /** When the last build of each name arrived (clock.now()). */
+  private readonly arrived = new Map<string, number>();
   private count = 0;
 
   constructor(
@@ -45,6 +49,12 @@ export class PushQueue {
         this.target.keep(name, input);
         return null;
       }
+      const now = this.clock.now();
+      const previous = this.arrived.get(name);
+      this.arrived.set(name, now);
+      const { debounce_ms } = this.target.config();
+      // Nothing waiting (checked above) and nothing arrived within debounce_ms: the leading edge.
+      if (!waiting && (previous === undefined || now - previous >= debounce_ms)) return this.target.apply(name, input);
       return new Promise<ModuleInfo | null>((resolve, reject) => {
         const settle = (result: Promise<ModuleInfo> | null) => (result ? result.then(resolve, reject) : resolve(null));
         const timer = this.clock.setTimeout(() => {
@@ -52,7 +62,7 @@ export class PushQueue {
           if (this.target.config().enabled) return settle(this.target.apply(name, input));
           this.target.keep(name, input);
           settle(null);
-        }, this.target.config().debounce_ms);
+        }, debounce_ms);
         this.waiting.set(name, { timer, settle });
       });
     });
