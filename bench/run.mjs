@@ -17,6 +17,7 @@ import { preview } from 'vite';
 import { benchCalls } from './calls.mjs';
 import { CHROMIUM_ARGS } from './kit.mjs';
 import { benchLoads } from './loads.mjs';
+import { benchPush } from './push.mjs';
 import { benchSwap } from './swap.mjs';
 import { benchUpdates } from './updates.mjs';
 
@@ -87,6 +88,7 @@ try {
       ['calls', benchCalls],
       ['swap', benchSwap],
       ['updates', benchUpdates],
+      ['push', benchPush],
     ]) {
       if (only && !only.includes(name)) continue;
       const t0 = Date.now();
