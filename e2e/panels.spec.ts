@@ -1,6 +1,6 @@
 /** The History, Config and Status controls of hot swap, used as a person would. */
 import { expect, test } from '@playwright/test';
-import { apiCall, apiLoad, apiPush, example, openPlayground, region, statusValue, swapFixture } from './helpers';
+import { apiCall, apiLoad, apiPush, example, openPlayground, region, setArgument, statusValue, swapFixture } from './helpers';
 
 test('History lists updates newest first, filters by outcome, and is navigable with arrow keys', async ({ page }) => {
   await openPlayground(page);
@@ -89,4 +89,26 @@ test('Status: Auto reload toggles the setting and Reload re-runs the latest upda
   await status.getByRole('button', { name: 'Reload' }).click();
   await expect.poll(() => page.evaluate(() => window.hotwasm.history().map((r) => `${r.trigger}:${r.outcome}`))).toEqual(['reload:refused', 'load:refused']);
   await expect(page.getByRole('alert').filter({ hasText: /\S/ }).first()).toContainText('health_check');
+});
+
+test('Module: with two modules loaded, Active module shows how each is and picks the one the panels work with', async ({ page }) => {
+  await openPlayground(page);
+  expect(await apiCall(page, 'increment', 3)).toEqual({ ok: true, value: 3 });
+  expect(await apiLoad(page, example('counter-as.wasm'), { name: 'other' })).toEqual({ ok: true, value: 'v1' });
+  const picker = region(page, 'Module').getByLabel('Active module');
+  await expect(picker.locator('option')).toHaveText(['counter — healthy, v1', 'other — healthy, v1']);
+  // A module the user loads is the one the panels show.
+  await expect(picker).toHaveValue('other');
+  await expect(statusValue(page, 'Module')).toHaveText('other');
+  await picker.selectOption('counter');
+  await expect(statusValue(page, 'Module')).toHaveText('counter');
+  const call = region(page, 'Call');
+  await setArgument(page, '5');
+  await call.getByRole('button', { name: 'Call', exact: true }).click();
+  await expect(call.getByLabel('Result')).toHaveText('8');
+  // By keyboard, back to the other one, which kept its own count.
+  await picker.focus();
+  await page.keyboard.press('ArrowDown');
+  await expect(statusValue(page, 'Module')).toHaveText('other');
+  expect(await apiCall(page, 'get')).toEqual({ ok: true, value: 0 });
 });

@@ -23,6 +23,7 @@ export const selectModuleName = (s: AppState) => s.modules.active;
 export const selectServingSha = (s: AppState) => activeEntry(s)?.info?.sha256 ?? null;
 export const selectModule = (s: AppState): ModuleInfo | null => activeEntry(s)?.info ?? null;
 export const selectModuleNames = (s: AppState) => s.modules.names;
+export const selectModulesByName = (s: AppState) => s.modules.byName;
 export const selectHasModule = (s: AppState) => (activeEntry(s)?.info ?? null) !== null;
 /** The last failed load, until a load succeeds. */
 export const selectLastError = (s: AppState) => s.modules.lastError;

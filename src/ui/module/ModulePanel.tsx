@@ -1,6 +1,6 @@
 /** Module: everything known about the active module, and the active-module switch. */
 import { useId } from 'react';
-import { type ModuleInfo, selectModule, selectModuleNames, selectNoticeActions } from '../../store';
+import { type ModuleInfo, type ModuleStatus, selectModule, selectModuleNames, selectModulesByName, selectNoticeActions } from '../../store';
 import { type MemoryLimits, PAGE_BYTES } from '../../shared/inspect';
 import { useAppStore, useEngine } from '../common/context';
 import { DASH, formatCount, formatSize } from '../common/format';
@@ -21,10 +21,11 @@ export function ModulePanel() {
   );
 }
 
-/** Shown when more than one module is loaded. */
+/** Shown when more than one module is loaded: which one the panels work with, and how each is. */
 function ActiveModuleSelect({ active }: { active: string | null }) {
   const engine = useEngine();
   const names = useAppStore(selectModuleNames);
+  const byName = useAppStore(selectModulesByName);
   const notices = useAppStore(selectNoticeActions);
   const id = useId();
   if (names.length < 2) return null;
@@ -44,12 +45,19 @@ function ActiveModuleSelect({ active }: { active: string | null }) {
       >
         {names.map((name) => (
           <option key={name} value={name}>
-            {name}
+            {optionText(name, byName[name]?.status)}
           </option>
         ))}
       </select>
     </div>
   );
+}
+
+/** `counter — healthy, v2` (`updating` while an update runs). */
+function optionText(name: string, status: ModuleStatus | undefined): string {
+  if (!status) return name;
+  const state = status.updating ? `updating (${status.updating})` : status.state;
+  return `${name} — ${state}${status.version ? `, ${status.version}` : ''}`;
 }
 
 function apiVersionText(module: ModuleInfo): string {
