@@ -9,18 +9,7 @@
  * validates, section sizes re-encoded with padding), which take a mutant through the whole
  * update pipeline instead of the compiler's refusal.
  */
-
-/** A small seeded PRNG (mulberry32): uniform in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../src/shared/prng';
 
 /** The seed of mutant `index`: a 32-bit mix of both, so neighbouring indices are unrelated. */
 function mutantSeed(seed: number, index: number): number {

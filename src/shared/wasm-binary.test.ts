@@ -5,6 +5,7 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from './prng';
 import { MAX_MEMORY_PAGES, type MemoryCap, applyPatch, memoryCap } from './wasm-binary';
 
 const file = (path: string) => new Uint8Array(readFileSync(new URL(`../../${path}`, import.meta.url)));
@@ -96,17 +97,6 @@ function expectOnlyMaximumsChanged(before: Uint8Array, after: Uint8Array, maxPag
   });
 }
 
-/** A small seeded PRNG (mulberry32), so a failing case can be named by its number. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 /** `value` as LEB128 padded to `width` bytes (at least its minimal width). */
 function encode(value: number, width: number): number[] {
   const out: number[] = [];
