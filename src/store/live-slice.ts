@@ -33,6 +33,9 @@ const without = <T,>(record: Readonly<Record<string, T>>, name: string): Readonl
   return rest;
 };
 
+/** `building` without `name`'s entry if that build (seq) is over: a later build's stays. */
+const ended = (building: LiveData['building'], name: string, seq: number) => ((building[name]?.seq ?? Infinity) <= seq ? without(building, name) : building);
+
 export const createLiveSlice: StateCreator<AppState, [], [], LiveSlice> = (set, get) => {
   const patch = (values: Partial<LiveData>) => set((state) => ({ live: { ...state.live, ...values } }));
   return {
@@ -51,16 +54,18 @@ export const createLiveSlice: StateCreator<AppState, [], [], LiveSlice> = (set, 
             patch({ building: { ...live.building, [event.notice.name]: event.notice } });
             break;
           case 'build': {
-            // A good build ends the failure before it (not one after it: a late page is told both).
+            // A good build ends its own building entry (not a later build's: a page that connects
+            // mid-build is told of the build under way, then of the last one), and the failure
+            // before it (not one after it: a late page is told both).
             const { name, seq } = event.notice;
             const failure = live.failures[name];
-            patch({ building: without(live.building, name), failures: failure && failure.seq > seq ? live.failures : without(live.failures, name) });
+            patch({ building: ended(live.building, name, seq), failures: failure && failure.seq > seq ? live.failures : without(live.failures, name) });
             break;
           }
           case 'failed': {
             const { failure } = event;
             if (live.failures[failure.name]?.seq === failure.seq) break; // told again after a reconnect
-            patch({ building: without(live.building, failure.name), failures: { ...live.failures, [failure.name]: failure } });
+            patch({ building: ended(live.building, failure.name, failure.seq), failures: { ...live.failures, [failure.name]: failure } });
             const output = get().console;
             output.seal();
             output.append('stderr', `build #${failure.seq} of ${failure.name} failed: ${failure.message}\n${failure.output}${failure.output.endsWith('\n') || !failure.output ? '' : '\n'}`, failure.name);

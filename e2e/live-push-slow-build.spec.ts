@@ -1,0 +1,80 @@
+/**
+ * Live push with a build that takes a while (a command of the user's: 2 s, then it writes the
+ * module): the page shows "Building <name>…" with the time it has taken, a page reloaded in the
+ * middle of the build still shows it, and takes the build when it ends.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, type Page, test } from '@playwright/test';
+import { createServer, type ViteDevServer } from 'vite';
+import { hotwasm } from '../src/plugin/index';
+import { example, expectServing, region, root } from './helpers';
+
+test.describe.configure({ mode: 'serial', timeout: 60_000 });
+
+// Waits 2 s, then writes the example counter with a custom section "rev" holding rev.txt: each
+// revision is another build (another sha256).
+const BUILD_SCRIPT = `
+import { readFileSync, writeFileSync } from 'node:fs';
+const rev = Buffer.from(readFileSync('rev.txt', 'utf8').trim());
+await new Promise((r) => setTimeout(r, 2000));
+const name = Buffer.from('rev');
+const body = Buffer.concat([Buffer.from([name.length]), name, rev]);
+writeFileSync('out.wasm', Buffer.concat([readFileSync(${JSON.stringify(example('counter.wasm'))}), Buffer.from([0, body.length]), body]));
+`;
+
+let dir: string;
+let server: ViteDevServer;
+let url: string;
+
+const shaOf = (page: Page) => page.evaluate(() => window.hotwasm.modules().find((m) => m.name === 'slow')?.sha256 ?? null);
+const builtSha = async () => {
+  const status = (await (await fetch(`${url}__hotwasm/status`)).json()) as { modules: { name: string; versions: { sha256: string }[] }[] };
+  return status.modules.find((m) => m.name === 'slow')!.versions[0]?.sha256 ?? null;
+};
+
+test.beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'hotwasm-slow-'));
+  writeFileSync(join(dir, 'build.mjs'), BUILD_SCRIPT);
+  writeFileSync(join(dir, 'rev.txt'), '1');
+  process.env.VITE_HOTWASM_EXAMPLE = 'none';
+  server = await createServer({
+    configFile: join(root, 'vite.config.ts'),
+    root,
+    logLevel: 'warn',
+    server: { port: 0, host: '127.0.0.1', strictPort: false },
+    plugins: [hotwasm({ modules: [{ name: 'slow', path: dir, build: `"${process.execPath}" build.mjs`, artifact: 'out.wasm', debounceMs: 20 }], tokenFile: join(dir, 'token.json') })],
+  });
+  await server.listen();
+  const address = server.httpServer!.address();
+  if (!address || typeof address !== 'object') throw new Error('the dev server has no address');
+  url = `http://127.0.0.1:${address.port}/`;
+});
+
+test.afterAll(async () => {
+  await server?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('a page reloaded while a build runs shows it building, then serves it', async ({ page }) => {
+  await page.goto(url);
+  // The first build (2 s) runs as the server starts: the page shows it, then serves it.
+  await expect.poll(() => shaOf(page), { timeout: 20_000 }).not.toBeNull();
+  await page.evaluate(() => window.hotwasm.use('slow'));
+  await expectServing(page, 'slow');
+  const first = await shaOf(page);
+
+  writeFileSync(join(dir, 'rev.txt'), '2');
+  const status = region(page, 'Status');
+  await expect(status).toContainText(/Building slow… \d/);
+  await page.reload();
+  // After the reload: the build under way is shown (the server tells a page that connects),
+  // the last build serves meanwhile, and the new one replaces it when it is done.
+  await expect(region(page, 'Status')).toContainText(/Building slow… \d/);
+  await expect.poll(() => shaOf(page)).toBe(first);
+  await expect.poll(() => shaOf(page), { timeout: 20_000 }).not.toBe(first);
+  expect(await shaOf(page)).toBe(await builtSha());
+  await expect(region(page, 'Status')).not.toContainText('Building slow…');
+  expect(await page.evaluate(() => window.hotwasm.module('slow').call('increment', 2))).toBe(2);
+});
