@@ -87,7 +87,17 @@ describe('hot swap', () => {
     await counterAt(2);
     await engine.load(counter(), { name: 'counter' });
     expect(engine.history()[0]).toMatchObject({ outcome: 'already running' });
+    expect(engine.status().message).toMatch(/is already running as counter v1/);
     expect(await engine.call('get')).toBe(2);
+  });
+
+  it('records a push of the bytes already running without saying so in the status (a dev server on connect)', async () => {
+    await counterAt(2);
+    engine.configure({ debounce_ms: 0 });
+    const before = engine.status().message;
+    await engine.push(counter(), { name: 'counter' });
+    expect(engine.history()[0]).toMatchObject({ trigger: 'push', outcome: 'already running' });
+    expect(engine.status().message).toBe(before);
   });
 
   it.each([

@@ -57,6 +57,9 @@ export function updateNotice(ctx: UpdateContext, end: WalkEnd, record: RecordDra
     case 'committed':
       return `${name} ${from} → ${to}: ${record.stateBytes !== null ? `${record.stateBytes} bytes of state carried` : (record.warning ?? 'no state to carry')}`;
     case 'already running':
+      // A dev server pushing the build a page already runs (its first open, a reconnect) is not
+      // news; the record in the history says it all the same.
+      if (record.trigger === 'push') return null;
       return `${ctx.input.source} is already running as ${name} ${from}`;
     case 'refused':
       return `Update of ${name} to ${to} refused at ${end.refusal.step}: ${record.error}. ${from} keeps serving.`;
