@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { RECYCLE_MAX_INSTANCES } from '../shared/tuning';
 import { InProcessWorker } from '../worker/in-process';
 import type { Engine } from './api';
 import { createEngine } from './engine';
@@ -477,6 +478,47 @@ describe('modules by name', () => {
     for (const bytes of [swap('counter-b'), counter(), swap('counter-b'), counter(), swap('counter-b')]) await engine.load(bytes, { name: 'counter' });
     expect(started).toBe(3); // the first load, the spare, and the second update's candidate
     expect(await engine.call('get')).toBe(0);
+  });
+
+  it('starts no fresh spare for the room a retiring version\'s worker is about to take', async () => {
+    const clock = new ManualClock();
+    let started = 0;
+    make({ probation_ms: 10_000 }, { clock, spares: { keep: 1, startDelayMs: 50 }, workerFactory: () => (started++, inProcess()) });
+    await engine.load(counter(), { name: 'counter' });
+    await clock.advance(60); // a fresh spare, while nothing loads
+    await engine.load(swap('counter-b'), { name: 'counter' }); // takes it; v1 stays warm (probation)
+    await clock.advance(60); // the spare taken is replaced: v1 is not coming back yet
+    expect(started).toBe(3);
+    await engine.load(counter(), { name: 'counter' }); // v1 is displaced: it retires in a moment
+    await clock.advance(500);
+    expect(started).toBe(3); // its worker came back as the spare; none was started to be stopped
+    expect(await engine.call('get')).toBe(0);
+  });
+
+  it('recycles a worker only while the instances it made in its whole life are few', async () => {
+    const clock = new ManualClock();
+    const made: number[] = [];
+    const factory = () => {
+      const worker = new InProcessWorker();
+      const at = made.push(0) - 1;
+      const post = worker.postMessage.bind(worker);
+      worker.postMessage = (message, transfer) => {
+        if (message.type === 'requests') for (const r of message.requests) if (['load', 'instantiate', 'prepare', 'renew'].includes(r.op)) made[at]!++;
+        post(message, transfer);
+      };
+      return worker as unknown as WorkerLike;
+    };
+    make({ probation_ms: 100 }, { clock, spares: { keep: 1, startDelayMs: 50 }, workerFactory: factory });
+    await engine.load(counter(), { name: 'counter' });
+    for (let i = 0; i < 30; i++) {
+      await engine.load(i % 2 ? counter() : swap('counter-b'), { name: 'counter' });
+      await engine.call('increment', 1);
+    }
+    // A worker at the limit may take one more update (a load, a prepare and a renew) before it
+    // is stopped; recycled without a lifetime count, one worker would have taken all 30.
+    expect(Math.max(...made)).toBeLessThanOrEqual(RECYCLE_MAX_INSTANCES + 3);
+    expect(made.length).toBeGreaterThan(3);
+    expect(await engine.call('get')).toBe(30);
   });
 
   it('when WebAssembly memory runs out, stops the spare workers and tries the load once more', async () => {

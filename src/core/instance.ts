@@ -18,7 +18,6 @@ import type { Clock } from './clock';
 import { type PendingRequest, RpcClient, type WorkerLike } from './rpc';
 import type { SparePool } from './spares';
 import { LatencyStats } from './stats';
-import { RECYCLE_MAX_INSTANCES } from '../shared/tuning';
 
 export type InstanceState = 'healthy' | 'restarting' | 'failed';
 
@@ -98,8 +97,8 @@ export class Instance {
    * when first asked, not in the load's task: at 100,000 exports it takes 10-20 ms.
    */
   private functions: Set<string> | null = null;
-  /** Instances this worker made (the load's, and each `prepare` or `renew`): each holds a memory. */
-  private instancesMade = 1;
+  /** Set while a retirement is scheduled: the spares keep room for this worker. */
+  private returning: (() => void) | null = null;
 
   private constructor(
     private worker: WorkerLike,
@@ -127,6 +126,7 @@ export class Instance {
     retried = false,
   ): Promise<Staged<T>> {
     const worker = deps.spares.take();
+    deps.spares.countInstance(worker);
     const ref: { instance: Instance | null } = { instance: null };
     const rpc = connect(worker, ref, deps, options.label);
     const timeoutMs = deps.timeouts().loadMs;
@@ -162,7 +162,7 @@ export class Instance {
     if (this.disposed) return Promise.reject(new HotwasmError('disposed', `${this.info.name} was unloaded`));
     if (this.state === 'failed') return Promise.reject(new HotwasmError('worker-died', `${this.info.name} is not running: ${this.notice ?? 'it failed'}. Restart it or load it again.`));
     if (!OPS[body.op].keepsState) this.changes++;
-    if (body.op === 'prepare' || body.op === 'renew') this.instancesMade++;
+    if (body.op === 'prepare' || body.op === 'renew') this.deps.spares.countInstance(this.worker);
     // State bytes and ports move to the worker instead of being copied (the sender gives them up).
     return this.rpc.request(body, { timeoutMs, transfer: transferablesOf(body) });
   }
@@ -245,6 +245,7 @@ export class Instance {
     this.state = 'restarting';
     this.say(`${reason}; restarting ${this.info.name}…`);
     this.worker = this.deps.spares.take();
+    this.deps.spares.countInstance(this.worker);
     this.rpc = connect(this.worker, { instance: this }, this.deps, this.options.label);
     const timeoutMs = this.deps.timeouts().loadMs;
     const ready = this.rpc.request({ op: 'instantiate', module: this.compiled, layout: this.packed, options: this.options }, { timeoutMs });
@@ -285,20 +286,36 @@ export class Instance {
     this.disposed = true;
     this.rpc.close(new HotwasmError('disposed', reason));
     this.worker.terminate();
+    this.returned();
+  }
+
+  /**
+   * A retirement is scheduled (a displaced version retires in a moment): the spares keep room
+   * for this worker instead of starting a fresh one that it would replace.
+   */
+  willRetire(): void {
+    if (this.disposed || this.returning || this.state !== 'healthy' || !this.deps.spares.recyclable(this.worker)) return;
+    this.returning = this.deps.spares.expectReturn();
+  }
+
+  private returned(): void {
+    const done = this.returning;
+    this.returning = null;
+    done?.();
   }
 
   /**
    * Stop once the calls already sent have settled (a replaced version finishes its work). A
-   * worker that made few instances goes back to the spares, its guest forgotten: it is warm from
-   * real use (see SparePool for why only few).
+   * worker that made few instances in its life goes back to the spares, its guest forgotten: it
+   * is warm from real use (see SparePool for why only few).
    */
   retire(): void {
     const done = () => {
-      if (this.disposed || this.state !== 'healthy' || this.instancesMade > RECYCLE_MAX_INSTANCES) return this.dispose();
+      if (this.disposed || this.state !== 'healthy') return this.dispose();
       this.disposed = true;
       this.rpc.close(new HotwasmError('disposed', `${this.info.name} ${this.info.version} was retired`));
-      this.worker.postMessage({ type: 'reset' }, []);
       this.deps.spares.recycle(this.worker);
+      this.returned();
     };
     // At once when idle: an update starting now can take the worker for its candidate.
     if (this.rpc.pendingCount === 0) done();

@@ -55,6 +55,7 @@ export class Probation {
     if (this.previous) {
       const displaced = this.previous.instance;
       host.clock.clearTimeout(this.previous.timer);
+      displaced.willRetire();
       host.leftovers.later(() => displaced.retire(), () => displaced.dispose());
     }
     // The old instance is idle now and holds the state of the cutover: keep it as the new
@@ -66,6 +67,7 @@ export class Probation {
       if (this.previous?.instance !== old) return;
       this.previous = null;
       this.streak = 0; // the new version survived probation
+      old.willRetire();
       host.leftovers.later(() => old.retire(), () => old.dispose()); // after the checkpoint is asked for
     }, host.config().probation_ms);
     this.previous = { instance: old, timer };

@@ -9,12 +9,18 @@
  * them per process, and a worker holding dead ones frees them only when its own garbage
  * collector runs — which an idle worker never does, and another worker's failed allocation does
  * not make it do (measured: an idle worker's 124 dead memories left another worker unable to
- * make a single one). So a spare holds few: the warm-up makes three instances, and only workers
- * that made at most RECYCLE_MAX_INSTANCES are recycled. {@link SparePool.drain} stops every
- * spare when memory runs short anyway.
+ * make a single one). So a spare holds few: the pool counts the instances each worker has made
+ * over its whole life (the warm-up's {@link WARM_UP_INSTANCES}, each load, restart, prepare and
+ * renew), and only a worker that made at most RECYCLE_MAX_INSTANCES is recycled.
+ * {@link SparePool.drain} stops every spare when memory runs short anyway.
+ *
+ * A version displaced by an update retires a moment later (src/core/leftovers.ts); its worker is
+ * announced with {@link SparePool.expectReturn} when the retirement is scheduled, so the pool does
+ * not start a fresh spare for the room that worker is about to take (measured: without it, every
+ * update started a worker and stopped it 50 ms later, 5–7 ms of the page's main thread each).
  */
 import type { FromWorker } from '../shared/protocol';
-import { SPARE_START_DELAY_MS, SPARE_WORKERS } from '../shared/tuning';
+import { RECYCLE_MAX_INSTANCES, SPARE_START_DELAY_MS, SPARE_WORKERS, WARM_UP_INSTANCES } from '../shared/tuning';
 import type { Clock, Timer } from './clock';
 import type { WorkerLike } from './rpc';
 
@@ -40,6 +46,10 @@ export class SparePool {
   private timer: Timer | null = null;
   private busy = 0;
   private disposed = false;
+  /** Instances each worker made in its life, as far as the page has asked for them. */
+  private readonly made = new WeakMap<WorkerLike, number>();
+  /** Workers announced to come back (a retirement scheduled), counted as spares already. */
+  private returning = 0;
 
   constructor(
     private readonly factory: () => WorkerLike,
@@ -60,7 +70,32 @@ export class SparePool {
     const spare = at >= 0 ? this.spares.splice(at, 1)[0]! : null;
     spare?.stopListening();
     this.replenish();
-    return spare?.worker ?? this.factory();
+    return spare?.worker ?? this.started();
+  }
+
+  /** `worker` makes another WebAssembly instance (a load, a restart, a prepare or a renew). */
+  countInstance(worker: WorkerLike): void {
+    this.made.set(worker, (this.made.get(worker) ?? 0) + 1);
+  }
+
+  /** Would `worker` be kept as a spare, were it idle now? */
+  recyclable(worker: WorkerLike): boolean {
+    return !this.disposed && (this.made.get(worker) ?? 0) <= RECYCLE_MAX_INSTANCES;
+  }
+
+  /**
+   * A worker will be offered to {@link recycle} in a moment: its room is kept for it. Call the
+   * function returned once it has been offered, or will not be (it stopped).
+   */
+  expectReturn(): () => void {
+    this.returning++;
+    let settled = false;
+    return () => {
+      if (settled) return;
+      settled = true;
+      this.returning--;
+      this.replenish();
+    };
   }
 
   /** A load is about to take a worker: wake the one it will get (waking an idle worker took 0.3–0.5 ms). */
@@ -69,9 +104,12 @@ export class SparePool {
     if (at >= 0) this.spares[at]!.worker.postMessage({ type: 'wake' }, []);
   }
 
-  /** An idle worker whose guest is gone (it was sent `reset`): kept as a spare if there is room, else stopped. */
+  /**
+   * An idle worker whose guest can go: told to forget it (`reset`) and kept as a spare if it has
+   * made few instances and there is room, else stopped.
+   */
   recycle(worker: WorkerLike): void {
-    if (this.disposed) return worker.terminate();
+    if (!this.recyclable(worker)) return worker.terminate();
     if (this.spares.length >= this.policy.keep) {
       // A fresh spare still warming up makes room for it: this one is warm already.
       const cold = this.spares.findIndex((s) => !s.warm);
@@ -80,6 +118,7 @@ export class SparePool {
       replaced!.stopListening();
       replaced!.worker.terminate();
     }
+    worker.postMessage({ type: 'reset' }, []);
     this.spares.push({ worker, warm: true, recycled: true, stopListening: () => undefined });
   }
 
@@ -109,7 +148,7 @@ export class SparePool {
 
   /** Start a fresh spare when there is room, no load is under way and no other one is still warming up. */
   private replenish(): void {
-    const wanted = () => !this.disposed && this.busy === 0 && this.spares.length < this.policy.keep && this.spares.every((s) => s.warm);
+    const wanted = () => !this.disposed && this.busy === 0 && this.spares.length + this.returning < this.policy.keep && this.spares.every((s) => s.warm);
     if (this.timer !== null || !wanted()) return;
     this.timer = this.clock.setTimeout(() => {
       this.timer = null;
@@ -117,8 +156,15 @@ export class SparePool {
     }, this.policy.startDelayMs);
   }
 
-  private fresh(): Spare {
+  private started(): WorkerLike {
     const worker = this.factory();
+    this.made.set(worker, 0);
+    return worker;
+  }
+
+  private fresh(): Spare {
+    const worker = this.started();
+    this.made.set(worker, WARM_UP_INSTANCES); // at most; taken before its warm-up ends, fewer
     const spare: Spare = { worker, warm: false, recycled: false, stopListening: () => undefined };
     const onMessage = (event: MessageEvent<FromWorker>) => {
       if (event.data?.type !== 'ready') return;

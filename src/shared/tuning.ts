@@ -29,11 +29,17 @@ export const SPARE_START_DELAY_MS = 50;
 export const SPARE_WORKERS = 2;
 
 /**
- * A retired version's worker becomes a spare only if it made at most this many instances: each
- * holds a WebAssembly memory until that worker's garbage collector runs, which an idle worker
- * does not do (see src/core/spares.ts), and Chromium allows about 120 per page.
+ * A retired version's worker becomes a spare only if it made at most this many instances in its
+ * life (the warm-up's included): each holds a WebAssembly memory until that worker's garbage
+ * collector runs, which an idle worker does not do (see src/core/spares.ts), and Chromium allows
+ * about 120 per page. With two spares, the spares hold at most 16. A fresh worker (3 from its
+ * warm-up) then serves about five updates before one is started again: starting one costs the
+ * page 5–7 ms of main-thread time on the benchmark machine.
  */
-export const RECYCLE_MAX_INSTANCES = 3;
+export const RECYCLE_MAX_INSTANCES = 8;
+
+/** The WebAssembly instances a spare's warm-up makes (src/worker/warm-up.ts; its test checks). */
+export const WARM_UP_INSTANCES = 3;
 
 /** Call statistics change with every call: status events carry them at most this often. */
 export const STATUS_THROTTLE_MS = 200;

@@ -1,6 +1,7 @@
 /** The spare worker's warm-up: its guest is the committed .wat, and it runs the update plan cleanly. */
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { WARM_UP_INSTANCES } from '../shared/tuning';
 import { watToWasm } from '../../scripts/wat.mjs';
 import { GuestOutput } from './output';
 import { Guest } from './guest';
@@ -26,6 +27,16 @@ describe('warm-up', () => {
 
   it('runs every request of the update plan without a failure', async () => {
     expect(await warmUp()).toEqual([]);
+  });
+
+  it('makes WARM_UP_INSTANCES instances in all (the spares count them against RECYCLE_MAX_INSTANCES)', async () => {
+    const made = vi.spyOn(Guest, 'instantiate');
+    try {
+      expect(await warmUp()).toEqual([]);
+      expect(made).toHaveBeenCalledTimes(WARM_UP_INSTANCES);
+    } finally {
+      made.mockRestore();
+    }
   });
 
   it('stops at its next request once real work has arrived', async () => {

@@ -103,7 +103,7 @@ async function update(module: Uint8Array, options: GuestOptions, failures: strin
  * A lighter round on the candidate's guest: the requests an update and the calls after it send
  * that make no new instance, and the load's own reading of the bytes. Every instance holds a
  * WebAssembly memory, which an idle worker would keep until its garbage collector runs (see
- * SparePool): the warm-up makes three in all, in the first round.
+ * SparePool): the warm-up makes WARM_UP_INSTANCES (three) in all, in the first round.
  */
 async function light(candidate: Throwaway, module: Uint8Array, failures: string[]): Promise<boolean> {
   const steps = stagingSteps({ apiMajor: 1, benchmarkBudgetMs: 1000, from: null });
