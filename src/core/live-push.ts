@@ -69,11 +69,16 @@ export function connectLivePush(options: LivePushOptions): { dispose(): void } {
     const { name, seq } = notice;
     if (seq <= (wanted.get(name) ?? 0)) return;
     wanted.set(name, seq);
+    // The download starts before listeners hear of the build: what they do (a render) is then
+    // not on the push's path.
+    const known = pushed.get(name) === notice.sha256;
+    const fetching = known ? null : options.fetch(new URL(notice.url, options.origin).href);
+    fetching?.catch(() => undefined); // awaited below
     tell({ type: 'build', notice }); // a good build, even when it is the bytes already pushed (a failure before it is over)
-    if (pushed.get(name) === notice.sha256) return;
+    if (!fetching) return;
     let bytes: Uint8Array;
     try {
-      const response = await options.fetch(new URL(notice.url, options.origin).href);
+      const response = await fetching;
       if (!response.ok) throw new Error(`the dev server answered ${response.status}`);
       bytes = new Uint8Array(await response.arrayBuffer());
       if (bytes.length !== notice.size) throw new Error(`got ${bytes.length} bytes, not the ${notice.size} announced`);
@@ -88,9 +93,10 @@ export function connectLivePush(options: LivePushOptions): { dispose(): void } {
     // A newer build was announced while this one downloaded: it wins.
     if (disposed || wanted.get(name) !== seq) return;
     pushed.set(name, notice.sha256);
+    const pushing = options.push(bytes, { name, sha256: notice.sha256 });
     tell({ type: 'pushed', notice });
     try {
-      await options.push(bytes, { name, sha256: notice.sha256 });
+      await pushing;
     } catch (error) {
       // The engine refused it (a refusal is in its history too): the page shows why.
       tell({ type: 'error', name, message: error instanceof Error ? error.message : String(error) });

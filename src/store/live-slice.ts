@@ -37,7 +37,13 @@ const without = <T,>(record: Readonly<Record<string, T>>, name: string): Readonl
 const ended = (building: LiveData['building'], name: string, seq: number) => ((building[name]?.seq ?? Infinity) <= seq ? without(building, name) : building);
 
 export const createLiveSlice: StateCreator<AppState, [], [], LiveSlice> = (set, get) => {
-  const patch = (values: Partial<LiveData>) => set((state) => ({ live: { ...state.live, ...values } }));
+  // Only a real change is set: each build's notice arrives as the page fetches its bytes, and a
+  // new `live` object there re-rendered the Status panel on the push's path.
+  const patch = (values: Partial<LiveData>) => {
+    const { live } = get();
+    if ((Object.keys(values) as (keyof LiveData)[]).every((key) => live[key] === values[key])) return;
+    set((state) => ({ live: { ...state.live, ...values } }));
+  };
   return {
     live: {
       connection: 'off',
