@@ -15,7 +15,7 @@ export type { InstanceState, ModuleInfo } from './instance';
 export { CONFIG_RULES, DEFAULT_CONFIG, configProblem, type ConfigStorage, type EngineConfig, type StoredConfig } from './config';
 export type { UpdateOutcome, UpdateRecord, UpdateStep, UpdateTrigger, VersionRef } from './history';
 export type { Refusal, RefusalCode } from './pipeline/refusal';
-export { MemoryRegistry, type CheckpointRecord, type Registry, type VersionRecord } from './registry';
+export { MemoryRegistry, type CheckpointRecord, type ModuleRecord, type Registry, type VersionRecord } from './registry';
 export type { VersionInfo } from './versions';
 export type { ModuleSource } from './sources';
 export type { WorkerLike } from './rpc';

@@ -39,21 +39,39 @@ export interface CheckpointRecord {
   state: Uint8Array;
 }
 
+/** What a module name is serving, so that a page opened again brings it back. */
+export interface ModuleRecord {
+  schema: 1;
+  name: string;
+  /** The version serving; null once the module was unloaded (it is not brought back). */
+  serving: { label: string; sha256: string } | null;
+  /** When this changed (ms since epoch). */
+  at: number;
+}
+
 export interface Registry {
   /** Keep `bytes` under their sha256; bytes kept already under it are kept as they are. */
   putBytes(sha256: string, bytes: Uint8Array): Promise<void>;
   /** The bytes kept under a sha256, or null. The caller checks them against it before running them. */
   getBytes(sha256: string): Promise<Uint8Array | null>;
-  /** Add or replace a version (by module and label). */
-  putVersion(version: VersionRecord): Promise<void>;
+  /**
+   * Add or replace a version (by module and label); with `bytes`, they are kept under its sha256
+   * in the same write (a store that has transactions writes both or neither).
+   */
+  putVersion(version: VersionRecord, bytes?: Uint8Array): Promise<void>;
   /** Versions of one module (or all), oldest first. */
   listVersions(module?: string): Promise<VersionRecord[]>;
+  /** Add a record (each record is put once; records are never replaced). */
   putRecord(record: UpdateRecord): Promise<void>;
   /** Update records, newest first. */
   listRecords(module?: string): Promise<UpdateRecord[]>;
   /** The latest checkpoint of a module replaces the one kept before. */
   putCheckpoint(checkpoint: CheckpointRecord): Promise<void>;
   latestCheckpoint(module: string): Promise<CheckpointRecord | null>;
+  /** Add or replace what a module name serves. */
+  putModule(record: ModuleRecord): Promise<void>;
+  /** Every module name ever recorded, with what it served last. */
+  listModules(): Promise<ModuleRecord[]>;
 }
 
 export interface MemoryRegistryOptions {
@@ -70,6 +88,7 @@ export class MemoryRegistry implements Registry {
   private readonly versions = new Map<string, VersionRecord[]>();
   private records: UpdateRecord[] = [];
   private readonly checkpoints = new Map<string, CheckpointRecord>();
+  private readonly modules = new Map<string, ModuleRecord>();
   private readonly keepBytes: number;
 
   constructor(options: MemoryRegistryOptions = {}) {
@@ -84,7 +103,8 @@ export class MemoryRegistry implements Registry {
     return this.bytes.get(sha256) ?? null;
   }
 
-  async putVersion(version: VersionRecord): Promise<void> {
+  async putVersion(version: VersionRecord, bytes?: Uint8Array): Promise<void> {
+    if (bytes && !this.bytes.has(version.sha256)) this.bytes.set(version.sha256, bytes);
     const list = this.versions.get(version.module) ?? [];
     const at = list.findIndex((v) => v.label === version.label);
     if (at >= 0) list[at] = { ...version };
@@ -113,6 +133,14 @@ export class MemoryRegistry implements Registry {
 
   async latestCheckpoint(module: string): Promise<CheckpointRecord | null> {
     return this.checkpoints.get(module) ?? null;
+  }
+
+  async putModule(record: ModuleRecord): Promise<void> {
+    this.modules.set(record.name, structuredClone(record));
+  }
+
+  async listModules(): Promise<ModuleRecord[]> {
+    return [...this.modules.values()].map((m) => structuredClone(m));
   }
 
   /** Drop the bytes of a module's versions beyond keepBytes, least recently served first. */
