@@ -11,6 +11,7 @@ import type { CheckpointInfo, EngineEvent, ModuleState, ModuleStatus } from './e
 import type { UpdateRecord } from './history';
 import type { ModuleInfo } from './instance';
 import type { Registry } from './registry';
+import type { RestoreOptions, RestoreReport } from './restore';
 import type { WorkerLike } from './rpc';
 import type { ModuleSource } from './sources';
 import type { SparePolicy } from './spares';
@@ -107,6 +108,12 @@ export interface ModuleHandle {
 export interface Engine {
   /** Load a module from bytes, a File/Blob or a URL. For a running name this is a hot swap. */
   load(source: ModuleSource, options?: LoadOptions): Promise<ModuleInfo>;
+  /**
+   * Bring back what the registry kept from an earlier session: the update records, and each
+   * module at the version that was serving, with its latest checkpoint. Call it before loading
+   * anything else; modules loaded already are left as they are.
+   */
+  restore(options?: RestoreOptions): Promise<RestoreReport>;
   /**
    * A new build that arrived by itself (live push from a dev server, a watcher), as opposed to
    * one a user loads. With auto reload on (`config.enabled`), it goes through the update

@@ -74,6 +74,12 @@ export class Checkpoints {
       .finally(() => (this.taking = false));
   }
 
+  /** A checkpoint kept from an earlier session, restored into the serving version: the latest now. */
+  adopt(entry: CheckpointEntry): void {
+    this.ring.push(entry);
+    if (this.ring.length > RING) this.ring.shift();
+  }
+
   /** The serving version has no save_state: nothing older may be restored into it. */
   clear(): void {
     this.ring.length = 0;

@@ -28,6 +28,7 @@ import { PushQueue } from './push';
 import { MemoryRegistry } from './registry';
 import type { WorkerLike } from './rpc';
 import { type ModuleSource, nameOfSource, readSource } from './sources';
+import { restore } from './restore';
 import { DEFAULT_SPARE_POLICY, SparePool } from './spares';
 
 function defaultWorkerFactory(): WorkerLike {
@@ -90,7 +91,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
         emit(event);
         // A module's first version going live makes it the active one — unless it arrived by
         // itself (a push) while the user works with another.
-        if (event.type === 'loaded' && !event.replaced && (event.trigger !== 'push' || active === null)) setActive(name);
+        if (event.type === 'loaded' && !event.replaced && ((event.trigger !== 'push' && event.trigger !== 'restore') || active === null)) setActive(name);
       },
       record: (draft) => {
         const record = history.add(draft);
@@ -237,6 +238,20 @@ export function createEngine(options: EngineOptions = {}): Engine {
       });
     },
 
+    restore(restoreOptions) {
+      return restore(
+        {
+          registry,
+          history,
+          known: (name) => modules.has(name),
+          controllerOf,
+          load: (name, input) => asLoad(name, { name }, async () => apply(name, await input(), 'restore')),
+          historyChanged: (records) => emit({ type: 'history', records }),
+        },
+        restoreOptions,
+      );
+    },
+
     push(source, loadOptions = {}) {
       return asLoad(source, loadOptions, () => pushes.push(read(source, loadOptions, 'push')));
     },
@@ -265,6 +280,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
       if (!entry) return;
       entry.controller.dispose(`${name} was unloaded`);
       modules.delete(name);
+      // An unloaded module is not brought back when the page is opened again.
+      registry.putModule({ schema: 1, name, serving: null, at: clock.wallNow() }).catch(() => undefined);
       emit({ type: 'unloaded', module: name });
       if (active === name) setActive(serving()[0]?.name ?? null);
     },

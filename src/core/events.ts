@@ -48,6 +48,8 @@ export type EngineEvent =
   | { type: 'unloaded'; module: string }
   /** The module calls go to by default changed. */
   | { type: 'active'; module: string | null }
+  /** The whole history changed (records of earlier sessions were brought back): newest first. */
+  | { type: 'history'; records: UpdateRecord[] }
   /** An update (or refused load) ended: its record. */
   | { type: 'update'; module: string; record: UpdateRecord }
   /** A module's versions kept for rollback changed. */

@@ -14,7 +14,7 @@ export const UPDATE_STEPS = ['read', 'stage', 'check', 'exports', 'api version',
 export type UpdateStep = (typeof UPDATE_STEPS)[number];
 
 /** What started the update. */
-export type UpdateTrigger = 'load' | 'push' | 'reload' | 'rollback' | 'auto rollback';
+export type UpdateTrigger = 'load' | 'push' | 'reload' | 'rollback' | 'auto rollback' | 'restore';
 
 export interface VersionRef {
   /** The version label: the one given to load(), else v1, v2, … per module (never reused). */
@@ -66,6 +66,17 @@ export class History {
     this.records.unshift(full);
     if (this.records.length > LIMIT) this.records.length = LIMIT;
     return full;
+  }
+
+  /**
+   * Take the records kept from earlier sessions (newest first), under the ones of this session;
+   * new records are numbered after every id among them.
+   */
+  hydrate(kept: readonly UpdateRecord[]): void {
+    const ids = new Set(this.records.map((r) => r.id));
+    const older = kept.filter((r) => !ids.has(r.id));
+    this.records = [...this.records, ...older].sort((a, b) => b.timestamp - a.timestamp || b.id - a.id).slice(0, LIMIT);
+    for (const r of kept) if (r.id >= this.nextId) this.nextId = r.id + 1;
   }
 
   /** Newest first; optionally only one module's. */

@@ -23,7 +23,7 @@ import { REPLACE_STEPS, shaMismatch } from './pipeline/steps';
 import { InstancePool } from './pool';
 import { Probation } from './probation';
 import { UpdateQueue } from './queue';
-import type { Registry } from './registry';
+import type { CheckpointRecord, Registry } from './registry';
 import type { PendingRequest } from './rpc';
 import type { SparePool } from './spares';
 import { VersionBook } from './versions';
@@ -170,9 +170,8 @@ export class ModuleController {
     const meta = { name: this.name, version: null, source: input.source };
     const staged = await Instance.stage(input.data, meta, this.deps.guestOptions(input.source), this.instanceDeps(timeoutMs), steps);
     const { instance, bytes } = staged;
-    instance.info.version = this.versions.label(instance.info, trigger, input.version);
+    instance.info.version = this.versions.label(instance.info, trigger, input.version, bytes);
     if (this.latest?.input === input) this.latest.sha256 = instance.info.sha256;
-    this.versions.keepBytes(instance.info.sha256, bytes);
     return staged;
   }
 
@@ -254,6 +253,32 @@ export class ModuleController {
     return this.update(ticket, input, 'rollback', this.clock.wallNow());
   }
 
+  /**
+   * Give the serving version a state kept from an earlier session (its registry's latest
+   * checkpoint, made by these same bytes). Answers whether it took it; when its restore_state
+   * refuses, the module goes on with fresh state and its status says so.
+   */
+  async restoreKept(kept: CheckpointRecord, leftAt: number | null): Promise<'restored' | 'refused' | 'none'> {
+    const serving = this.serving;
+    if (!serving || !serving.has('restore_state') || serving.info.sha256 !== kept.sha256) return 'none';
+    const time = new Date(kept.at).toLocaleTimeString();
+    const before = leftAt !== null && leftAt >= kept.at ? `, ${Math.round((leftAt - kept.at) / 1000)} s before the reload` : '';
+    let code: number;
+    try {
+      ({ code } = await this.send((instance) => instance.request({ op: 'restoreState', state: kept.state.slice() })));
+    } catch (error) {
+      this.say(`The state of ${this.name} kept from ${time} could not be restored (${messageOf(error)}): it starts fresh`);
+      return 'refused';
+    }
+    if (code !== 0) {
+      this.say(`The state of ${this.name} kept from ${time} was refused by its restore_state (code ${code}): it starts fresh`);
+      return 'refused';
+    }
+    this.checkpoints.adopt({ state: kept.state, at: kept.at, version: kept.label, sha256: kept.sha256, bytes: kept.state.byteLength, calls: 0 });
+    this.say(`${this.name} ${serving.info.version} is back with its state from ${time}${before}`);
+    return 'restored';
+  }
+
   // --- Calls ----------------------------------------------------------------------------------
 
   /** Run `request` on a serving instance (after the cutover in progress, in call order). */
@@ -323,6 +348,8 @@ export class ModuleController {
   }
 
   private loaded(info: ModuleInfo, replaced: boolean, trigger: UpdateTrigger): void {
+    const serving = { label: info.version!, sha256: info.sha256 };
+    this.deps.registry.putModule({ schema: 1, name: this.name, serving, at: this.clock.wallNow() }).catch(() => undefined);
     this.deps.emit({ type: 'loaded', module: this.name, info, replaced, trigger });
     this.deps.emit({ type: 'versions', module: this.name, versions: this.versions.list() });
     this.reporter.now();

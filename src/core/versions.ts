@@ -5,6 +5,8 @@
  * through to the registry, which also keeps the bytes.
  */
 import { HotwasmError } from '../shared/errors';
+import { sha256Hex } from '../shared/inspect';
+import { refusalText } from './pipeline/refusal';
 import type { BufferPool } from './buffer-pool';
 import type { Clock } from './clock';
 import type { UpdateTrigger } from './history';
@@ -44,6 +46,28 @@ export class VersionBook {
     ({ registry: this.registry, buffers: this.buffers, clock: this.clock } = deps);
   }
 
+  /**
+   * Take the versions kept from an earlier session: their labels are never given again, and
+   * those that served can be rolled back to (in the order they were made).
+   */
+  hydrate(kept: readonly VersionRecord[]): void {
+    for (const record of [...kept].sort((a, b) => a.createdAt - b.createdAt)) {
+      if (record.module !== this.module || this.byLabel.has(record.label)) continue;
+      const copy = { ...record };
+      this.byLabel.set(copy.label, copy);
+      if (!this.bySha.has(copy.sha256)) this.bySha.set(copy.sha256, copy);
+      if (copy.servedAt !== null && !this.served.includes(copy.label)) this.served.push(copy.label);
+      const n = /^v(\d+)$/.exec(copy.label)?.[1];
+      if (n !== undefined) this.count = Math.max(this.count, Number(n));
+    }
+  }
+
+  /** The version kept under a label, if any. */
+  record(label: string): VersionRecord | null {
+    const record = this.byLabel.get(label);
+    return record ? { ...record } : null;
+  }
+
   /** Keep the bytes of a staged build under their sha256 (they came back from its worker). */
   keepBytes(sha256: string, bytes: Uint8Array): void {
     void this.registry
@@ -56,10 +80,21 @@ export class VersionBook {
       .catch((error: unknown) => this.onError('bytes', error));
   }
 
-  /** A copy of the kept bytes of `sha256`, ready to be moved to a worker. */
-  async copyOf(sha256: string, what: string): Promise<Uint8Array> {
+  /**
+   * A copy of the kept bytes of `sha256`, ready to be moved to a worker. With `verify`, they are
+   * hashed first (1.3 ms per MiB on this thread): bytes read back from storage are untrusted,
+   * and a damaged copy is refused before it is compiled, with both sha256s.
+   */
+  async copyOf(sha256: string, what: string, verify = false): Promise<Uint8Array> {
     const bytes = await this.registry.getBytes(sha256);
     if (!bytes) throw new HotwasmError('not-loaded', `The bytes of ${this.module} ${what} are no longer kept (only the most recent versions keep theirs)`);
+    if (verify) {
+      const actual = await sha256Hex(bytes);
+      if (actual !== sha256) {
+        const refusal = { step: 'check', code: 'bytes-changed', detail: { version: what, expected: sha256, actual } } as const;
+        throw new HotwasmError('update-refused', `${this.module} ${what} refused: ${refusalText(refusal)}`, { step: 'check', refusal: refusal.code, module: this.module, expected: sha256, actual });
+      }
+    }
     return this.buffers.copy(bytes);
   }
 
@@ -70,25 +105,29 @@ export class VersionBook {
 
   /**
    * The label of a staged build: `requested` if given, else the one its bytes had before, else
-   * the next v<n>. A new label is recorded at once (it is never given again); a requested label
-   * that belongs to other bytes is answered but not recorded (the pipeline refuses it).
+   * the next v<n>. A new label is recorded at once (it is never given again), with the bytes in
+   * the same write; a requested label that belongs to other bytes is answered but not recorded
+   * (the pipeline refuses it). The bytes are kept under their sha256 either way.
    */
-  label(info: ModuleInfo, trigger: UpdateTrigger, requested?: string): string {
+  label(info: ModuleInfo, trigger: UpdateTrigger, requested: string | undefined, bytes: Uint8Array): string {
     if (requested !== undefined) {
-      const owner = this.owner(requested);
-      if (owner === null) this.add(requested, info, trigger);
+      if (this.owner(requested) === null) this.add(requested, info, trigger, bytes);
+      else this.keepBytes(info.sha256, bytes);
       return requested;
     }
     const known = this.bySha.get(info.sha256);
-    if (known) return known.label;
+    if (known) {
+      this.keepBytes(info.sha256, bytes);
+      return known.label;
+    }
     let label: string;
     do label = `v${++this.count}`;
     while (this.byLabel.has(label));
-    this.add(label, info, trigger);
+    this.add(label, info, trigger, bytes);
     return label;
   }
 
-  private add(label: string, info: ModuleInfo, trigger: UpdateTrigger): void {
+  private add(label: string, info: ModuleInfo, trigger: UpdateTrigger, bytes: Uint8Array): void {
     const record: VersionRecord = {
       schema: 1,
       module: this.module,
@@ -104,7 +143,7 @@ export class VersionBook {
     };
     this.byLabel.set(label, record);
     if (!this.bySha.has(info.sha256)) this.bySha.set(info.sha256, record);
-    this.write(record);
+    this.registry.putVersion({ ...record }, bytes).catch((error: unknown) => this.onError(`version ${label}`, error));
   }
 
   /** The version labelled `label` went into service. */

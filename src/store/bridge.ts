@@ -73,6 +73,9 @@ export function connectEngine(engine: Engine, store: AppStore, options: BridgeOp
       case 'update':
         history.add(event.record);
         break;
+      case 'history':
+        history.reset(event.records);
+        break;
       case 'config':
         config.update(event.config, event.autoReloadPaused);
         break;

@@ -101,6 +101,7 @@ export function reduceModules(data: ModulesData, event: EngineEvent): ModulesDat
     case 'error':
       return event.action === 'load' ? { ...data, lastError: { text: event.error.message, at: event.at } } : data;
     case 'update':
+    case 'history':
     case 'checkpoint':
     case 'config':
     case 'output':

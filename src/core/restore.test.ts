@@ -1,0 +1,104 @@
+/** A page opened again: what one engine left in a registry, brought back by the next one. */
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { InProcessWorker } from '../worker/in-process';
+import type { Engine } from './api';
+import { createEngine } from './engine';
+import { MemoryRegistry, type Registry } from './registry';
+import type { WorkerLike } from './rpc';
+
+const file = (path: string) => new Uint8Array(readFileSync(new URL(`../../${path}`, import.meta.url)));
+const counter = () => file('public/examples/counter.wasm');
+const swap = (name: string) => file(`fixtures/swap/${name}.wasm`);
+const inProcess = () => new InProcessWorker() as unknown as WorkerLike;
+
+const engines: Engine[] = [];
+afterEach(() => engines.splice(0).forEach((e) => e.dispose()));
+const open = (registry: Registry) => {
+  const engine = createEngine({ workerFactory: inProcess, spares: false, registry, config: { probation_ms: 20, checkpoint_interval_ms: 10 } });
+  engines.push(engine);
+  return engine;
+};
+
+/** A first session: the counter at v2 with count 5, its latest checkpoint kept. */
+async function firstSession(registry: Registry) {
+  const engine = open(registry);
+  await engine.load(counter(), { name: 'counter' });
+  await engine.load(swap('counter-b'), { name: 'counter' });
+  await engine.call('increment', 5);
+  // Calls go on until a checkpoint after the increment is kept (at most every 10 ms).
+  await expect
+    .poll(async () => {
+      await engine.call('get');
+      return [...((await registry.latestCheckpoint('counter'))?.state ?? [])];
+    })
+    .toEqual([5, 0, 0, 0, 0, 0, 0, 0]);
+  engine.dispose();
+  return engine;
+}
+
+describe('restore', () => {
+  it('brings each module back at the version that served, with its state, its versions and its history', async () => {
+    const registry = new MemoryRegistry();
+    const before = await firstSession(registry);
+    const records = before.history().length;
+    const engine = open(registry);
+    const leftAt = Date.now();
+    const report = await engine.restore({ leftAt });
+    expect(report).toMatchObject({ restored: [{ name: 'counter', version: 'v2', state: 'restored' }], failed: [], records });
+    expect(engine.module()).toMatchObject({ name: 'counter', version: 'v2' });
+    expect(await engine.call('get')).toBe(5);
+    expect(engine.status().message).toMatch(/counter v2 is back with its state from .+, \d+ s before the reload/);
+    expect(engine.versions().map((v) => v.version)).toEqual(['v1', 'v2']);
+    expect(engine.history()).toHaveLength(records);
+    expect(engine.history()[0]).toMatchObject({ outcome: 'committed', from: { version: 'v1' }, to: { version: 'v2' } });
+    // Labels are never given again, and an earlier version can be rolled back to, state carried.
+    expect(await engine.load(swap('api-v1-2'), { name: 'counter' })).toMatchObject({ version: 'v3' });
+    expect(await engine.rollback('v1')).toMatchObject({ version: 'v1' });
+    expect(await engine.call('get')).toBe(5);
+    expect(new Set(engine.history().map((r) => r.id)).size).toBe(engine.history().length); // ids continue
+  });
+
+  it('refuses bytes that no longer match their sha256, saying which, and brings back the others', async () => {
+    const registry = new MemoryRegistry();
+    await firstSession(registry);
+    const other = open(registry);
+    await other.load(counter(), { name: 'second' }); // other bytes than counter's v2
+    other.dispose();
+    const [kept] = (await registry.listModules()).filter((m) => m.name === 'counter');
+    (await registry.getBytes(kept!.serving!.sha256))![100]! ^= 0xff; // the stored copy is damaged
+    const engine = open(registry);
+    const errors: string[] = [];
+    engine.subscribe((event) => event.type === 'error' && errors.push(`${event.module}: ${event.error.message}`));
+    const report = await engine.restore();
+    expect(report.restored.map((r) => r.name)).toEqual(['second']);
+    expect(errors).toEqual([expect.stringMatching(/^counter: counter v2 refused: the bytes kept for v2 no longer match/)]); // as a failed load is shown
+    expect(report.failed).toEqual([{ name: 'counter', version: 'v2', reason: expect.stringMatching(/no longer match the sha256 they were kept under \(\w+…?, not \w+/) }]);
+    expect(engine.modules().map((m) => m.name)).toEqual(['second']);
+  });
+
+  it('starts a module fresh when its restore_state refuses the kept state, and says so', async () => {
+    const registry = new MemoryRegistry();
+    await firstSession(registry);
+    const kept = (await registry.latestCheckpoint('counter'))!;
+    await registry.putCheckpoint({ ...kept, at: kept.at + 1, state: new Uint8Array(3) }); // counter takes only 8 bytes
+    const engine = open(registry);
+    expect((await engine.restore()).restored).toEqual([{ name: 'counter', version: 'v2', state: 'refused' }]);
+    expect(await engine.call('get')).toBe(0);
+    expect(engine.status().message).toMatch(/state of counter kept from .+ was refused by its restore_state \(code 1\): it starts fresh/);
+  });
+
+  it('does not bring back a module that was unloaded, nor one loaded before it ran', async () => {
+    const registry = new MemoryRegistry();
+    const first = open(registry);
+    await first.load(counter(), { name: 'gone' });
+    await first.load(counter(), { name: 'counter' });
+    first.unload('gone');
+    first.dispose();
+    const engine = open(registry);
+    await engine.load(swap('counter-b'), { name: 'counter' });
+    const report = await engine.restore();
+    expect(report.restored).toEqual([]);
+    expect(engine.modules().map((m) => m.name)).toEqual(['counter']);
+  });
+});

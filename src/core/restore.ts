@@ -1,0 +1,71 @@
+/**
+ * Bringing back what a registry kept from an earlier session (a page opened again): the update
+ * records, and each module at the version that was serving, with its latest checkpoint. The
+ * bytes are checked against their sha256 on the way (the load refuses a damaged copy, with the
+ * sha256 expected and the one found); a module that cannot be brought back is reported and the
+ * others come back all the same. Run before anything else loads: a module loaded first keeps
+ * its place, and nothing is brought back over it.
+ */
+import { messageOf } from '../shared/errors';
+import type { History } from './history';
+import type { ModuleInfo } from './instance';
+import type { ModuleController } from './module';
+import type { UpdateInput } from './pipeline/context';
+import type { Registry } from './registry';
+import type { UpdateRecord } from './history';
+
+export interface RestoreOptions {
+  /** When the page was left (ms since epoch), for "state from 12:04:31, 3 s before the reload". */
+  leftAt?: number;
+}
+
+export interface RestoreReport {
+  /** Modules serving again, and whether their kept state went back in. */
+  restored: { name: string; version: string; state: 'restored' | 'refused' | 'none' }[];
+  /** Modules that could not be brought back, and why. */
+  failed: { name: string; version: string | null; reason: string }[];
+  /** Update records taken from the registry. */
+  records: number;
+}
+
+export interface RestoreHost {
+  registry: Registry;
+  history: History;
+  /** Is a module of this name already loaded or loading? (It is left as it is.) */
+  known(name: string): boolean;
+  controllerOf(name: string): ModuleController;
+  /** Load what `input` reads, through the engine's usual path (counted as a load, failures reported as a load's). */
+  load(name: string, input: () => Promise<UpdateInput>): Promise<ModuleInfo>;
+  historyChanged(records: UpdateRecord[]): void;
+}
+
+export async function restore(host: RestoreHost, options: RestoreOptions = {}): Promise<RestoreReport> {
+  const { registry } = host;
+  const report: RestoreReport = { restored: [], failed: [], records: 0 };
+  const [kept, records] = await Promise.all([registry.listModules(), registry.listRecords()]);
+  host.history.hydrate(records);
+  report.records = records.length;
+  host.historyChanged(host.history.list());
+  await Promise.all(
+    kept.map(async (module) => {
+      const { name, serving } = module;
+      if (!serving || host.known(name)) return;
+      try {
+        const controller = host.controllerOf(name);
+        controller.versions.hydrate(await registry.listVersions(name));
+        const version = controller.versions.record(serving.label);
+        const info = await host.load(name, async () => {
+          // Read back from storage, so checked against its sha256 before it is compiled.
+          const data = await controller.versions.copyOf(serving.sha256, serving.label, true);
+          return { data, source: version?.source ?? `${name} ${serving.label}`, version: serving.label, sha256: serving.sha256 };
+        });
+        const checkpoint = await registry.latestCheckpoint(name);
+        const state = checkpoint ? await controller.restoreKept(checkpoint, options.leftAt ?? null) : 'none';
+        report.restored.push({ name, version: info.version ?? serving.label, state });
+      } catch (error) {
+        report.failed.push({ name, version: serving.label, reason: messageOf(error) });
+      }
+    }),
+  );
+  return report;
+}
