@@ -133,7 +133,7 @@ export async function benchPush({ browser, row, throttle, root, quick }) {
         return median(floors);
       }, await page.evaluate((name) => window.hotwasm.modules().find((m) => m.name === name).sha256, name));
       const mib = (bases[label].length / 1048576).toFixed(2);
-      row(`Push → first answer, ${label}, artifact written to disk`, median(onDisk), 'ms', floor, { le: 1, plus: 30 }, `written → serving in the playground (npm run dev), debounce 0; includes the plugin's check that the file is whole (two looks 50 ms apart: artifactPollMs); ${mib} MiB; median of ${onDisk.length}`);
+      row(`Push → first answer, ${label}, artifact written to disk`, median(onDisk), 'ms', floor, { le: 1, plus: 30 }, `written → serving in the playground (npm run dev), debounce 0; includes the plugin's check that the file is whole (look, read, look again; a whole module that validates is taken at once); ${mib} MiB; median of ${onDisk.length}`);
       row(`Push → first answer, ${label}, hotwasm push`, median(pushed), 'ms', floor, { le: 1, plus: 30 }, `POST /__hotwasm/push → serving; ${mib} MiB; median of ${pushed.length}`);
     }
 

@@ -5,9 +5,18 @@
  * the section walk, the api_version section: src/shared/inspect.ts), plus WebAssembly.validate.
  * What the page alone decides (imports it can host, its memory budget) stays on the page.
  *
- * An artifact written by another tool may be caught half-written: it is read only once its size
- * and mtime hold still across two looks, and a module that is cut short (a section running past
- * the end of the file) is taken for one still being written, never for the new build.
+ * An artifact written by another tool may be caught half-written. It is taken at once when a
+ * read between two looks that agree (size and mtime unchanged across it, the bytes read of that
+ * size) gives a whole module that validates — it parses to the end and WebAssembly.validate
+ * accepts it — and otherwise only once its size and mtime hold still across two looks `pollMs`
+ * apart. A module that is cut short (a section running past the end of the file) is taken for
+ * one still being written, never for the new build.
+ *
+ * What the fast path risks: a writer that pauses exactly at a section boundary (or one that
+ * rewrites the file in place and pauses) leaves a shorter module that may validate, and it is
+ * taken as a build. The watcher fires again when the writer goes on, so the complete module is
+ * built next and pushed with a newer seq: pages see the short build briefly, then the whole one.
+ * The two looks `pollMs` apart had the same gap, for pauses longer than `pollMs`.
  */
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -129,10 +138,25 @@ const look = async (path: string): Promise<Look | null> => {
 };
 const same = (a: Look | null, b: Look | null) => !!a && !!b && a.size === b.size && a.mtimeMs === b.mtimeMs;
 
+/** The file's bytes, if they were read between two looks that agree (`before` and one after) and have that size; else null. */
+async function readBetweenLooks(path: string, before: Look): Promise<Uint8Array | null> {
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await readFile(path));
+  } catch {
+    return null; // replaced or deleted while reading
+  }
+  if (bytes.length !== before.size || !same(before, await look(path))) return null;
+  return bytes;
+}
+
 /**
- * Read an artifact another tool writes, once it is complete: size and mtime unchanged across
- * two looks `pollMs` apart, the bytes read matching that size, and the module whole. A module
- * cut short waits for the writer for up to `settleMs`; anything else wrong is reported at once.
+ * Read an artifact another tool writes, once it is complete: at once when the bytes read between
+ * two looks that agree are a whole module that validates; otherwise once size and mtime are
+ * unchanged across two looks `pollMs` apart and the bytes read then match that size. A module cut
+ * short waits for the writer for up to `settleMs`; anything else wrong is reported once the file
+ * holds still (a file caught mid-write is not yet wrong). While a file keeps changing it is read
+ * once per look, so at most once every `pollMs`.
  */
 export async function readCompleteArtifact(path: string, options: WaitOptions): Promise<Uint8Array> {
   const deadline = performance.now() + options.timeoutMs;
@@ -150,6 +174,17 @@ export async function readCompleteArtifact(path: string, options: WaitOptions): 
       const first = await look(path);
       if (!first) throw missing(path, 'The artifact is gone');
       if (first.size > options.maxBytes) throw tooLarge(path, first.size, options.maxBytes);
+      // The fast path: a whole, valid module that did not change while it was read is taken now.
+      // What fails here is only judged once the file holds still.
+      let early: { bytes: Uint8Array; check: ModuleCheck } | null = null;
+      if (!same(first, readCutShort)) {
+        const bytes = await readBetweenLooks(path, first);
+        if (bytes) {
+          const check = checkModuleBytes(bytes, name);
+          if (check.ok) return bytes;
+          early = { bytes, check };
+        }
+      }
       await delay(options.pollMs, options.signal);
       const second = await look(path);
       if (!same(first, second)) {
@@ -162,14 +197,16 @@ export async function readCompleteArtifact(path: string, options: WaitOptions): 
         }
         continue;
       }
+      // Unchanged since the first look: the bytes read then (if they were) are the file's bytes now.
       let bytes: Uint8Array;
-      try {
-        bytes = new Uint8Array(await readFile(path));
-      } catch {
-        continue; // replaced or deleted while reading: look again
+      let check: ModuleCheck;
+      if (early) ({ bytes, check } = early);
+      else {
+        const read = await readBetweenLooks(path, second!);
+        if (!read) continue;
+        bytes = read;
+        check = checkModuleBytes(bytes, name);
       }
-      if (bytes.length !== second!.size || !same(second, await look(path))) continue;
-      const check = checkModuleBytes(bytes, name);
       if (check.ok) return bytes;
       if (!check.truncated) throw new BuildError('artifact-invalid', check.message);
       truncatedSince = performance.now();

@@ -50,7 +50,11 @@ export interface HotwasmOptions {
   rustc?: string;
   /** Told every event sent to pages, as it is sent (the CLI's `dev --json` prints them). */
   onEvent?: (event: DevEvent) => void;
-  /** For artifacts another tool writes: between two looks at size and mtime. Default 50 ms. */
+  /**
+   * For artifacts another tool writes: between two looks at size and mtime. Only waited when the
+   * file is not taken at once — a whole module that validates, unchanged across its read, is.
+   * Default 50 ms.
+   */
   artifactPollMs?: number;
   /** For artifacts another tool writes: how long a cut-short module may stay so before it is reported. Default 2000 ms. */
   artifactSettleMs?: number;

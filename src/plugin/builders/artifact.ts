@@ -6,7 +6,7 @@ import { readCompleteArtifact } from '../artifact';
 import type { Builder } from './types';
 
 export interface ArtifactTiming {
-  /** Between two looks at the file's size and mtime (default 50 ms). */
+  /** Between two looks at the file's size and mtime, when it is not taken at once (default 50 ms). */
   pollMs?: number;
   /** How long a cut-short module may stay unchanged before it is reported (default 2000 ms). */
   settleMs?: number;
