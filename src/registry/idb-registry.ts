@@ -1,0 +1,317 @@
+/**
+ * The registry in IndexedDB: versions, their bytes, update records, checkpoints and what each
+ * module name serves, kept across page loads and shared by the tabs of one site (docs/registry.md).
+ *
+ * - Every write is one transaction over the stores it touches: a version and its bytes, and the
+ *   versions its eviction lets go, are kept together or not at all.
+ * - Everything read back is checked (./validate.ts): a record that fails is skipped by the
+ *   list*() methods and listed by unreadable() with the reason.
+ * - A failed write rejects with an Error ("storage full: …" when the quota ran out) and leaves
+ *   nothing half-written.
+ * - Opening never throws: the page falls back to MemoryRegistry with the reason.
+ *
+ * Browser-only (IndexedDB, BroadcastChannel, Web Crypto), framework-free; a worker can use it too.
+ */
+import type { IDBPTransaction } from 'idb';
+import type { UpdateRecord } from '../core/history';
+import type { CheckpointRecord, ModuleRecord, Registry, VersionRecord } from '../core/registry';
+import { messageOf } from '../shared/errors';
+import { ChangeChannel, keyText, type ChangeListener, type ChangeNotice } from './changes';
+import { DB_NAME, openDatabase, STORE_NAMES, type RegistryDatabase, type RegistrySchema, type StoreName } from './db';
+import { chooseEvictions, DEFAULT_KEEP_VERSIONS } from './eviction';
+import { checkBytes, checkCheckpoint, checkModule, checkUpdateRecord, checkVersion, type Check } from './validate';
+import { writeError } from './write-error';
+
+export { DB_NAME, DB_VERSION, type StoreName } from './db';
+export type { ChangeListener, ChangeNotice } from './changes';
+export { verifiedBytes, type VerifiedBytes } from './verified-bytes';
+
+export interface IndexedDbRegistryOptions {
+  /** The database's name, and its BroadcastChannel's. Default "hotwasm-registry". */
+  name?: string;
+  /** Unpinned versions kept per module; older ones go when a version is written. Default 50. */
+  keepVersions?: number;
+  /** The IndexedDB to use; default the page's `indexedDB` (tests pass fake-indexeddb's). */
+  indexedDB?: IDBFactory;
+  /** How long another tab's older connection may block opening. Default 3000 ms. */
+  blockedTimeoutMs?: number;
+  /** How long IndexedDB may take to answer at all. Default 10000 ms. */
+  openTimeoutMs?: number;
+}
+
+export type OpenRegistryResult = { ok: true; registry: IndexedDbRegistry } | { ok: false; reason: string };
+
+/** A record that failed its check: where it is, and why, in words. */
+export interface UnreadableRecord {
+  store: StoreName;
+  key: string;
+  reason: string;
+}
+
+/** Each store's check of what is read back from it. */
+const CHECKS: { [S in StoreName]: Check<unknown> } = {
+  bytes: checkBytes,
+  versions: checkVersion,
+  records: checkUpdateRecord,
+  checkpoints: checkCheckpoint,
+  modules: checkModule,
+};
+
+type WriteTransaction<S extends StoreName> = IDBPTransaction<RegistrySchema, S[], 'readwrite'>;
+/** The bytes store, in whichever transaction writes it. */
+type BytesStore = { get(sha256: string): Promise<unknown>; put(bytes: Uint8Array, sha256: string): Promise<unknown> };
+
+/** The values that pass a check; the others are for unreadable() to tell. */
+function readable<T>(values: readonly unknown[], check: Check<T>): T[] {
+  const kept: T[] = [];
+  for (const value of values) {
+    const checked = check(value);
+    if (checked.ok) kept.push(checked.value);
+  }
+  return kept;
+}
+
+/** Refuse to write what could not be read back. */
+function checked<T>(check: Check<T>, value: T, what: string): T {
+  const result = check(value);
+  if (!result.ok) throw new Error(`${what} was not saved: it is not a valid record (${result.reason})`);
+  return value;
+}
+
+/** Bytes as an own, whole ArrayBuffer, so that storing a view does not store the buffer around it. */
+const ownBytes = (bytes: Uint8Array): Uint8Array =>
+  bytes.buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+
+const shortSha = (sha256: string) => (sha256.length > 12 ? `${sha256.slice(0, 12)}…` : sha256);
+
+/**
+ * Open the registry. Never throws: no IndexedDB, a refusal to open, an error, or another tab
+ * blocking the upgrade for longer than `blockedTimeoutMs` all answer `{ ok: false, reason }`.
+ */
+export async function openIndexedDbRegistry(options: IndexedDbRegistryOptions = {}): Promise<OpenRegistryResult> {
+  try {
+    const name = options.name ?? DB_NAME;
+    const keepVersions = options.keepVersions ?? DEFAULT_KEEP_VERSIONS;
+    if (!Number.isSafeInteger(keepVersions) || keepVersions < 1) return { ok: false, reason: `keepVersions must be a whole number ≥ 1, not ${keepVersions}` };
+    const factory = options.indexedDB ?? (globalThis as { indexedDB?: IDBFactory }).indexedDB;
+    if (!factory) return { ok: false, reason: 'this browser offers no IndexedDB here (a private window, or storage turned off for this site?)' };
+    const opened = await openDatabase({ factory, name, blockedTimeoutMs: options.blockedTimeoutMs ?? 3000, openTimeoutMs: options.openTimeoutMs ?? 10_000 });
+    if (!opened.ok) return opened;
+    return { ok: true, registry: new IndexedDbRegistry(opened.db, opened.closed, name, keepVersions) };
+  } catch (error) {
+    return { ok: false, reason: `IndexedDB could not be opened: ${messageOf(error)}` };
+  }
+}
+
+/**
+ * A Registry kept in IndexedDB. Made by {@link openIndexedDbRegistry}, which opens the database
+ * first; it stays usable until close(), or until another tab's upgrade closes its connection.
+ */
+export class IndexedDbRegistry implements Registry {
+  private db: RegistryDatabase | null;
+  private closedReason: string | null = null;
+  private readonly changes: ChangeChannel;
+
+  /** Use {@link openIndexedDbRegistry}. `closed` settles if the connection closes by itself. */
+  constructor(
+    db: RegistryDatabase,
+    closed: Promise<string>,
+    readonly name: string,
+    readonly keepVersions: number,
+  ) {
+    this.db = db;
+    this.changes = new ChangeChannel(name);
+    void closed.then((reason) => this.markClosed(reason));
+  }
+
+  /** Why the registry is closed (this page closed it, or another tab's upgrade did), or null while open. */
+  get closed(): string | null {
+    return this.closedReason;
+  }
+
+  close(): void {
+    const db = this.db;
+    this.markClosed('this page closed it');
+    db?.close();
+  }
+
+  private markClosed(reason: string): void {
+    if (this.closedReason !== null) return;
+    this.closedReason = reason;
+    this.db = null;
+    this.changes.close();
+  }
+
+  /** What other tabs write (never this registry's own writes). Returns the unsubscribe. */
+  onChange(listener: ChangeListener): () => void {
+    return this.changes.listen(listener);
+  }
+
+  async putBytes(sha256: string, bytes: Uint8Array): Promise<void> {
+    await this.write(['bytes'], `the bytes ${shortSha(sha256)}`, async (tx) => ((await this.keepBytes(tx.objectStore('bytes'), sha256, bytes)) ? [{ type: 'changed', store: 'bytes', key: sha256 }] : []));
+  }
+
+  async getBytes(sha256: string): Promise<Uint8Array | null> {
+    const value = await this.connection().get('bytes', sha256);
+    if (value === undefined) return null;
+    const bytes = checkBytes(value);
+    return bytes.ok ? bytes.value : null;
+  }
+
+  async putVersion(version: VersionRecord, bytes?: Uint8Array): Promise<void> {
+    const what = `version ${version.module} ${version.label}`;
+    checked(checkVersion, version, what);
+    await this.write(['versions', 'bytes', 'modules'], what, async (tx) => {
+      const changes: ChangeNotice[] = [];
+      await tx.objectStore('versions').put(version);
+      changes.push({ type: 'changed', store: 'versions', key: keyText([version.module, version.label]), module: version.module });
+      if (bytes && (await this.keepBytes(tx.objectStore('bytes'), version.sha256, bytes))) changes.push({ type: 'changed', store: 'bytes', key: version.sha256 });
+      changes.push(...(await this.evict(tx, version)));
+      return changes;
+    });
+  }
+
+  /** Oldest first (createdAt; then module and label, v2 before v10). */
+  async listVersions(module?: string): Promise<VersionRecord[]> {
+    const db = this.connection();
+    const values = module === undefined ? await db.getAll('versions') : await db.getAllFromIndex('versions', 'module', module);
+    return readable(values, checkVersion).sort(
+      (a, b) => a.createdAt - b.createdAt || a.module.localeCompare(b.module) || a.label.localeCompare(b.label, undefined, { numeric: true }),
+    );
+  }
+
+  async putRecord(record: UpdateRecord): Promise<void> {
+    const what = `update record ${record.id} of ${record.module}`;
+    checked(checkUpdateRecord, record, what);
+    await this.write(['records'], what, async (tx) => {
+      const key = await tx.objectStore('records').add(record);
+      return [{ type: 'changed', store: 'records', key: keyText(key), module: record.module }];
+    });
+  }
+
+  /** Newest first: by timestamp, then id, then the order they were written in. */
+  async listRecords(module?: string): Promise<UpdateRecord[]> {
+    const db = this.connection();
+    const values = module === undefined ? await db.getAll('records') : await db.getAllFromIndex('records', 'module', module);
+    return readable(values.reverse(), checkUpdateRecord).sort((a, b) => b.timestamp - a.timestamp || b.id - a.id);
+  }
+
+  /** Replaces the kept checkpoint unless that one is newer (`at`); an unreadable one is replaced. */
+  async putCheckpoint(checkpoint: CheckpointRecord): Promise<void> {
+    const what = `the checkpoint of ${checkpoint.module}`;
+    checked(checkCheckpoint, checkpoint, what);
+    await this.write(['checkpoints'], what, async (tx) => {
+      const store = tx.objectStore('checkpoints');
+      const kept = checkCheckpoint(await store.get(checkpoint.module));
+      if (kept.ok && kept.value.at > checkpoint.at) return [];
+      await store.put(checkpoint);
+      return [{ type: 'changed', store: 'checkpoints', key: checkpoint.module, module: checkpoint.module }];
+    });
+  }
+
+  async latestCheckpoint(module: string): Promise<CheckpointRecord | null> {
+    const checkpoint = checkCheckpoint(await this.connection().get('checkpoints', module));
+    return checkpoint.ok ? checkpoint.value : null;
+  }
+
+  async putModule(record: ModuleRecord): Promise<void> {
+    const what = `the module record of ${record.name}`;
+    checked(checkModule, record, what);
+    await this.write(['modules'], what, async (tx) => {
+      await tx.objectStore('modules').put(record);
+      return [{ type: 'changed', store: 'modules', key: record.name, module: record.name }];
+    });
+  }
+
+  /** By name. */
+  async listModules(): Promise<ModuleRecord[]> {
+    return readable(await this.connection().getAll('modules'), checkModule);
+  }
+
+  /**
+   * The records that fail their check, in every store, with the reason. This reads every value,
+   * bytes included: it is for a page that shows the registry's health, not for each render.
+   */
+  async unreadable(): Promise<UnreadableRecord[]> {
+    const tx = this.connection().transaction([...STORE_NAMES], 'readonly');
+    const found: UnreadableRecord[] = [];
+    for (const store of STORE_NAMES) {
+      const [keys, values] = await Promise.all([tx.objectStore(store).getAllKeys(), tx.objectStore(store).getAll()]);
+      values.forEach((value, i) => {
+        const result = CHECKS[store](value);
+        if (!result.ok) found.push({ store, key: keyText(keys[i]!), reason: result.reason });
+      });
+    }
+    await tx.done;
+    return found;
+  }
+
+  private connection(): RegistryDatabase {
+    if (!this.db) throw new Error(`the hotwasm registry "${this.name}" is closed: ${this.closedReason}`);
+    return this.db;
+  }
+
+  /**
+   * Run `body` in one readwrite transaction over `stores`, then tell the other tabs what it
+   * changed. If anything fails the transaction is aborted, so that nothing of it is kept, and the
+   * write rejects with {@link writeError}'s error. `body` must await only this transaction's
+   * requests: awaiting anything else lets the transaction commit half-done.
+   */
+  private async write<S extends StoreName>(stores: S[], what: string, body: (tx: WriteTransaction<S>) => Promise<ChangeNotice[]>): Promise<void> {
+    let tx: WriteTransaction<S>;
+    try {
+      tx = this.connection().transaction(stores, 'readwrite');
+    } catch (error) {
+      throw writeError(what, error, null);
+    }
+    const done = tx.done;
+    done.catch(() => undefined); // awaited below; an abort while `body` runs is not unhandled
+    let changes: ChangeNotice[];
+    try {
+      changes = await body(tx);
+      await done;
+    } catch (error) {
+      try {
+        tx.abort();
+      } catch {
+        // already aborted (the quota, a failed request) or finished
+      }
+      await done.catch(() => undefined);
+      throw writeError(what, error, tx.error);
+    }
+    this.changes.post(changes);
+  }
+
+  /** Keep bytes under their sha256 unless readable bytes are kept there already; true if written. */
+  private async keepBytes(store: BytesStore, sha256: string, bytes: Uint8Array): Promise<boolean> {
+    if (checkBytes(await store.get(sha256)).ok) return false;
+    await store.put(ownBytes(bytes), sha256);
+    return true;
+  }
+
+  /**
+   * Let go of the module's versions past keepVersions (./eviction.ts), never the one just
+   * written or the one its module record serves, and of their bytes unless a version kept
+   * (of any module) has the same sha256. In the writing transaction: all or nothing.
+   */
+  private async evict(tx: WriteTransaction<'versions' | 'bytes' | 'modules'>, written: VersionRecord): Promise<ChangeNotice[]> {
+    const versions = tx.objectStore('versions');
+    const all = readable(await versions.index('module').getAll(written.module), checkVersion);
+    if (all.filter((v) => !v.pinned).length <= this.keepVersions) return [];
+    const moduleRecord = checkModule(await tx.objectStore('modules').get(written.module));
+    const serving = moduleRecord.ok ? moduleRecord.value.serving?.label : undefined;
+    const protect = new Set([written.label, ...(serving === undefined ? [] : [serving])]);
+    const changes: ChangeNotice[] = [];
+    const evicted = chooseEvictions(all, this.keepVersions, protect);
+    for (const version of evicted) {
+      await versions.delete([version.module, version.label]);
+      changes.push({ type: 'changed', store: 'versions', key: keyText([version.module, version.label]), module: version.module });
+    }
+    for (const sha256 of new Set(evicted.map((v) => v.sha256))) {
+      if ((await versions.index('sha256').count(sha256)) > 0) continue;
+      await tx.objectStore('bytes').delete(sha256);
+      changes.push({ type: 'changed', store: 'bytes', key: sha256 });
+    }
+    return changes;
+  }
+}
