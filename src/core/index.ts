@@ -16,6 +16,17 @@ export { CONFIG_RULES, DEFAULT_CONFIG, configProblem, type ConfigStorage, type E
 export type { UpdateOutcome, UpdateRecord, UpdateStep, UpdateTrigger, VersionRef } from './history';
 export type { Refusal, RefusalCode } from './pipeline/refusal';
 export { MemoryRegistry, type CheckpointRecord, type ModuleRecord, type Registry, type VersionRecord } from './registry';
+export {
+  openIndexedDbRegistry,
+  verifiedBytes,
+  DB_VERSION,
+  IndexedDbRegistry,
+  type ChangeNotice,
+  type IndexedDbRegistryOptions,
+  type OpenRegistryResult,
+  type UnreadableRecord,
+  type VerifiedBytes,
+} from '../registry/idb-registry';
 export type { VersionInfo } from './versions';
 export type { ModuleSource } from './sources';
 export type { WorkerLike } from './rpc';
