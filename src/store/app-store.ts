@@ -9,8 +9,9 @@ import { type HistorySlice, createHistorySlice } from './history-slice';
 import { type NoticesSlice, createNoticesSlice } from './notices-slice';
 import { type LiveSlice, createLiveSlice } from './live-slice';
 import { type ModulesSlice, createModulesSlice } from './modules-slice';
+import { type StorageSlice, createStorageSlice } from './storage-slice';
 
-export type AppState = ModulesSlice & ConsoleSlice & NoticesSlice & HistorySlice & ConfigSlice & LiveSlice;
+export type AppState = ModulesSlice & ConsoleSlice & NoticesSlice & HistorySlice & ConfigSlice & LiveSlice & StorageSlice;
 export type AppStore = StoreApi<AppState>;
 
 export function createAppStore(): AppStore {
@@ -21,5 +22,6 @@ export function createAppStore(): AppStore {
     ...createHistorySlice(...a),
     ...createConfigSlice(...a),
     ...createLiveSlice(...a),
+    ...createStorageSlice(...a),
   }));
 }

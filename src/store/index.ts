@@ -5,6 +5,7 @@
  * module that knows about the engine's construction is the boot code (src/main.tsx).
  */
 export { createAppStore, type AppState, type AppStore } from './app-store';
+export type { StorageMode } from './storage-slice';
 export { connectEngine } from './bridge';
 export { type ConsoleLine, type Stream, MAX_LINES } from './console-slice';
 export { CONFIG_STORAGE_KEY, localConfigStorage } from './config-storage';

@@ -169,3 +169,5 @@ export function firstMatches<T>(items: readonly T[], query: string, text: (item:
   return { shown, total };
 }
 export const selectLive = (s: AppState) => s.live;
+export const selectStorageMode = (s: AppState) => s.storage.mode;
+export const selectStorageReason = (s: AppState) => s.storage.reason;

@@ -1,0 +1,90 @@
+/**
+ * The version registry in the browser's own IndexedDB: a page reloaded comes back with each
+ * module at the version that was serving, its state and its history; a damaged stored copy is
+ * refused with both sha256s; a browser that refuses storage keeps versions in memory and says so.
+ */
+import { expect, type Page, test } from '@playwright/test';
+import { alert, apiCall, dropFile, expectServing, fixture, openPlayground, region, statusValue } from './helpers';
+
+async function counterAtV2(page: Page, count: number) {
+  await openPlayground(page);
+  await dropFile(page, fixture('swap/counter-b.wasm'), 'counter.wasm');
+  await expect(statusValue(page, 'Version')).toHaveText('v2');
+  expect(await apiCall(page, 'increment', count)).toEqual({ ok: true, value: count });
+  // A checkpoint after the increment has been written (every checkpoint_interval_ms of activity).
+  await expect
+    .poll(async () => {
+      await apiCall(page, 'get');
+      return page.evaluate(() => window.hotwasm.module('counter').checkpoints().at(-1)?.calls ?? 0);
+    })
+    .toBeGreaterThan(1);
+}
+
+test('a reload brings back the module at the version that served, with its state and its history', async ({ page }) => {
+  await counterAtV2(page, 4);
+  await expect(region(page, 'Status').getByText('in this browser (across reloads)')).toBeVisible();
+  await page.reload();
+  await expectServing(page, 'counter');
+  await expect(statusValue(page, 'Version')).toHaveText('v2');
+  await expect(region(page, 'Status')).toContainText(/counter v2 is back with its state from .+, \d+ s before the reload/);
+  expect(await apiCall(page, 'get')).toEqual({ ok: true, value: 4 });
+  // The update of the first visit is listed, and v1 can be rolled back to, state carried.
+  await expect(region(page, 'History').getByRole('listitem').filter({ hasText: 'v1 → v2' })).toBeVisible();
+  expect(await page.evaluate(async () => (await window.hotwasm.rollback('v1')).version)).toBe('v1');
+  expect(await apiCall(page, 'get')).toEqual({ ok: true, value: 4 });
+  // A new build gets the next label, never one given before the reload.
+  await dropFile(page, fixture('swap/api-v1-2.wasm'), 'counter.wasm');
+  await expect(statusValue(page, 'Version')).toHaveText('v3');
+});
+
+test('?module= wins over what was brought back', async ({ page }) => {
+  await counterAtV2(page, 2);
+  await page.goto('./?module=examples/counter.wasm');
+  await expectServing(page, 'counter');
+  await expect(statusValue(page, 'Version')).toHaveText('v1'); // the requested bytes, under their label
+  expect(await apiCall(page, 'get')).toEqual({ ok: true, value: 2 }); // a hot swap from the restored v2: state carried
+});
+
+test('a stored copy whose bytes no longer match their sha256 is refused, saying which', async ({ page }) => {
+  await counterAtV2(page, 1);
+  // Damage the stored bytes of the serving version, as a disk or another program might.
+  await page.evaluate(async () => {
+    const sha = window.hotwasm.module()!.sha256;
+    await new Promise<void>((resolve, reject) => {
+      const open = indexedDB.open('hotwasm-registry');
+      open.onerror = () => reject(open.error);
+      open.onsuccess = () => {
+        const db = open.result;
+        const tx = db.transaction('bytes', 'readwrite');
+        const store = tx.objectStore('bytes');
+        const get = store.get(sha);
+        get.onsuccess = () => {
+          const value = get.result as { bytes: Uint8Array } | Uint8Array;
+          const bytes = value instanceof Uint8Array ? value : value.bytes;
+          bytes[bytes.length - 1]! ^= 0xff;
+          store.put(value, value instanceof Uint8Array ? sha : undefined);
+        };
+        tx.oncomplete = () => (db.close(), resolve());
+        tx.onerror = () => reject(tx.error);
+      };
+    });
+  });
+  await page.reload();
+  await expect(alert(page)).toContainText(/counter v2 refused: the bytes kept for v2 no longer match the sha256 they were kept under \(\w+…?, not \w+…?\)/);
+  // The damaged copy never ran, and nothing was loaded over the alert; any module can be loaded.
+  expect(await page.evaluate(() => window.hotwasm.modules().length)).toBe(0);
+  await dropFile(page, fixture('swap/counter-b.wasm'), 'counter.wasm');
+  await expectServing(page, 'counter');
+});
+
+test('where the browser refuses IndexedDB, versions are kept in memory and the Status panel says so', async ({ page }) => {
+  await page.addInitScript(() => {
+    Object.defineProperty(window, 'indexedDB', { get: () => ({ open: () => { throw new DOMException('The user denied permission to access the database.', 'SecurityError'); } }) });
+  });
+  await openPlayground(page);
+  await expect(region(page, 'Status').getByRole('note')).toContainText(/kept in this page’s memory only, and are lost on a reload: .*denied permission/);
+  expect(await apiCall(page, 'increment', 3)).toEqual({ ok: true, value: 3 });
+  await dropFile(page, fixture('swap/counter-b.wasm'), 'counter.wasm');
+  await expect(statusValue(page, 'Version')).toHaveText('v2');
+  expect(await apiCall(page, 'get')).toEqual({ ok: true, value: 3 });
+});

@@ -1,0 +1,26 @@
+/**
+ * Where versions are kept: in this browser (the IndexedDB registry), or in this page's memory
+ * only when the browser refuses storage (private modes, policies) — said in the Status panel,
+ * with the reason, since everything is then lost on a reload.
+ */
+import type { StateCreator } from 'zustand/vanilla';
+import type { AppState } from './app-store';
+
+export type StorageMode = 'opening' | 'browser' | 'memory';
+
+export interface StorageSlice {
+  storage: {
+    mode: StorageMode;
+    /** Why versions are kept in memory only. */
+    reason: string | null;
+    set(mode: StorageMode, reason?: string | null): void;
+  };
+}
+
+export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = (set) => ({
+  storage: {
+    mode: 'opening',
+    reason: null,
+    set: (mode, reason = null) => set((state) => ({ storage: { ...state.storage, mode, reason } })),
+  },
+});
