@@ -40,7 +40,10 @@ createRoot(root).render(
 // When the page was left, for "state from 12:04:31, 3 s before the reload".
 const LEFT_AT_KEY = 'hotwasm:left-at';
 const leftAt = readNumber(LEFT_AT_KEY);
-window.addEventListener('pagehide', () => writeNumber(LEFT_AT_KEY, Date.now()));
+window.addEventListener('pagehide', () => {
+  writeNumber(LEFT_AT_KEY, Date.now());
+  void engine.flush(); // registry writes wait a moment after an update: send them now
+});
 // What the last visit had comes back first (a module that cannot is reported as a failed load);
 // `?module=` and live push then win over it, as loads and pushes of their own.
 const restored = await engine.restore({ leftAt: leftAt ?? undefined }).catch((error: unknown) => {

@@ -154,6 +154,8 @@ export interface Engine {
   readonly config: ConfigFacade;
   /** Change several settings at once; refuses out-of-range values with a message. */
   configure(patch: Partial<EngineConfig>): EngineConfig;
+  /** Write now what the registry has not written yet (writes wait a moment, off an update's path): the page is being left. */
+  flush(): Promise<void>;
   /** Listen to every event (see EngineEvent); answers the function that stops listening. */
   subscribe(listener: (event: EngineEvent) => void): () => void;
   dispose(): void;

@@ -29,6 +29,7 @@ import { MemoryRegistry } from './registry';
 import type { WorkerLike } from './rpc';
 import { type ModuleSource, nameOfSource, readSource } from './sources';
 import { restore } from './restore';
+import { WriteBehindRegistry } from './write-behind';
 import { DEFAULT_SPARE_POLICY, SparePool } from './spares';
 
 function defaultWorkerFactory(): WorkerLike {
@@ -38,7 +39,7 @@ function defaultWorkerFactory(): WorkerLike {
 export function createEngine(options: EngineOptions = {}): Engine {
   const clock = options.clock ?? systemClock;
   const fetchImpl = options.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args));
-  const registry = options.registry ?? new MemoryRegistry();
+  const registry = new WriteBehindRegistry(options.registry ?? new MemoryRegistry(), clock);
   const policy = options.spares === false ? { keep: 0, startDelayMs: 0 } : { ...DEFAULT_SPARE_POLICY, ...options.spares };
   const spares = new SparePool(options.workerFactory ?? defaultWorkerFactory, clock, policy);
   const buffers = new BufferPool();
@@ -310,7 +311,10 @@ export function createEngine(options: EngineOptions = {}): Engine {
       return () => listeners.delete(listener);
     },
 
+    flush: () => registry.flush(),
+
     dispose() {
+      void registry.flush(); // what waits is still written
       pushes.dispose();
       for (const { controller } of modules.values()) controller.dispose('The engine was disposed');
       modules.clear();
