@@ -75,6 +75,13 @@ export function createEngine(options: EngineOptions = {}): Engine {
     return Promise.reject(e);
   };
 
+  /** A registry write failed: said plainly (what runs is unaffected), never taken for saved. */
+  const notSaved = (module: string, what: string, error: unknown) => {
+    const text = `${module}: ${what} was not saved: ${messageOf(error)}`;
+    console.warn(`hotwasm: ${text}`);
+    emit({ type: 'error', module, action: 'save', error: serializeError(new HotwasmError('not-saved', text, { module })), at: clock.wallNow() });
+  };
+
   const serving = (): ModuleController[] => [...modules.values()].map((m) => m.controller).filter((c) => c.pool !== null);
 
   /** The controller of `name`, made on the first load of the name. */
@@ -87,6 +94,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       spares,
       buffers,
       registry,
+      notSaved,
       guestOptions: (label) => ({ label, memoryBudgetBytes: settings.forModule(name).memory_budget_mb * 1024 * 1024, args: [label], env: [] }),
       emit: (event) => {
         emit(event);
@@ -96,7 +104,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       },
       record: (draft) => {
         const record = history.add(draft);
-        registry.putRecord(record).catch((error: unknown) => console.warn(`hotwasm: the registry could not keep an update record: ${messageOf(error)}`));
+        registry.putRecord(record).catch((error: unknown) => notSaved(record.module, 'an update record', error));
         emit({ type: 'update', module: record.module, record });
         return record;
       },
@@ -170,7 +178,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       const running = modules.get(name)?.controller.serving;
       const from = running ? { version: running.info.version ?? '?', sha256: running.info.sha256 } : null;
       const record = history.add(refusedLoadRecord(name, failed('read', error), { trigger, asked, durationMs: clock.now() - t0, from }));
-      registry.putRecord(record).catch(() => undefined);
+      registry.putRecord(record).catch((error: unknown) => notSaved(name, 'an update record', error));
       emit({ type: 'update', module: name, record });
       throw error;
     }
@@ -282,7 +290,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       entry.controller.dispose(`${name} was unloaded`);
       modules.delete(name);
       // An unloaded module is not brought back when the page is opened again.
-      registry.putModule({ schema: 1, name, serving: null, at: clock.wallNow() }).catch(() => undefined);
+      registry.putModule({ schema: 1, name, serving: null, at: clock.wallNow() }).catch((error: unknown) => notSaved(name, 'its unloading', error));
       emit({ type: 'unloaded', module: name });
       if (active === name) setActive(serving()[0]?.name ?? null);
     },

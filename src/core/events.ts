@@ -38,7 +38,7 @@ export interface ModuleStatus extends CallStats {
 export type CheckpointInfo = Omit<CheckpointEntry, 'state'>;
 
 /** Where an error came from: an engine action. */
-export type ErrorAction = 'load' | 'call' | 'run';
+export type ErrorAction = 'load' | 'call' | 'run' | 'save';
 
 export type EngineEvent =
   /** A module's status changed (call statistics: at most every 200 ms). */

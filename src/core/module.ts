@@ -37,6 +37,8 @@ export interface ModuleDeps {
   registry: Registry;
   guestOptions(label: string): GuestOptions;
   emit(event: EngineEvent): void;
+  /** A registry write failed (storage full, storage gone): said plainly; what runs is unaffected. */
+  notSaved(module: string, what: string, error: unknown): void;
   /** Add a record to the engine's history (and the registry). */
   record(draft: RecordDraft): UpdateRecord;
   pauseAutoReload(reason: string): void;
@@ -68,7 +70,7 @@ export class ModuleController {
     private readonly deps: ModuleDeps,
   ) {
     this.clock = deps.clock;
-    const warn = (what: string, error: unknown) => console.warn(`hotwasm: the registry could not keep ${name}'s ${what}: ${messageOf(error)}`);
+    const warn = (what: string, error: unknown) => this.notSaved(what, error);
     this.versions = new VersionBook(name, { registry: deps.registry, buffers: deps.buffers, clock: deps.clock }, warn);
     this.checkpoints = new Checkpoints(deps.clock, deps.config, (c) => this.checkpointTaken(c));
     this.leftovers = new Leftovers(deps.clock);
@@ -334,7 +336,11 @@ export class ModuleController {
   private checkpointTaken(entry: CheckpointEntry): void {
     const { state, ...info } = entry;
     this.deps.emit({ type: 'checkpoint', module: this.name, checkpoint: info });
-    this.deps.registry.putCheckpoint({ schema: 1, module: this.name, label: entry.version, sha256: entry.sha256, at: entry.at, state }).catch(() => undefined);
+    this.deps.registry.putCheckpoint({ schema: 1, module: this.name, label: entry.version, sha256: entry.sha256, at: entry.at, state }).catch((error: unknown) => this.notSaved(`checkpoint of ${entry.version}`, error));
+  }
+
+  private notSaved(what: string, error: unknown): void {
+    this.deps.notSaved(this.name, what, error);
   }
 
   // --- Status ---------------------------------------------------------------------------------
@@ -349,7 +355,7 @@ export class ModuleController {
 
   private loaded(info: ModuleInfo, replaced: boolean, trigger: UpdateTrigger): void {
     const serving = { label: info.version!, sha256: info.sha256 };
-    this.deps.registry.putModule({ schema: 1, name: this.name, serving, at: this.clock.wallNow() }).catch(() => undefined);
+    this.deps.registry.putModule({ schema: 1, name: this.name, serving, at: this.clock.wallNow() }).catch((error: unknown) => this.notSaved(`serving version (${serving.label})`, error));
     this.deps.emit({ type: 'loaded', module: this.name, info, replaced, trigger });
     this.deps.emit({ type: 'versions', module: this.name, versions: this.versions.list() });
     this.reporter.now();

@@ -101,4 +101,20 @@ describe('restore', () => {
     expect(report.restored).toEqual([]);
     expect(engine.modules().map((m) => m.name)).toEqual(['counter']);
   });
+
+  it('a version the registry cannot keep (storage full) still serves, and the page is told it was not saved', async () => {
+    const registry = new MemoryRegistry();
+    const engine = open(registry);
+    await engine.load(counter(), { name: 'counter' });
+    await engine.flush();
+    registry.putVersion = () => Promise.reject(new Error('storage full: the quota for this site is used up'));
+    const errors: { action: string; message: string; code?: string }[] = [];
+    engine.subscribe((event) => event.type === 'error' && errors.push({ action: event.action, message: event.error.message, code: event.error.code }));
+    expect(await engine.load(swap('counter-b'), { name: 'counter' })).toMatchObject({ version: 'v2' });
+    await engine.flush();
+    // (Told once for the new version, and again when its serving time could not be written.)
+    await expect.poll(() => errors[0]).toEqual({ action: 'save', code: 'not-saved', message: 'counter: version v2 was not saved: storage full: the quota for this site is used up' });
+    expect(errors.every((e) => e.action === 'save' && e.message.includes('v2 was not saved'))).toBe(true);
+    expect((await registry.listVersions('counter')).map((v) => v.label)).toEqual(['v1']); // never recorded as saved
+  });
 });

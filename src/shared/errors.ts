@@ -34,6 +34,7 @@ export type ErrorCode =
   | 'disposed' // the engine or module was shut down
   | 'update-refused' // a hot-swap update failed a pipeline step; the serving version stays
   | 'superseded' // a newer update of the same module replaced this one before its cutover
+  | 'not-saved' // the registry could not keep a version, a record or a checkpoint (e.g. storage full); what ran is unaffected
   | 'internal'
   | 'skipped'; // an update pipeline step not run because an earlier one failed
 

@@ -83,7 +83,8 @@ export function connectEngine(engine: Engine, store: AppStore, options: BridgeOp
         // A failed load is only visible here. A failed call or run rejects for whoever made it
         // (the Call panel shows it as the result; DevTools shows the rejected promise), so
         // raising the page alert too would only say the same thing twice.
-        if (event.action === 'load') notices.reportError({ ...event.error, details: { ...event.error.details, module: event.error.details?.module ?? event.module } }, 'load');
+        // A registry write that failed (storage full) is shown too: nothing else says it.
+        if (event.action === 'load' || event.action === 'save') notices.reportError({ ...event.error, details: { ...event.error.details, module: event.error.details?.module ?? event.module } }, event.action);
         break;
       case 'status':
       case 'versions':
