@@ -18,6 +18,7 @@ import { benchCalls } from './calls.mjs';
 import { CHROMIUM_ARGS } from './kit.mjs';
 import { benchLoads } from './loads.mjs';
 import { benchPush } from './push.mjs';
+import { benchRegistry } from './registry.mjs';
 import { benchSwap } from './swap.mjs';
 import { benchUpdates } from './updates.mjs';
 
@@ -89,6 +90,7 @@ try {
       ['swap', benchSwap],
       ['updates', benchUpdates],
       ['push', benchPush],
+      ['registry', benchRegistry],
     ]) {
       if (only && !only.includes(name)) continue;
       const t0 = Date.now();

@@ -12,6 +12,9 @@ import { openIndexedDbRegistry } from './registry/idb-registry';
 import { connectEngine, createAppStore, localConfigStorage } from './store';
 import { App } from './ui/App';
 
+// The app's start, for the benchmarks (bench/registry.mjs).
+performance.mark('hotwasm:start');
+
 // Versions, their bytes, update records and checkpoints are kept in IndexedDB, so a page
 // opened again comes back as it was; where the browser refuses storage, in memory (and the
 // Status panel says so).
@@ -46,10 +49,16 @@ window.addEventListener('pagehide', () => {
 });
 // What the last visit had comes back first (a module that cannot is reported as a failed load);
 // `?module=` and live push then win over it, as loads and pushes of their own.
-const restored = await engine.restore({ leftAt: leftAt ?? undefined }).catch((error: unknown) => {
+// The module the user worked with comes back first, and is the active one again.
+const ACTIVE_KEY = 'hotwasm:active';
+const wasActive = readText(ACTIVE_KEY);
+const restored = await engine.restore({ leftAt: leftAt ?? undefined, first: wasActive ?? undefined }).catch((error: unknown) => {
   console.warn('hotwasm: what the last visit kept could not be read', error);
   return null;
 });
+
+if (wasActive && restored?.restored.some((r) => r.name === wasActive)) engine.use(wasActive);
+engine.subscribe((event) => event.type === 'active' && writeText(ACTIVE_KEY, event.module));
 
 // `?module=` is handed over as given: the engine resolves it (against baseUrl) inside the load,
 // so even a malformed URL fails like any load, with its message in the page's alert.
@@ -73,19 +82,28 @@ if (hot) {
   void import('./core/live-push').then(({ connectDevServer }) => connectDevServer(engine, hot, { onEvent: (event) => store.getState().live.apply(event) }));
 }
 
-function readNumber(key: string): number | null {
+function readText(key: string): string | null {
   try {
-    const value = Number(localStorage.getItem(key));
-    return Number.isFinite(value) && value > 0 ? value : null;
+    return localStorage.getItem(key);
   } catch {
-    return null; // storage refused: the status says only when the state is from
+    return null; // storage refused: nothing was remembered
   }
 }
 
-function writeNumber(key: string, value: number): void {
+function writeText(key: string, value: string | null): void {
   try {
-    localStorage.setItem(key, String(value));
+    if (value === null) localStorage.removeItem(key);
+    else localStorage.setItem(key, value);
   } catch {
     // storage refused: nothing to remember
   }
+}
+
+function readNumber(key: string): number | null {
+  const value = Number(readText(key));
+  return Number.isFinite(value) && value > 0 ? value : null;
+}
+
+function writeNumber(key: string, value: number): void {
+  writeText(key, String(value));
 }

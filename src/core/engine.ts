@@ -42,6 +42,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
   const registry = new WriteBehindRegistry(options.registry ?? new MemoryRegistry(), clock);
   const policy = options.spares === false ? { keep: 0, startDelayMs: 0 } : { ...DEFAULT_SPARE_POLICY, ...options.spares };
   const spares = new SparePool(options.workerFactory ?? defaultWorkerFactory, clock, policy);
+  spares.prime();
   const buffers = new BufferPool();
   const history = new History();
   const listeners = new Set<(event: EngineEvent) => void>();

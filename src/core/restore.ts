@@ -17,6 +17,8 @@ import type { UpdateRecord } from './history';
 export interface RestoreOptions {
   /** When the page was left (ms since epoch), for "state from 12:04:31, 3 s before the reload". */
   leftAt?: number;
+  /** The module to bring back first, alone (the one the user works with): the others follow together. */
+  first?: string;
 }
 
 export interface RestoreReport {
@@ -46,26 +48,30 @@ export async function restore(host: RestoreHost, options: RestoreOptions = {}): 
   host.history.hydrate(records);
   report.records = records.length;
   host.historyChanged(host.history.list());
-  await Promise.all(
-    kept.map(async (module) => {
-      const { name, serving } = module;
-      if (!serving || host.known(name)) return;
-      try {
-        const controller = host.controllerOf(name);
-        controller.versions.hydrate(await registry.listVersions(name));
-        const version = controller.versions.record(serving.label);
-        const info = await host.load(name, async () => {
-          // Read back from storage, so checked against its sha256 before it is compiled.
-          const data = await controller.versions.copyOf(serving.sha256, serving.label, true);
-          return { data, source: version?.source ?? `${name} ${serving.label}`, version: serving.label, sha256: serving.sha256 };
-        });
-        const checkpoint = await registry.latestCheckpoint(name);
-        const state = checkpoint ? await controller.restoreKept(checkpoint, options.leftAt ?? null) : 'none';
-        report.restored.push({ name, version: info.version ?? serving.label, state });
-      } catch (error) {
-        report.failed.push({ name, version: serving.label, reason: messageOf(error) });
-      }
-    }),
-  );
+  const one = async (module: (typeof kept)[number]) => {
+    const { name, serving } = module;
+    if (!serving || host.known(name)) return;
+    try {
+      const controller = host.controllerOf(name);
+      // Everything the module needs is read at once; the checkpoint is read while it loads.
+      const [versions, checkpoint] = [registry.listVersions(name), registry.latestCheckpoint(name)];
+      checkpoint.catch(() => undefined);
+      controller.versions.hydrate(await versions);
+      const version = controller.versions.record(serving.label);
+      const info = await host.load(name, async () => {
+        // Read back from storage, so checked against its sha256 before it is compiled.
+        const data = await controller.versions.copyOf(serving.sha256, serving.label, true);
+        return { data, source: version?.source ?? `${name} ${serving.label}`, version: serving.label, sha256: serving.sha256 };
+      });
+      const kept = await checkpoint;
+      const state = kept ? await controller.restoreKept(kept, options.leftAt ?? null) : 'none';
+      report.restored.push({ name, version: info.version ?? serving.label, state });
+    } catch (error) {
+      report.failed.push({ name, version: serving.label, reason: messageOf(error) });
+    }
+  };
+  const first = kept.find((m) => m.name === options.first);
+  if (first) await one(first);
+  await Promise.all(kept.filter((m) => m !== first).map(one));
   return report;
 }

@@ -132,6 +132,14 @@ export class SparePool {
     return stopped.length;
   }
 
+  /**
+   * Start a fresh spare now, if there is room: an engine just made has a load coming, and a
+   * worker started while the page still reads what to load (a registry, a URL) is ready for it.
+   */
+  prime(): void {
+    if (!this.disposed && this.busy === 0 && this.spares.length + this.returning < this.policy.keep) this.spares.push(this.fresh());
+  }
+
   /** A load starts: no fresh spare is started until every load has ended. */
   begin(): void {
     this.busy++;

@@ -127,7 +127,9 @@ export function connectEngine(engine: Engine, store: AppStore, options: BridgeOp
       if (event.status.updating !== null) updating.add(event.module);
       else ended = updating.delete(event.module);
     }
-    if (updating.size > 0) hold ??= setTimer(request, UPDATE_HOLD_MS);
+    // The history of earlier sessions is shown at once (restored modules load right after it).
+    if (event.type === 'history') request();
+    else if (updating.size > 0) hold ??= setTimer(request, UPDATE_HOLD_MS);
     else if (ended) {
       if (hold !== null) clearTimer(hold);
       hold = setTimer(request, AFTER_UPDATE_MS);
