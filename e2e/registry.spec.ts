@@ -18,6 +18,7 @@ async function counterAtV2(page: Page, count: number) {
       return page.evaluate(() => window.hotwasm.module('counter').checkpoints().at(-1)?.calls ?? 0);
     })
     .toBeGreaterThan(1);
+  await page.evaluate(() => window.hotwasm.flush()); // written, before the page is left
 }
 
 test('a reload brings back the module at the version that served, with its state and its history', async ({ page }) => {

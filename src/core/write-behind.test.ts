@@ -36,4 +36,15 @@ describe('WriteBehindRegistry', () => {
     await expect(fine).resolves.toBeUndefined();
     expect(await inner.listModules()).toHaveLength(1);
   });
+
+  it('a checkpoint goes at once, after what waited', async () => {
+    const inner = new MemoryRegistry();
+    const order: string[] = [];
+    inner.putModule = async (m) => void order.push(`module ${m.name}`);
+    inner.putCheckpoint = async (c) => void order.push(`checkpoint ${c.module}`);
+    const registry = new WriteBehindRegistry(inner, new ManualClock());
+    void registry.putModule(moduleRecord('m', 'v1'));
+    await registry.putCheckpoint({ schema: 1, module: 'm', label: 'v1', sha256: 'a', at: 1, state: new Uint8Array(8) });
+    expect(order).toEqual(['module m', 'checkpoint m']);
+  });
 });
