@@ -15,8 +15,26 @@ export async function settle(page) {
   await page.waitForLoadState('networkidle');
 }
 
-/** Open `url` with a module serving, the page settled and the in-page kit (bench/page-kit.js) added. */
+/**
+ * Forget what the playground keeps between visits (its IndexedDB registry): a page opened next
+ * starts from nothing, as the figures assume, instead of bringing back the modules and state of
+ * the benchmark before. The page's own connection closes itself on the deletion (versionchange).
+ */
+export async function clearRegistry(page) {
+  if (!page.url().startsWith('http')) return;
+  await page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const request = indexedDB.deleteDatabase('hotwasm-registry');
+        request.onsuccess = () => resolve();
+        request.onerror = () => reject(request.error);
+      }),
+  );
+}
+
+/** Open `url` with a module serving (nothing kept from an earlier visit), the page settled and the in-page kit (bench/page-kit.js) added. */
 export async function open(page, url, root) {
+  await clearRegistry(page);
   await page.goto(url);
   await page.waitForFunction(() => window.hotwasm?.status().state === 'healthy', null, { polling: 5 });
   await settle(page);

@@ -2,12 +2,13 @@
 // cache), and a dropped 2.7 MiB module's first answer against reading the file and compiling and
 // instantiating it in a worker.
 import { counterOfSize } from './gen-module.mjs';
-import { open, serve } from './kit.mjs';
+import { clearRegistry, open, serve } from './kit.mjs';
 
 export async function benchLoads({ browser, page, url, root, row, throttle }) {
   // First open → the example answering: a page reloaded in a warm browser, then fresh profiles.
   const warm = [];
   for (let i = 0; i < 5; i++) {
+    await clearRegistry(page); // a first visit: nothing kept to bring back
     await page.goto(url);
     await page.waitForFunction(() => window.hotwasm?.status().state === 'healthy', null, { polling: 2 });
     warm.push(await page.evaluate(() => performance.now()));

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, runnerImport } from 'vite';
 import { counterOfSize } from './gen-module.mjs';
-import { settle } from './kit.mjs';
+import { clearRegistry, settle } from './kit.mjs';
 
 const SIZES = [
   ['100 KiB', 100 * 1024],
@@ -137,9 +137,11 @@ export async function benchPush({ browser, row, throttle, root, quick }) {
       row(`Push → first answer, ${label}, hotwasm push`, median(pushed), 'ms', floor, { le: 1, plus: 30 }, `POST /__hotwasm/push → serving; ${mib} MiB; median of ${pushed.length}`);
     }
 
-    // A full reload of the page on the dev server, for comparison (state lost).
+    // A full reload of the page on the dev server, for comparison (state lost: nothing is kept
+    // for the page to bring back, as without hotwasm).
     const reloads = [];
     for (let i = 0; i < 3; i++) {
+      await clearRegistry(page);
       const t0 = Date.now();
       await page.reload();
       await page.waitForFunction(async () => {

@@ -4,7 +4,7 @@
 // a worker, plus one bare round trip to a worker, measured in the same run. Also: the main-thread
 // time the playground's interface spends after an update, and a full page reload for comparison.
 import { counterOfSize } from './gen-module.mjs';
-import { mainThreadMs, open, serve } from './kit.mjs';
+import { clearRegistry, mainThreadMs, open, serve } from './kit.mjs';
 
 const SIZES = [
   ['100 KiB', 100 * 1024],
@@ -130,6 +130,7 @@ export async function benchUpdates({ page, cdp, url, root, row, quick }) {
   // What users do today: a full page reload of the same app with the same 1 MiB module.
   const reloads = [];
   for (let i = 0; i < 5; i++) {
+    await clearRegistry(page); // without hotwasm's registry: nothing comes back, state is lost
     const t0 = Date.now();
     await page.goto(`${url}?module=${sources['1 MiB']}`);
     await page.waitForFunction(() => window.hotwasm?.status().name === 'sized-1048576' && window.hotwasm.status().state === 'healthy', null, { polling: 2 });

@@ -120,7 +120,8 @@ export class ModuleScheduler {
       if (product.bytes.length > maxBytes) {
         throw new BuildError('artifact-too-large', `The build is ${formatBytes(product.bytes.length)}, over the ${formatBytes(maxBytes)} limit (maxBytes)`);
       }
-      const check = checkModuleBytes(product.bytes, builder.artifact ?? name);
+      // (An artifact read whole was checked as it was read: 0.5–6 ms per MiB not spent twice.)
+      const check = product.checked ? ({ ok: true } as const) : checkModuleBytes(product.bytes, builder.artifact ?? name);
       if (!check.ok) throw new BuildError('artifact-invalid', check.message, { output: product.output });
       const sha256 = createHash('sha256').update(product.bytes).digest('hex');
       const notice = registry.succeeded(begun, product.bytes, sha256, 'build', product.output);

@@ -22,6 +22,8 @@ export interface BuildProduct {
   bytes: Uint8Array;
   /** The compiler's output (a tail), kept for status even on success: warnings. */
   output: string;
+  /** The bytes passed checkModuleBytes already (an artifact read whole): not checked again. */
+  checked?: boolean;
 }
 
 export interface Builder {
