@@ -89,3 +89,16 @@ test('where the browser refuses IndexedDB, versions are kept in memory and the S
   await expect(statusValue(page, 'Version')).toHaveText('v2');
   expect(await apiCall(page, 'get')).toEqual({ ok: true, value: 3 });
 });
+
+test('two tabs: each sees the versions the other made, and never gives a label the other gave', async ({ page, context }) => {
+  await openPlayground(page);
+  const other = await context.newPage();
+  await openPlayground(other); // brings back counter v1, as the first tab left it
+  await dropFile(other, fixture('swap/counter-b.wasm'), 'counter.wasm');
+  await expect(statusValue(other, 'Version')).toHaveText('v2');
+  // The first tab hears of it (BroadcastChannel) and reads it from the registry.
+  await expect.poll(() => page.evaluate(() => window.hotwasm.versions().map((v) => v.version))).toEqual(['v1', 'v2']);
+  await dropFile(page, fixture('swap/api-v1-2.wasm'), 'counter.wasm');
+  await expect(statusValue(page, 'Version')).toHaveText('v3');
+  await expect(alert(page)).toHaveCount(0); // saved: no "was not saved"
+});

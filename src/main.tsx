@@ -31,6 +31,23 @@ store.getState().storage.set(opened.ok ? 'browser' : 'memory', opened.ok ? null 
 const nextFrame = (flush: () => void) => (document.hidden ? setTimeout(flush, 0) : requestAnimationFrame(flush));
 connectEngine(engine, store, { schedule: nextFrame });
 window.hotwasm = engine;
+// Another tab of the site wrote to the registry: take its records, and its versions of the
+// modules running here (a label it gave is then never given here).
+// Notices come a few per write: they are taken together, a moment later.
+if (opened.ok) {
+  const touched = new Set<string | undefined>();
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  opened.registry.onChange((notice) => {
+    if (notice.store !== 'versions' && notice.store !== 'records') return;
+    touched.add(notice.store === 'versions' ? notice.module : undefined);
+    timer ??= setTimeout(() => {
+      timer = null;
+      const names = [...touched];
+      touched.clear();
+      for (const name of names.length > 1 ? names.filter((n) => n !== undefined) : names) void engine.sync(name).catch(() => undefined);
+    }, 100);
+  });
+}
 
 const root = document.getElementById('root');
 if (!root) throw new Error('hotwasm: index.html has no #root element');

@@ -154,6 +154,12 @@ export interface Engine {
   readonly config: ConfigFacade;
   /** Change several settings at once; refuses out-of-range values with a message. */
   configure(patch: Partial<EngineConfig>): EngineConfig;
+  /**
+   * Read what another tab of the site wrote to a shared registry: its update records, and the
+   * versions of module `name` (their labels are then never given here; those that served can be
+   * rolled back to). The playground calls it on the registry's change notices.
+   */
+  sync(name?: string): Promise<void>;
   /** Write now what the registry has not written yet (writes wait a moment, off an update's path): the page is being left. */
   flush(): Promise<void>;
   /** Listen to every event (see EngineEvent); answers the function that stops listening. */

@@ -262,6 +262,20 @@ export function createEngine(options: EngineOptions = {}): Engine {
       );
     },
 
+    async sync(name) {
+      // What another tab wrote: its records, and the versions of the modules running here (their
+      // labels are then never given here, and those that served can be rolled back to).
+      const [records, versions] = await Promise.all([registry.listRecords(), name && modules.has(name) ? registry.listVersions(name) : null]);
+      const before = history.list().length;
+      history.hydrate(records);
+      if (history.list().length !== before) emit({ type: 'history', records: history.list() });
+      const controller = name ? modules.get(name)?.controller : undefined;
+      if (controller && versions) {
+        controller.versions.hydrate(versions);
+        emit({ type: 'versions', module: controller.name, versions: controller.versions.list() });
+      }
+    },
+
     push(source, loadOptions = {}) {
       return asLoad(source, loadOptions, () => pushes.push(read(source, loadOptions, 'push')));
     },

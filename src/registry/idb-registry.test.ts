@@ -299,6 +299,18 @@ describe('IndexedDbRegistry: other tabs', () => {
     expect(await tab2.latestCheckpoint('counter')).toEqual(checkpoint(20, 'v2'));
   });
 
+  it('never gives a label to other bytes: a version another tab labelled first is kept, the second refused', async () => {
+    const factory = new IDBFactory();
+    const tab1 = await open({ indexedDB: factory });
+    const tab2 = await open({ indexedDB: factory });
+    await tab1.putVersion(version('v3', 'aaa'), new Uint8Array([1]));
+    await expect(tab2.putVersion(version('v3', 'bbb'), new Uint8Array([2]))).rejects.toThrow(/the label v3 of counter was given to other bytes \(sha256 aaa…\), by another tab/);
+    expect(await tab2.listVersions('counter')).toEqual([version('v3', 'aaa')]);
+    expect(await tab2.getBytes('bbb')).toBeNull(); // nothing of the refused write
+    await tab2.putVersion(version('v3', 'aaa', { servedAt: 9 })); // the same bytes: an update of it
+    expect((await tab1.listVersions('counter'))[0]?.servedAt).toBe(9);
+  });
+
   it('keeps every record of two tabs, though their record ids are the same', async () => {
     const factory = new IDBFactory();
     const tab1 = await open({ indexedDB: factory });

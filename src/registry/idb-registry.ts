@@ -163,6 +163,13 @@ export class IndexedDbRegistry implements Registry {
     checked(checkVersion, version, what);
     await this.write(['versions', 'bytes', 'modules'], what, async (tx) => {
       const changes: ChangeNotice[] = [];
+      // A label is never given to other bytes: another tab of the site may have given this one
+      // to its own build first (each tab numbers v1, v2, … from what it has read). Its version is
+      // kept; this one is refused, never written over it.
+      const kept = checkVersion(await tx.objectStore('versions').get([version.module, version.label]));
+      if (kept.ok && kept.value.sha256 !== version.sha256) {
+        throw new Error(`the label ${version.label} of ${version.module} was given to other bytes (sha256 ${kept.value.sha256.slice(0, 12)}…), by another tab of this site`);
+      }
       await tx.objectStore('versions').put(version);
       changes.push({ type: 'changed', store: 'versions', key: keyText([version.module, version.label]), module: version.module });
       if (bytes && (await this.keepBytes(tx.objectStore('bytes'), version.sha256, bytes))) changes.push({ type: 'changed', store: 'bytes', key: version.sha256 });
