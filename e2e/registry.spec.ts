@@ -23,7 +23,11 @@ async function counterAtV2(page: Page, count: number) {
 
 test('a reload brings back the module at the version that served, with its state and its history', async ({ page }) => {
   await counterAtV2(page, 4);
-  await expect(region(page, 'Status').getByText('in this browser (across reloads)')).toBeVisible();
+  // Where versions are kept, with the storage the site uses (navigator.storage.estimate()).
+  await expect(statusValue(page, 'Versions kept')).toHaveText(/^in this browser \(across reloads\), [\d.]+ (B|KiB|MiB) used of [\d.]+ (MiB|GiB|TiB)$/);
+  // Asking the browser to keep it: what it answered is said (headless Chromium may grant or not).
+  await region(page, 'Status').getByRole('button', { name: 'Keep storage persistent' }).click();
+  await expect(region(page, 'Status')).toContainText(/The browser keeps this storage until you clear it|The browser did not promise to keep this storage/);
   await page.reload();
   await expectServing(page, 'counter');
   await expect(statusValue(page, 'Version')).toHaveText('v2');
@@ -84,6 +88,7 @@ test('where the browser refuses IndexedDB, versions are kept in memory and the S
   });
   await openPlayground(page);
   await expect(region(page, 'Status').getByRole('note')).toContainText(/kept in this page’s memory only, and are lost on a reload: .*denied permission/);
+  await expect(statusValue(page, 'Versions kept')).toHaveText('in memory only');
   expect(await apiCall(page, 'increment', 3)).toEqual({ ok: true, value: 3 });
   await dropFile(page, fixture('swap/counter-b.wasm'), 'counter.wasm');
   await expect(statusValue(page, 'Version')).toHaveText('v2');
@@ -92,12 +97,14 @@ test('where the browser refuses IndexedDB, versions are kept in memory and the S
 
 test('two tabs: each sees the versions the other made, and never gives a label the other gave', async ({ page, context }) => {
   await openPlayground(page);
+  await page.evaluate(() => window.hotwasm.flush()); // the first tab's v1 is in the registry
   const other = await context.newPage();
   await openPlayground(other); // brings back counter v1, as the first tab left it
+  await expect(statusValue(other, 'Version')).toHaveText('v1');
   await dropFile(other, fixture('swap/counter-b.wasm'), 'counter.wasm');
   await expect(statusValue(other, 'Version')).toHaveText('v2');
   // The first tab hears of it (BroadcastChannel) and reads it from the registry.
-  await expect.poll(() => page.evaluate(() => window.hotwasm.versions().map((v) => v.version))).toEqual(['v1', 'v2']);
+  await expect.poll(() => page.evaluate(() => window.hotwasm.versions().map((v) => v.version)), { timeout: 10_000 }).toEqual(['v1', 'v2']);
   await dropFile(page, fixture('swap/api-v1-2.wasm'), 'counter.wasm');
   await expect(statusValue(page, 'Version')).toHaveText('v3');
   await expect(alert(page)).toHaveCount(0); // saved: no "was not saved"

@@ -3,13 +3,12 @@
  * Auto reload switch, with the reason when auto reload was paused.
  */
 import { useId, useState } from 'react';
-import { selectAutoReload, selectAutoReloadPaused, selectHasModule, selectLastError, selectNoticeActions, selectStatus, selectStorageMode, selectStorageReason } from '../../store';
+import { selectAutoReload, selectAutoReloadPaused, selectHasModule, selectLastError, selectNoticeActions, selectStatus } from '../../store';
 import { useAppStore, useEngine } from '../common/context';
 import { DASH, formatCount, formatMs, formatTime } from '../common/format';
 import { Fact } from '../common/Fact';
 import { LivePushStatus } from './LivePushStatus';
-
-const STORAGE_WORDS = { opening: 'opening storage…', browser: 'in this browser (across reloads)', memory: 'in memory only' } as const;
+import { StorageStatus } from './StorageStatus';
 
 export function StatusPanel() {
   const engine = useEngine();
@@ -19,8 +18,6 @@ export function StatusPanel() {
   const lastError = useAppStore(selectLastError);
   const hasModule = useAppStore(selectHasModule);
   const notices = useAppStore(selectNoticeActions);
-  const storageMode = useAppStore(selectStorageMode);
-  const storageReason = useAppStore(selectStorageReason);
   const [busy, setBusy] = useState<'restart' | 'reload' | null>(null);
   const autoId = useId();
 
@@ -110,15 +107,10 @@ export function StatusPanel() {
         <Fact term="Errors" value={formatCount(status?.errors ?? 0)} />
         <Fact term="p50" value={formatMs(status?.p50Ms ?? null)} />
         <Fact term="p99" value={formatMs(status?.p99Ms ?? null)} />
-        <Fact term="Versions kept" value={STORAGE_WORDS[storageMode]} />
       </dl>
-      {storageMode === 'memory' && (
-        <p className="storage-warning" role="note">
-          Versions are kept in this page&rsquo;s memory only, and are lost on a reload: {storageReason ?? 'this browser refused storage'}.
-        </p>
-      )}
       {/* Always mounted, so each update's outcome is announced. */}
       <div aria-live="polite">{message && <p className="status-message">{message}</p>}</div>
+      <StorageStatus />
       <LivePushStatus />
     </section>
   );

@@ -1,0 +1,90 @@
+/**
+ * Where versions are kept, in the Status panel: in this browser, with the storage the site uses
+ * and may use (`navigator.storage.estimate()`, read again as versions change), and a button to
+ * ask the browser to keep it (`navigator.storage.persist()`: otherwise it may clear it when the
+ * disk runs short); or in memory only, with the reason, when the browser refused storage.
+ */
+import { useEffect, useState } from 'react';
+import { formatBytes } from '../../shared/inspect';
+import { selectModulesByName, selectStorageMode, selectStorageReason } from '../../store';
+import { useAppStore } from '../common/context';
+import { Fact } from '../common/Fact';
+
+interface Estimate {
+  usage: number;
+  quota: number;
+}
+
+type Persisted = 'unknown' | 'yes' | 'no' | 'refused';
+
+/** The browser's StorageManager, where it has one (not in insecure contexts, nor in old browsers). */
+const storageApi = (): StorageManager | null => (typeof navigator !== 'undefined' && 'storage' in navigator && typeof navigator.storage?.estimate === 'function' ? navigator.storage : null);
+
+export function StorageStatus() {
+  const mode = useAppStore(selectStorageMode);
+  const reason = useAppStore(selectStorageReason);
+  // Versions change with every module's updates: the estimate is read again then.
+  const modules = useAppStore(selectModulesByName);
+  const [estimate, setEstimate] = useState<Estimate | null>(null);
+  const [persisted, setPersisted] = useState<Persisted>('unknown');
+
+  useEffect(() => {
+    const api = storageApi();
+    if (mode !== 'browser' || !api) return;
+    let live = true;
+    const timer = setTimeout(() => {
+      api.estimate().then(
+        (e) => live && setEstimate({ usage: e.usage ?? 0, quota: e.quota ?? 0 }),
+        () => undefined,
+      );
+    }, 300); // after the update that changed them has settled, once for a burst
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [mode, modules]);
+
+  useEffect(() => {
+    const api = storageApi();
+    if (mode !== 'browser' || typeof api?.persisted !== 'function') return;
+    void api.persisted().then((p) => setPersisted(p ? 'yes' : 'no'), () => undefined);
+  }, [mode]);
+
+  const persist = async () => {
+    const api = storageApi();
+    if (typeof api?.persist !== 'function') return setPersisted('refused');
+    setPersisted((await api.persist().catch(() => false)) ? 'yes' : 'refused');
+  };
+
+  if (mode === 'memory') {
+    return (
+      <>
+        <dl className="facts">
+          <Fact term="Versions kept" value="in memory only" />
+        </dl>
+        <p className="storage-warning" role="note">
+          Versions are kept in this page&rsquo;s memory only, and are lost on a reload: {reason ?? 'this browser refused storage'}.
+        </p>
+      </>
+    );
+  }
+  const used = estimate ? `, ${formatBytes(estimate.usage)} used of ${formatBytes(estimate.quota)}` : '';
+  return (
+    <div className="storage-status">
+      <dl className="facts">
+        <Fact term="Versions kept" value={mode === 'opening' ? 'opening storage…' : `in this browser (across reloads)${used}`} />
+      </dl>
+      {mode === 'browser' && (
+        <p className="storage-persist" aria-live="polite">
+          {persisted === 'yes' && 'The browser keeps this storage until you clear it.'}
+          {persisted === 'refused' && 'The browser did not promise to keep this storage: it may clear it when the disk runs short.'}
+          {(persisted === 'no' || persisted === 'unknown') && (
+            <button type="button" className="button" onClick={() => void persist()} title="navigator.storage.persist(): without it, the browser may clear the versions when the disk runs short">
+              Keep storage persistent
+            </button>
+          )}
+        </p>
+      )}
+    </div>
+  );
+}
