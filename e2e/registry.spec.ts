@@ -3,8 +3,10 @@
  * module at the version that was serving, its state and its history; a damaged stored copy is
  * refused with both sha256s; a browser that refuses storage keeps versions in memory and says so.
  */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { expect, type Page, test } from '@playwright/test';
-import { alert, apiCall, dropFile, expectServing, fixture, openPlayground, region, statusValue } from './helpers';
+import { alert, apiCall, dropFile, example, expectServing, fixture, openPlayground, region, statusValue } from './helpers';
 
 async function counterAtV2(page: Page, count: number) {
   await openPlayground(page);
@@ -108,4 +110,18 @@ test('two tabs: each sees the versions the other made, and never gives a label t
   await dropFile(page, fixture('swap/api-v1-2.wasm'), 'counter.wasm');
   await expect(statusValue(page, 'Version')).toHaveText('v3');
   await expect(alert(page)).toHaveCount(0); // saved: no "was not saved"
+});
+
+test('Download .wasm saves a kept version\'s bytes, also after a reload', async ({ page }) => {
+  await counterAtV2(page, 1);
+  await page.reload();
+  await expect(statusValue(page, 'Version')).toHaveText('v2');
+  const history = region(page, 'History');
+  const picker = history.getByLabel('Version');
+  const v1 = (await picker.locator('option').allTextContents()).find((text) => text.startsWith('v1 · '))!;
+  await picker.selectOption({ label: v1 });
+  const [download] = await Promise.all([page.waitForEvent('download'), history.getByRole('button', { name: 'Download .wasm' }).click()]);
+  expect(download.suggestedFilename()).toBe('counter-v1.wasm');
+  const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+  expect(sha(readFileSync(await download.path()))).toBe(sha(readFileSync(example('counter.wasm'))));
 });

@@ -85,6 +85,11 @@ export interface ModuleHandle {
   run(args?: string[], options?: RunOptions): Promise<RunResult>;
   /** Versions that served, oldest first. */
   versions(): VersionInfo[];
+  /**
+   * The bytes of a version (a label or a sha256 prefix; default the serving one), read from the
+   * registry and checked against their sha256: a damaged copy is refused, never handed out.
+   */
+  download(version?: string): Promise<Uint8Array>;
   /** Update records, newest first. */
   history(): UpdateRecord[];
   /** Recent state checkpoints, oldest first. */
@@ -145,8 +150,8 @@ export interface Engine {
   restart(): Promise<void>;
   rollback(version?: string): Promise<ModuleInfo>;
   reload(options?: { fresh?: boolean }): Promise<ModuleInfo>;
-  /** Versions of the active module that served, oldest first. */
-  versions(): VersionInfo[];
+  /** Versions that served, oldest first: of module `name`, else of the active module. */
+  versions(name?: string): VersionInfo[];
   measure(fn: string, arg: unknown | undefined, iterations: number, raw?: boolean): Promise<MeasureResult>;
   /** Update records, newest first (one module's when named). */
   history(name?: string): UpdateRecord[];

@@ -323,7 +323,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     rollback: (version) => onActive('load', (h) => h.rollback(version)),
     reload: (reloadOptions) => onActive('load', (h) => h.reload(reloadOptions)),
     measure: (fn, arg, iterations, raw) => onActive('call', (h) => h.measure(fn, arg, iterations, raw)),
-    versions: () => (active ? (modules.get(active)?.handle.versions() ?? []) : []),
+    versions: (name = active ?? undefined) => (name ? (modules.get(name)?.handle.versions() ?? []) : []),
     status,
     history: (name) => history.list(name),
     config: settings.facade,

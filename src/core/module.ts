@@ -281,6 +281,16 @@ export class ModuleController {
     return 'restored';
   }
 
+  /** The kept bytes of `version` (default: the serving one), checked against their sha256. */
+  async download(version?: string): Promise<Uint8Array> {
+    const target = version === undefined ? (this.serving ? { sha256: this.serving.info.sha256, version: this.serving.info.version ?? '?' } : null) : this.versions.find(version);
+    if (!target) {
+      const known = this.versions.list().map((v) => v.version).join(', ') || 'none';
+      throw new HotwasmError('not-loaded', version === undefined ? `${this.name} is still loading` : `${this.name} has no version "${version}" (kept: ${known})`);
+    }
+    return this.versions.copyOf(target.sha256, target.version, true);
+  }
+
   // --- Calls ----------------------------------------------------------------------------------
 
   /** Run `request` on a serving instance (after the cutover in progress, in call order). */

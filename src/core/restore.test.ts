@@ -117,4 +117,18 @@ describe('restore', () => {
     expect(errors.every((e) => e.action === 'save' && e.message.includes('v2 was not saved'))).toBe(true);
     expect((await registry.listVersions('counter')).map((v) => v.label)).toEqual(['v1']); // never recorded as saved
   });
+
+  it('download() hands out a kept version\'s bytes, checked: a damaged copy is refused', async () => {
+    const registry = new MemoryRegistry();
+    const engine = open(registry);
+    await engine.load(counter(), { name: 'counter' });
+    await engine.load(swap('counter-b'), { name: 'counter' });
+    expect(await engine.module('counter').download('v1')).toEqual(counter());
+    expect(await engine.module('counter').download()).toEqual(swap('counter-b'));
+    await engine.flush();
+    const [v1] = await registry.listVersions('counter');
+    (await registry.getBytes(v1!.sha256))![10]! ^= 1;
+    await expect(engine.module('counter').download('v1')).rejects.toThrow(/the bytes kept for v1 no longer match the sha256/);
+    await expect(engine.module('counter').download('v9')).rejects.toThrow(/counter has no version "v9" \(kept: v1, v2\)/);
+  });
 });

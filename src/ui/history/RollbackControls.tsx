@@ -1,6 +1,7 @@
 /**
  * Roll back the active module: pick one of the versions kept for rollback, or none for the one
- * before the serving version. A refused rollback goes to the page alert, like a failed load.
+ * before the serving version; or download the picked version's `.wasm` (the serving one when
+ * none is picked). A refused rollback or download goes to the page alert, like a failed load.
  */
 import { useId, useState } from 'react';
 import { type VersionInfo, selectHasModule, selectNoticeActions, selectModuleName, selectServingSha, selectVersions } from '../../store';
@@ -38,6 +39,23 @@ export function RollbackControls() {
     }
   };
 
+  // The bytes come from the registry, checked against their sha256 (a damaged copy is refused).
+  const download = async () => {
+    if (!moduleName) return;
+    const chosen = options.find((o) => o.value === selected)?.version ?? versions.find((v) => v.sha256 === servingSha);
+    try {
+      const bytes = await engine.module(moduleName).download(selected || undefined);
+      const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/wasm' }));
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = `${moduleName}-${chosen?.version ?? 'serving'}.wasm`;
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    } catch (error) {
+      notices.reportError(error, 'download');
+    }
+  };
+
   return (
     <div className="rollback-row">
       <label htmlFor={id}>Version</label>
@@ -52,6 +70,9 @@ export function RollbackControls() {
       </select>
       <button type="button" className="button" onClick={rollBack} disabled={!hasModule || busy || versions.length < 2}>
         Roll back
+      </button>
+      <button type="button" className="button" onClick={() => void download()} disabled={!hasModule} title="Save the picked version's .wasm (the serving one when none is picked)">
+        Download .wasm
       </button>
       {moduleName && <span className="muted rollback-scope">of {moduleName}</span>}
     </div>
