@@ -27,6 +27,7 @@ export {
   type UnreadableRecord,
   type VerifiedBytes,
 } from '../registry/idb-registry';
+export { exportRegistry, importRegistry, type ImportReport } from '../registry/transfer';
 export type { VersionInfo } from './versions';
 export type { ModuleSource } from './sources';
 export type { WorkerLike } from './rpc';

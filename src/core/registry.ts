@@ -119,7 +119,9 @@ export class MemoryRegistry implements Registry {
   }
 
   async putRecord(record: UpdateRecord): Promise<void> {
-    this.records = [record, ...this.records.filter((r) => r.id !== record.id)];
+    // Ids count from 1 in every page: a record is the same one only with its module and timestamp too.
+    const same = (r: UpdateRecord) => r.id === record.id && r.module === record.module && r.timestamp === record.timestamp;
+    this.records = [record, ...this.records.filter((r) => !same(r))];
   }
 
   async listRecords(module?: string): Promise<UpdateRecord[]> {
