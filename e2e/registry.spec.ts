@@ -125,3 +125,28 @@ test('Download .wasm saves a kept version\'s bytes, also after a reload', async 
   const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
   expect(sha(readFileSync(await download.path()))).toBe(sha(readFileSync(example('counter.wasm'))));
 });
+
+test('Export versions makes one file that Import versions takes in another browser; a bad file is refused whole', async ({ page, browser }) => {
+  await counterAtV2(page, 6);
+  const status = region(page, 'Status');
+  const [download] = await Promise.all([page.waitForEvent('download'), status.getByRole('button', { name: 'Export versions' }).click()]);
+  expect(download.suggestedFilename()).toMatch(/^hotwasm-registry-\d{4}-\d\d-\d\d\.json$/);
+  const file = await download.path();
+
+  const elsewhere = await browser.newContext(); // another browser profile: its own IndexedDB
+  try {
+    const other = await elsewhere.newPage();
+    await openPlayground(other); // the example counter: v1, the same bytes as the exported v1
+    const otherStatus = region(other, 'Status');
+    await otherStatus.getByLabel('Import versions…').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"format": "hotwasm-registry", "sch') });
+    await expect(otherStatus).toContainText(/Nothing was imported: .*(JSON|cut short|truncated)/i);
+    await otherStatus.getByLabel('Import versions…').setInputFiles(file);
+    await expect(otherStatus).toContainText(/Imported 1 versions, \d+ records, 1 checkpoints; skipped 1 versions/);
+    // v2 came with its bytes: this browser can roll back to it (state carried, its own: 0).
+    await expect.poll(() => other.evaluate(() => window.hotwasm.versions().map((v) => v.version))).toEqual(['v1', 'v2']);
+    expect(await other.evaluate(async () => (await window.hotwasm.rollback('v2')).version)).toBe('v2');
+    expect(await apiCall(other, 'get')).toEqual({ ok: true, value: 0 });
+  } finally {
+    await elsewhere.close();
+  }
+});

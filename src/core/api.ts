@@ -12,6 +12,7 @@ import type { UpdateRecord } from './history';
 import type { ModuleInfo } from './instance';
 import type { Registry } from './registry';
 import type { RestoreOptions, RestoreReport } from './restore';
+import type { ImportReport } from '../registry/transfer';
 import type { WorkerLike } from './rpc';
 import type { ModuleSource } from './sources';
 import type { SparePolicy } from './spares';
@@ -165,6 +166,13 @@ export interface Engine {
    * rolled back to). The playground calls it on the registry's change notices.
    */
   sync(name?: string): Promise<void>;
+  /** The registry as one file: export what it keeps, import what another browser exported. */
+  readonly registry: {
+    /** One JSON file with the versions, their bytes, the records and checkpoints kept (all, or one module's). */
+    export(options?: { module?: string }): Promise<Blob>;
+    /** Take a file export() made: every checksum verified first, duplicates skipped, a bad file refused whole; says what it took and refused. */
+    import(file: Blob | string): Promise<ImportReport>;
+  };
   /** Write now what the registry has not written yet (writes wait a moment, off an update's path): the page is being left. */
   flush(): Promise<void>;
   /** Listen to every event (see EngineEvent); answers the function that stops listening. */

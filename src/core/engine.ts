@@ -28,6 +28,7 @@ import { PushQueue } from './push';
 import { MemoryRegistry } from './registry';
 import type { WorkerLike } from './rpc';
 import { type ModuleSource, nameOfSource, readSource } from './sources';
+import { exportRegistry, importRegistry } from '../registry/transfer';
 import { restore } from './restore';
 import { WriteBehindRegistry } from './write-behind';
 import { DEFAULT_SPARE_POLICY, SparePool } from './spares';
@@ -335,6 +336,19 @@ export function createEngine(options: EngineOptions = {}): Engine {
     },
 
     flush: () => registry.flush(),
+
+    registry: {
+      async export(exportOptions) {
+        await registry.flush();
+        return exportRegistry(registry, exportOptions);
+      },
+      async import(file) {
+        const report = await importRegistry(registry, file);
+        // What came in is this page's too: records, and versions of the modules running here.
+        for (const name of [undefined, ...modules.keys()]) await engine.sync(name);
+        return report;
+      },
+    },
 
     dispose() {
       void registry.flush(); // what waits is still written

@@ -2,12 +2,15 @@
  * Where versions are kept, in the Status panel: in this browser, with the storage the site uses
  * and may use (`navigator.storage.estimate()`, read again as versions change), and a button to
  * ask the browser to keep it (`navigator.storage.persist()`: otherwise it may clear it when the
- * disk runs short); or in memory only, with the reason, when the browser refused storage.
+ * disk runs short); or in memory only, with the reason, when the browser refused storage. Export
+ * saves everything kept as one file; Import takes such a file (every checksum verified) and says
+ * what it took, skipped and refused.
  */
 import { useEffect, useState } from 'react';
+import type { ImportReport } from '../../core';
 import { formatBytes } from '../../shared/inspect';
 import { selectModulesByName, selectStorageMode, selectStorageReason } from '../../store';
-import { useAppStore } from '../common/context';
+import { useAppStore, useEngine } from '../common/context';
 import { Fact } from '../common/Fact';
 
 interface Estimate {
@@ -20,7 +23,18 @@ type Persisted = 'unknown' | 'yes' | 'no' | 'refused';
 /** The browser's StorageManager, where it has one (not in insecure contexts, nor in old browsers). */
 const storageApi = (): StorageManager | null => (typeof navigator !== 'undefined' && 'storage' in navigator && typeof navigator.storage?.estimate === 'function' ? navigator.storage : null);
 
+/** An import's outcome in words. */
+function reportText(report: ImportReport): string {
+  if (!report.ok) return `Nothing was imported: ${report.reason}`;
+  const { took, skipped, refused } = report;
+  const counts = (c: typeof took) => `${c.versions} versions, ${c.records} records, ${c.checkpoints} checkpoints`;
+  const refusedText = refused.length ? `; refused ${refused.length}: ${refused.map((r) => `${r.what} (${r.reason})`).join('; ')}` : '';
+  return `Imported ${counts(took)}; skipped ${counts(skipped)} already kept${refusedText}.`;
+}
+
 export function StorageStatus() {
+  const engine = useEngine();
+  const [transfer, setTransfer] = useState<string | null>(null);
   const mode = useAppStore(selectStorageMode);
   const reason = useAppStore(selectStorageReason);
   // Versions change with every module's updates: the estimate is read again then.
@@ -56,6 +70,52 @@ export function StorageStatus() {
     setPersisted((await api.persist().catch(() => false)) ? 'yes' : 'refused');
   };
 
+  const exportAll = async () => {
+    try {
+      const file = await engine.registry.export();
+      const url = URL.createObjectURL(file);
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = `hotwasm-registry-${new Date().toISOString().slice(0, 10)}.json`;
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      setTransfer(`Exported ${formatBytes(file.size)}.`);
+    } catch (error) {
+      setTransfer(`The export failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+  const importFile = async (file: File | undefined) => {
+    if (!file) return;
+    setTransfer(`Importing ${file.name}…`);
+    try {
+      setTransfer(reportText(await engine.registry.import(file)));
+    } catch (error) {
+      setTransfer(`Nothing was imported: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+  const transferRow = (
+    <div className="storage-transfer">
+      <button type="button" className="button" onClick={() => void exportAll()}>
+        Export versions
+      </button>
+      <label className="button file-button">
+        <input
+          type="file"
+          accept=".json,application/json"
+          className="file-input"
+          onChange={(e) => {
+            void importFile(e.currentTarget.files?.[0]);
+            e.currentTarget.value = '';
+          }}
+        />
+        Import versions…
+      </label>
+      <p aria-live="polite" className="storage-transfer-report">
+        {transfer}
+      </p>
+    </div>
+  );
+
   if (mode === 'memory') {
     return (
       <>
@@ -65,6 +125,7 @@ export function StorageStatus() {
         <p className="storage-warning" role="note">
           Versions are kept in this page&rsquo;s memory only, and are lost on a reload: {reason ?? 'this browser refused storage'}.
         </p>
+        {transferRow}
       </>
     );
   }
@@ -85,6 +146,7 @@ export function StorageStatus() {
           )}
         </p>
       )}
+      {transferRow}
     </div>
   );
 }
