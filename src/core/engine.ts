@@ -28,8 +28,7 @@ import { PushQueue } from './push';
 import { MemoryRegistry } from './registry';
 import type { WorkerLike } from './rpc';
 import { type ModuleSource, nameOfSource, readSource } from './sources';
-import { exportRegistry, importRegistry } from '../registry/transfer';
-import { restore } from './restore';
+import { persistence } from './persistence';
 import { WriteBehindRegistry } from './write-behind';
 import { DEFAULT_SPARE_POLICY, SparePool } from './spares';
 
@@ -240,6 +239,14 @@ export function createEngine(options: EngineOptions = {}): Engine {
   }
 
   const engine: Engine = {
+    ...persistence({
+      registry,
+      history,
+      modules: () => modules,
+      controllerOf,
+      load: (name, input) => asLoad(name, { name }, async () => apply(name, await input(), 'restore')),
+      emit,
+    }),
     load(source, loadOptions = {}) {
       // Bytes in hand leave for a spare within a fraction of a millisecond: have its thread woken meanwhile.
       if (typeof source !== 'string' && !(source instanceof URL)) spares.wake();
@@ -247,34 +254,6 @@ export function createEngine(options: EngineOptions = {}): Engine {
         const { name, input } = await read(source, loadOptions, 'load');
         return apply(name, input, 'load');
       });
-    },
-
-    restore(restoreOptions) {
-      return restore(
-        {
-          registry,
-          history,
-          known: (name) => modules.has(name),
-          controllerOf,
-          load: (name, input) => asLoad(name, { name }, async () => apply(name, await input(), 'restore')),
-          historyChanged: (records) => emit({ type: 'history', records }),
-        },
-        restoreOptions,
-      );
-    },
-
-    async sync(name) {
-      // What another tab wrote: its records, and the versions of the modules running here (their
-      // labels are then never given here, and those that served can be rolled back to).
-      const [records, versions] = await Promise.all([registry.listRecords(), name && modules.has(name) ? registry.listVersions(name) : null]);
-      const before = history.list().length;
-      history.hydrate(records);
-      if (history.list().length !== before) emit({ type: 'history', records: history.list() });
-      const controller = name ? modules.get(name)?.controller : undefined;
-      if (controller && versions) {
-        controller.versions.hydrate(versions);
-        emit({ type: 'versions', module: controller.name, versions: controller.versions.list() });
-      }
     },
 
     push(source, loadOptions = {}) {
@@ -333,21 +312,6 @@ export function createEngine(options: EngineOptions = {}): Engine {
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
-    },
-
-    flush: () => registry.flush(),
-
-    registry: {
-      async export(exportOptions) {
-        await registry.flush();
-        return exportRegistry(registry, exportOptions);
-      },
-      async import(file) {
-        const report = await importRegistry(registry, file);
-        // What came in is this page's too: records, and versions of the modules running here.
-        for (const name of [undefined, ...modules.keys()]) await engine.sync(name);
-        return report;
-      },
     },
 
     dispose() {

@@ -50,7 +50,7 @@ export function makeHandle(m: ModuleController, deps: HandleDeps): ModuleHandle 
       return attempt('run', () => m.send((i) => i.request({ op: 'run', args, env })));
     },
     versions: () => m.versions.list(),
-    download: (version) => m.download(version),
+    download: (version) => m.versions.download(version, m.info()),
     history: () => deps.history(name),
     checkpoints: () => m.checkpoints.list().map(({ state: _state, ...info }) => info),
     rollback: (version) => attempt('load', () => m.rollback(version)),

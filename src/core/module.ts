@@ -4,7 +4,7 @@
  * checkpoints and probation. Updates walk the pipeline's steps (./pipeline); what a cutover
  * leaves behind waits in ./leftovers.ts.
  */
-import { HotwasmError, messageOf } from '../shared/errors';
+import { HotwasmError } from '../shared/errors';
 import type { GuestOptions } from '../shared/protocol';
 import type { BufferPool } from './buffer-pool';
 import { type CheckpointEntry, Checkpoints } from './checkpoints';
@@ -23,7 +23,7 @@ import { REPLACE_STEPS, shaMismatch } from './pipeline/steps';
 import { InstancePool } from './pool';
 import { Probation } from './probation';
 import { UpdateQueue } from './queue';
-import type { CheckpointRecord, Registry } from './registry';
+import type { Registry } from './registry';
 import type { PendingRequest } from './rpc';
 import type { SparePool } from './spares';
 import { VersionBook } from './versions';
@@ -255,42 +255,6 @@ export class ModuleController {
     return this.update(ticket, input, 'rollback', this.clock.wallNow());
   }
 
-  /**
-   * Give the serving version a state kept from an earlier session (its registry's latest
-   * checkpoint, made by these same bytes). Answers whether it took it; when its restore_state
-   * refuses, the module goes on with fresh state and its status says so.
-   */
-  async restoreKept(kept: CheckpointRecord, leftAt: number | null): Promise<'restored' | 'refused' | 'none'> {
-    const serving = this.serving;
-    if (!serving || !serving.has('restore_state') || serving.info.sha256 !== kept.sha256) return 'none';
-    const time = new Date(kept.at).toLocaleTimeString();
-    const before = leftAt !== null && leftAt >= kept.at ? `, ${Math.round((leftAt - kept.at) / 1000)} s before the reload` : '';
-    let code: number;
-    try {
-      ({ code } = await this.send((instance) => instance.request({ op: 'restoreState', state: kept.state.slice() })));
-    } catch (error) {
-      this.say(`The state of ${this.name} kept from ${time} could not be restored (${messageOf(error)}): it starts fresh`);
-      return 'refused';
-    }
-    if (code !== 0) {
-      this.say(`The state of ${this.name} kept from ${time} was refused by its restore_state (code ${code}): it starts fresh`);
-      return 'refused';
-    }
-    this.checkpoints.adopt({ state: kept.state, at: kept.at, version: kept.label, sha256: kept.sha256, bytes: kept.state.byteLength, calls: 0 });
-    this.say(`${this.name} ${serving.info.version} is back with its state from ${time}${before}`);
-    return 'restored';
-  }
-
-  /** The kept bytes of `version` (default: the serving one), checked against their sha256. */
-  async download(version?: string): Promise<Uint8Array> {
-    const target = version === undefined ? (this.serving ? { sha256: this.serving.info.sha256, version: this.serving.info.version ?? '?' } : null) : this.versions.find(version);
-    if (!target) {
-      const known = this.versions.list().map((v) => v.version).join(', ') || 'none';
-      throw new HotwasmError('not-loaded', version === undefined ? `${this.name} is still loading` : `${this.name} has no version "${version}" (kept: ${known})`);
-    }
-    return this.versions.copyOf(target.sha256, target.version, true);
-  }
-
   // --- Calls ----------------------------------------------------------------------------------
 
   /** Run `request` on a serving instance (after the cutover in progress, in call order). */
@@ -355,7 +319,8 @@ export class ModuleController {
 
   // --- Status ---------------------------------------------------------------------------------
 
-  private say(text: string): void {
+  /** Say something about this module in its status (an incident, an outcome). */
+  say(text: string): void {
     this.reporter.say(text);
   }
 

@@ -6,11 +6,11 @@
  * src/registry/idb-registry.test.ts.
  */
 import 'fake-indexeddb/auto';
-import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openIndexedDbRegistry, type IndexedDbRegistry } from '../registry/idb-registry';
+import type { IndexedDbRegistry } from '../registry/idb-registry';
+import { registryImplementations } from '../registry/test-support';
 import type { UpdateRecord } from './history';
-import { MemoryRegistry, type CheckpointRecord, type ModuleRecord, type Registry, type VersionRecord } from './registry';
+import { MemoryRegistry, type CheckpointRecord, type ModuleRecord, type VersionRecord } from './registry';
 
 const version = (label: string, sha: string, patch: Partial<VersionRecord> = {}): VersionRecord => ({
   schema: 1,
@@ -55,18 +55,7 @@ afterEach(() => {
   for (const registry of opened.splice(0)) registry.close();
 });
 
-const implementations: [string, () => Promise<Registry>][] = [
-  ['MemoryRegistry', async () => new MemoryRegistry()],
-  [
-    'IndexedDbRegistry',
-    async () => {
-      const result = await openIndexedDbRegistry({ indexedDB: new IDBFactory() });
-      if (!result.ok) throw new Error(result.reason);
-      opened.push(result.registry);
-      return result.registry;
-    },
-  ],
-];
+const implementations = registryImplementations(opened);
 
 describe.each(implementations)('%s (the Registry contract)', (_, open) => {
   it('keeps bytes once per sha256, apart from the versions that name them', async () => {

@@ -11,7 +11,7 @@ import type { History } from './history';
 import type { ModuleInfo } from './instance';
 import type { ModuleController } from './module';
 import type { UpdateInput } from './pipeline/context';
-import type { Registry } from './registry';
+import type { CheckpointRecord, Registry } from './registry';
 import type { UpdateRecord } from './history';
 
 export interface RestoreOptions {
@@ -64,7 +64,7 @@ export async function restore(host: RestoreHost, options: RestoreOptions = {}): 
         return { data, source: version?.source ?? `${name} ${serving.label}`, version: serving.label, sha256: serving.sha256 };
       });
       const kept = await checkpoint;
-      const state = kept ? await controller.restoreKept(kept, options.leftAt ?? null) : 'none';
+      const state = kept ? await restoreKept(controller, kept, options.leftAt ?? null) : 'none';
       report.restored.push({ name, version: info.version ?? serving.label, state });
     } catch (error) {
       report.failed.push({ name, version: serving.label, reason: messageOf(error) });
@@ -74,4 +74,31 @@ export async function restore(host: RestoreHost, options: RestoreOptions = {}): 
   if (first) await one(first);
   await Promise.all(kept.filter((m) => m !== first).map(one));
   return report;
+}
+
+/**
+ * Give the serving version a state kept from an earlier session (the registry's latest
+ * checkpoint, made by these same bytes). Answers whether it took it; when its restore_state
+ * refuses, the module goes on with fresh state and its status says so.
+ */
+async function restoreKept(controller: ModuleController, kept: CheckpointRecord, leftAt: number | null): Promise<'restored' | 'refused' | 'none'> {
+  const serving = controller.serving;
+  if (!serving || !serving.has('restore_state') || serving.info.sha256 !== kept.sha256) return 'none';
+  const { name } = controller;
+  const time = new Date(kept.at).toLocaleTimeString();
+  const before = leftAt !== null && leftAt >= kept.at ? `, ${Math.round((leftAt - kept.at) / 1000)} s before the reload` : '';
+  let code: number;
+  try {
+    ({ code } = await controller.send((instance) => instance.request({ op: 'restoreState', state: kept.state.slice() })));
+  } catch (error) {
+    controller.say(`The state of ${name} kept from ${time} could not be restored (${messageOf(error)}): it starts fresh`);
+    return 'refused';
+  }
+  if (code !== 0) {
+    controller.say(`The state of ${name} kept from ${time} was refused by its restore_state (code ${code}): it starts fresh`);
+    return 'refused';
+  }
+  controller.checkpoints.adopt({ state: kept.state, at: kept.at, version: kept.label, sha256: kept.sha256, bytes: kept.state.byteLength, calls: 0 });
+  controller.say(`${name} ${serving.info.version} is back with its state from ${time}${before}`);
+  return 'restored';
 }

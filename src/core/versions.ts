@@ -98,6 +98,16 @@ export class VersionBook {
     return this.buffers.copy(bytes);
   }
 
+  /** The kept bytes of `version` (default: `serving`, the version serving), checked against their sha256. */
+  download(version: string | undefined, serving: { sha256: string; version: string | null } | null): Promise<Uint8Array> {
+    const target = version === undefined ? (serving ? { sha256: serving.sha256, version: serving.version ?? '?' } : null) : this.find(version);
+    if (!target) {
+      const known = this.list().map((v) => v.version).join(', ') || 'none';
+      return Promise.reject(new HotwasmError('not-loaded', version === undefined ? `${this.module} is still loading` : `${this.module} has no version "${version}" (kept: ${known})`));
+    }
+    return this.copyOf(target.sha256, target.version, true);
+  }
+
   /** The sha256 of the build a label was given to, if any. */
   owner(label: string): string | null {
     return this.byLabel.get(label)?.sha256 ?? null;

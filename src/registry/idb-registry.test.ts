@@ -6,10 +6,10 @@
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { UpdateRecord } from '../core/history';
 import type { CheckpointRecord, ModuleRecord, VersionRecord } from '../core/registry';
 import { DB_VERSION, openIndexedDbRegistry, type ChangeNotice, type IndexedDbRegistry, type IndexedDbRegistryOptions } from './idb-registry';
 import { UPGRADES } from './db';
+import { updateRecord } from './test-support';
 
 const version = (label: string, sha: string, patch: Partial<VersionRecord> = {}): VersionRecord => ({
   schema: 1,
@@ -26,24 +26,7 @@ const version = (label: string, sha: string, patch: Partial<VersionRecord> = {})
   ...patch,
 });
 
-const record = (id: number, patch: Partial<UpdateRecord> = {}): UpdateRecord => ({
-  schema: 1,
-  id,
-  timestamp: 100,
-  module: 'counter',
-  trigger: 'load',
-  from: null,
-  to: { version: 'v1', sha256: 'aaa' },
-  outcome: 'committed',
-  durationMs: 3,
-  failedStep: null,
-  error: null,
-  refusal: null,
-  stateBytes: null,
-  warning: null,
-  cutover: null,
-  ...patch,
-});
+const record = updateRecord;
 
 const checkpoint = (at: number, label = 'v1'): CheckpointRecord => ({ schema: 1, module: 'counter', label, sha256: 'aaa', at, state: new Uint8Array([1]) });
 const serving = (label: string): ModuleRecord => ({ schema: 1, name: 'counter', serving: { label, sha256: label }, at: 1 });

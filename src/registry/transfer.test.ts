@@ -3,12 +3,12 @@
  * IndexedDB registry on fake-indexeddb (a fresh IDBFactory per registry).
  */
 import 'fake-indexeddb/auto';
-import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { UpdateRecord } from '../core/history';
-import { MemoryRegistry, type CheckpointRecord, type ModuleRecord, type Registry, type VersionRecord } from '../core/registry';
+import type { CheckpointRecord, ModuleRecord, Registry, VersionRecord } from '../core/registry';
 import { sha256Hex } from '../shared/inspect';
-import { openIndexedDbRegistry, type IndexedDbRegistry } from './idb-registry';
+import type { IndexedDbRegistry } from './idb-registry';
+import { registryImplementations, updateRecord } from './test-support';
 import { exportRegistry, fromBase64, importRegistry, toBase64, type ImportReport, type RegistryExport } from './transfer';
 
 const opened: IndexedDbRegistry[] = [];
@@ -16,18 +16,7 @@ afterEach(() => {
   for (const registry of opened.splice(0)) registry.close();
 });
 
-const kinds: [string, () => Promise<Registry>][] = [
-  ['MemoryRegistry', async () => new MemoryRegistry()],
-  [
-    'IndexedDbRegistry',
-    async () => {
-      const result = await openIndexedDbRegistry({ indexedDB: new IDBFactory() });
-      if (!result.ok) throw new Error(result.reason);
-      opened.push(result.registry);
-      return result.registry;
-    },
-  ],
-];
+const kinds = registryImplementations(opened);
 
 const wasm = (n: number, size = 16) => {
   const bytes = new Uint8Array(size);
@@ -52,24 +41,7 @@ async function version(module: string, label: string, bytes: Uint8Array, patch: 
   };
 }
 
-const record = (id: number, module: string, patch: Partial<UpdateRecord> = {}): UpdateRecord => ({
-  schema: 1,
-  id,
-  timestamp: 100 + id,
-  module,
-  trigger: 'load',
-  from: null,
-  to: { version: 'v1', sha256: 'aaa' },
-  outcome: 'committed',
-  durationMs: 3,
-  failedStep: null,
-  error: null,
-  refusal: null,
-  stateBytes: null,
-  warning: null,
-  cutover: null,
-  ...patch,
-});
+const record = (id: number, module: string, patch: Partial<UpdateRecord> = {}): UpdateRecord => updateRecord(id, { timestamp: 100 + id, module, ...patch });
 
 /** Two modules, each with versions, bytes, records, a checkpoint and what it serves. */
 async function fill(registry: Registry): Promise<void> {

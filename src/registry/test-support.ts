@@ -1,0 +1,45 @@
+/**
+ * For the registry tests only (nothing in the app imports it): both Registry implementations to
+ * run one suite against, the IndexedDB one on fake-indexeddb with a fresh IDBFactory each, and
+ * an update record to start from. No vitest here, so it stays out of the core and app programs.
+ */
+import { IDBFactory } from 'fake-indexeddb';
+import type { UpdateRecord } from '../core/history';
+import { MemoryRegistry, type Registry } from '../core/registry';
+import { openIndexedDbRegistry, type IndexedDbRegistry } from './idb-registry';
+
+/** [name, open] for each implementation; every IndexedDB registry opened goes into `opened`, for the test to close. */
+export function registryImplementations(opened: IndexedDbRegistry[]): [string, () => Promise<Registry>][] {
+  return [
+    ['MemoryRegistry', async () => new MemoryRegistry()],
+    [
+      'IndexedDbRegistry',
+      async () => {
+        const result = await openIndexedDbRegistry({ indexedDB: new IDBFactory() });
+        if (!result.ok) throw new Error(result.reason);
+        opened.push(result.registry);
+        return result.registry;
+      },
+    ],
+  ];
+}
+
+/** A committed update record of counter, v1, at timestamp 100. */
+export const updateRecord = (id: number, patch: Partial<UpdateRecord> = {}): UpdateRecord => ({
+  schema: 1,
+  id,
+  timestamp: 100,
+  module: 'counter',
+  trigger: 'load',
+  from: null,
+  to: { version: 'v1', sha256: 'aaa' },
+  outcome: 'committed',
+  durationMs: 3,
+  failedStep: null,
+  error: null,
+  refusal: null,
+  stateBytes: null,
+  warning: null,
+  cutover: null,
+  ...patch,
+});
