@@ -13,6 +13,7 @@ import type { ModuleInfo } from './instance';
 import type { Registry } from './registry';
 import type { RestoreOptions, RestoreReport } from './restore';
 import type { ImportReport } from '../registry/transfer';
+import type { PruneReport } from './persistence';
 import type { WorkerLike } from './rpc';
 import type { ModuleSource } from './sources';
 import type { SparePolicy } from './spares';
@@ -84,13 +85,21 @@ export interface ModuleHandle {
   callBatch(fn: string, args: unknown[]): Promise<Settled<unknown>[]>;
   /** Run a command module's `_start` on a fresh instance. */
   run(args?: string[], options?: RunOptions): Promise<RunResult>;
-  /** Versions that served, oldest first. */
+  /** The versions kept (metadata only), oldest first: every build labelled, served or not, until deleted or evicted. */
   versions(): VersionInfo[];
   /**
-   * The bytes of a version (a label or a sha256 prefix; default the serving one), read from the
-   * registry and checked against their sha256: a damaged copy is refused, never handed out.
+   * The bytes of a version (a label, a name given with tag(), or a sha256 prefix of at least 8
+   * characters; default the serving one), read from the registry and checked against their
+   * sha256: a damaged copy is refused, never handed out.
    */
   download(version?: string): Promise<Uint8Array>;
+  /** Pin a version: never evicted (see the `keep_versions` setting), and not deleted until unpinned. */
+  pin(version: string): VersionInfo;
+  unpin(version: string): VersionInfo;
+  /** Give a version a name ("known good"), unique in the module, usable wherever a version is; null takes it away. */
+  tag(version: string, name: string | null): VersionInfo;
+  /** Delete a version and its bytes; its label is never given again. Refused for the serving version and pinned ones. */
+  deleteVersion(version: string): VersionInfo;
   /** Update records, newest first. */
   history(): UpdateRecord[];
   /** Recent state checkpoints, oldest first. */
@@ -151,7 +160,7 @@ export interface Engine {
   restart(): Promise<void>;
   rollback(version?: string): Promise<ModuleInfo>;
   reload(options?: { fresh?: boolean }): Promise<ModuleInfo>;
-  /** Versions that served, oldest first: of module `name`, else of the active module. */
+  /** The versions kept, oldest first (metadata only): of module `name`, else of the active module. */
   versions(name?: string): VersionInfo[];
   measure(fn: string, arg: unknown | undefined, iterations: number, raw?: boolean): Promise<MeasureResult>;
   /** Update records, newest first (one module's when named). */
@@ -172,6 +181,20 @@ export interface Engine {
     export(options?: { module?: string }): Promise<Blob>;
     /** Take a file export() made: every checksum verified first, duplicates skipped, a bad file refused whole; says what it took and refused. */
     import(file: Blob | string): Promise<ImportReport>;
+    /**
+     * Keep `bytes` as version `version` of module `name` without running them (checked as a
+     * module the engine would load first); the module need not be loaded. A label kept for
+     * other bytes is refused. Answers the version, which can then be rolled back to.
+     */
+    publish(name: string, version: string, bytes: Uint8Array | ArrayBuffer | Blob): Promise<VersionInfo>;
+    /** The bytes of a version of module `name` (default: the one it serves), checked against their sha256. */
+    download(name: string, version?: string): Promise<Uint8Array>;
+    /**
+     * Make room: remove, in every module, unpinned versions past `keep` (default: half of those
+     * each keeps), the ones used least recently first, never serving ones; then save again what
+     * could not be saved for want of room. Answers what went, and how many writes still wait.
+     */
+    prune(options?: { keep?: number }): Promise<PruneReport>;
   };
   /** Write now what the registry has not written yet (writes wait a moment, off an update's path): the page is being left. */
   flush(): Promise<void>;

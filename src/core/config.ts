@@ -3,6 +3,7 @@
  * with a message — never silently clamps. Stored settings are validated the same way when read.
  */
 import { HotwasmError } from '../shared/errors';
+import { DEFAULT_KEEP_VERSIONS } from './eviction';
 
 export interface EngineConfig {
   /** Auto reload: apply pushed updates as they arrive. Paused after too many automatic rollbacks. */
@@ -29,6 +30,8 @@ export interface EngineConfig {
   max_module_bytes: number;
   /** Time allowed to compile, instantiate and initialise a module on a first load. */
   load_timeout_ms: number;
+  /** Unpinned versions kept per module, with their bytes; past it, the ones used least recently go (never pinned or serving ones). */
+  keep_versions: number;
 }
 
 export const DEFAULT_CONFIG: Readonly<EngineConfig> = Object.freeze({
@@ -44,6 +47,7 @@ export const DEFAULT_CONFIG: Readonly<EngineConfig> = Object.freeze({
   memory_budget_mb: 256,
   max_module_bytes: 64 * 1024 * 1024,
   load_timeout_ms: 30_000,
+  keep_versions: DEFAULT_KEEP_VERSIONS,
 });
 
 type Rule = { kind: 'boolean' } | { kind: 'integer'; min: number; max: number; unit: string };
@@ -62,6 +66,7 @@ export const CONFIG_RULES: Record<keyof EngineConfig, Rule> = {
   memory_budget_mb: { kind: 'integer', min: 1, max: 4096, unit: 'MiB' },
   max_module_bytes: { kind: 'integer', min: 8, max: 1024 * 1024 * 1024, unit: 'bytes' },
   load_timeout_ms: { kind: 'integer', min: 100, max: 600_000, unit: 'ms' },
+  keep_versions: { kind: 'integer', min: 1, max: 10_000, unit: 'versions' },
 };
 
 /** Why `value` is not acceptable for `key`, or null when it is. */

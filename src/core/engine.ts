@@ -60,7 +60,11 @@ export function createEngine(options: EngineOptions = {}): Engine {
       }
     }
   };
-  const settings = new ConfigStore(options, (config, autoReloadPaused) => emit({ type: 'config', config, autoReloadPaused }));
+  const settings = new ConfigStore(options, (config, autoReloadPaused) => {
+    emit({ type: 'config', config, autoReloadPaused });
+    // A lower keep_versions takes effect at once.
+    for (const { controller } of modules.values()) controller.versions.evict([]);
+  });
 
   const setActive = (name: string | null) => {
     if (active === name) return;
@@ -242,6 +246,9 @@ export function createEngine(options: EngineOptions = {}): Engine {
     ...persistence({
       registry,
       history,
+      buffers,
+      clock,
+      config: (name) => settings.forModule(name),
       modules: () => modules,
       controllerOf,
       load: (name, input) => asLoad(name, { name }, async () => apply(name, await input(), 'restore')),

@@ -51,13 +51,21 @@ export function makeHandle(m: ModuleController, deps: HandleDeps): ModuleHandle 
     },
     versions: () => m.versions.list(),
     download: (version) => m.versions.download(version, m.info()),
+    pin: (version) => m.versions.pin(version, true),
+    unpin: (version) => m.versions.pin(version, false),
+    tag: (version, tag) => m.versions.tag(version, tag),
+    deleteVersion: (version) => m.versions.delete(version),
     history: () => deps.history(name),
     checkpoints: () => m.checkpoints.list().map(({ state: _state, ...info }) => info),
     rollback: (version) => attempt('load', () => m.rollback(version)),
     reload: (options = {}) => attempt('load', () => m.reload(options.fresh === true)),
     restart: () => m.restart(),
     config: () => m.config(),
-    configure: (patch) => deps.configure(name, patch),
+    configure: (patch) => {
+      const config = deps.configure(name, patch);
+      if (patch.keep_versions !== undefined) m.versions.evict([]);
+      return config;
+    },
     measure: (fn, arg, iterations, raw = false) =>
       attempt('call', () => {
         const argJson = raw ? null : jsonArgText(arg);

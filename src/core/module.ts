@@ -64,6 +64,11 @@ export class ModuleController {
   private readonly reporter: StatusReporter;
   private latest: Latest | null = null;
   private disposed = false;
+  /**
+   * The versions the registry keeps of this name from earlier sessions (read while the first
+   * build compiles): their labels are never given again, and they can be rolled back to.
+   */
+  private readonly storedVersions: Promise<void>;
 
   constructor(
     readonly name: string,
@@ -71,7 +76,16 @@ export class ModuleController {
   ) {
     this.clock = deps.clock;
     const warn = (what: string, error: unknown) => this.notSaved(what, error);
-    this.versions = new VersionBook(name, { registry: deps.registry, buffers: deps.buffers, clock: deps.clock }, warn);
+    this.versions = new VersionBook(
+      name,
+      { registry: deps.registry, buffers: deps.buffers, clock: deps.clock },
+      { keep: () => deps.config().keep_versions, inUse: () => this.versionsInUse(), changed: () => this.versionsChanged() },
+      warn,
+    );
+    this.storedVersions = deps.registry.listVersions(name).then(
+      (kept) => this.versions.hydrate(kept),
+      (error: unknown) => this.notSaved('reading its kept versions', error),
+    );
     this.checkpoints = new Checkpoints(deps.clock, deps.config, (c) => this.checkpointTaken(c));
     this.leftovers = new Leftovers(deps.clock);
     // A first load that failed, with nothing queued behind it: the name serves nothing.
@@ -172,6 +186,7 @@ export class ModuleController {
     const meta = { name: this.name, version: null, source: input.source };
     const staged = await Instance.stage(input.data, meta, this.deps.guestOptions(input.source), this.instanceDeps(timeoutMs), steps);
     const { instance, bytes } = staged;
+    await this.storedVersions;
     instance.info.version = this.versions.label(instance.info, trigger, input.version, bytes);
     if (this.latest?.input === input) this.latest.sha256 = instance.info.sha256;
     return staged;
@@ -231,6 +246,8 @@ export class ModuleController {
     if (!serving) throw new HotwasmError('not-loaded', `${this.name} is still loading`);
     const target = version === undefined ? this.versions.before(serving.info.sha256) : this.versions.find(version);
     if (!target) {
+      // A version deleted or evicted: say so.
+      if (version !== undefined && this.versions.owner(version) !== null) this.versions.need(version);
       const known = this.versions.list().map((v) => v.version).join(', ');
       const what = version === undefined ? `no version before ${serving.info.version}` : `no version "${version}"`;
       throw new HotwasmError('not-loaded', `Cannot roll back ${this.name}: there is ${what} (kept: ${known})`);
@@ -307,6 +324,27 @@ export class ModuleController {
     else this.reporter.soon();
   }
 
+  /** Labels no eviction or deletion may take: serving, and warm in probation. */
+  private versionsInUse(): Map<string, string> {
+    const inUse = new Map<string, string>();
+    const warm = this.probation.warm?.info.version;
+    if (warm) inUse.set(warm, 'warm for a rollback until its probation ends');
+    for (const instance of this.pool?.all ?? []) if (instance.info.version) inUse.set(instance.info.version, 'in service');
+    return inUse;
+  }
+
+  private versionsPending = false;
+
+  /** Tell the list of versions once for all the changes of this turn. */
+  private versionsChanged(): void {
+    if (this.versionsPending) return;
+    this.versionsPending = true;
+    queueMicrotask(() => {
+      this.versionsPending = false;
+      if (!this.disposed) this.deps.emit({ type: 'versions', module: this.name, versions: this.versions.list() });
+    });
+  }
+
   private checkpointTaken(entry: CheckpointEntry): void {
     const { state, ...info } = entry;
     this.deps.emit({ type: 'checkpoint', module: this.name, checkpoint: info });
@@ -332,7 +370,7 @@ export class ModuleController {
     const serving = { label: info.version!, sha256: info.sha256 };
     this.deps.registry.putModule({ schema: 1, name: this.name, serving, at: this.clock.wallNow() }).catch((error: unknown) => this.notSaved(`serving version (${serving.label})`, error));
     this.deps.emit({ type: 'loaded', module: this.name, info, replaced, trigger });
-    this.deps.emit({ type: 'versions', module: this.name, versions: this.versions.list() });
+    this.versionsChanged();
     this.reporter.now();
   }
 

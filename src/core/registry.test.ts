@@ -1,31 +1,17 @@
 /**
  * The Registry contract, run against both implementations: MemoryRegistry and the IndexedDB one
  * (on fake-indexeddb, a fresh IDBFactory per test). The suite lives in this test file rather than
- * in a module of its own so that vitest stays out of the core and app programs. Eviction is not in
- * the contract (the two policies differ): MemoryRegistry's is tested below, the IndexedDB one's in
- * src/registry/idb-registry.test.ts.
+ * in a module of its own so that vitest stays out of the core and app programs. Which versions to
+ * remove is the engine's choice (./eviction.ts, ./versions.ts), not the registry's.
  */
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { IndexedDbRegistry } from '../registry/idb-registry';
-import { registryImplementations } from '../registry/test-support';
+import { registryImplementations, versionRecord } from '../registry/test-support';
 import type { UpdateRecord } from './history';
 import { MemoryRegistry, type CheckpointRecord, type ModuleRecord, type VersionRecord } from './registry';
 
-const version = (label: string, sha: string, patch: Partial<VersionRecord> = {}): VersionRecord => ({
-  schema: 1,
-  module: 'counter',
-  label,
-  sha256: sha,
-  size: 3,
-  source: 'counter.wasm',
-  trigger: 'load',
-  apiVersion: null,
-  createdAt: 1,
-  servedAt: null,
-  pinned: false,
-  ...patch,
-});
+const version = (label: string, sha: string, patch: Partial<VersionRecord> = {}) => versionRecord(label, sha, { size: 3, trigger: 'load', ...patch });
 
 const record = (id: number, module = 'counter', patch: Partial<UpdateRecord> = {}): UpdateRecord => ({
   schema: 1,
@@ -58,6 +44,32 @@ afterEach(() => {
 const implementations = registryImplementations(opened);
 
 describe.each(implementations)('%s (the Registry contract)', (_, open) => {
+  it('never keeps a half record: a version not removed is refused without its bytes', async () => {
+    const registry = await open();
+    await expect(registry.putVersion(version('v1', 'aaa'))).rejects.toThrow(/bytes are not kept/);
+    expect(await registry.listVersions()).toEqual([]);
+    await registry.putVersion(version('v1', 'aaa', { removed: { at: 1, why: 'evicted' } })); // a tombstone has none
+    await registry.putBytes('bbb', new Uint8Array([2]));
+    await registry.putVersion(version('v2', 'bbb')); // its bytes were kept before
+    expect((await registry.listVersions()).map((v) => v.label)).toEqual(['v1', 'v2']);
+  });
+
+  it('removes a version: its record stays as a tombstone, its bytes go unless a kept version shares them', async () => {
+    const registry = await open();
+    await registry.putVersion(version('v1', 'aaa'), new Uint8Array([1]));
+    await registry.putVersion(version('v2', 'shared'), new Uint8Array([2]));
+    await registry.putVersion(version('v1', 'shared', { module: 'other' }));
+    await registry.removeVersion('counter', 'v1', { at: 7, why: 'deleted' });
+    await registry.removeVersion('counter', 'v2', { at: 8, why: 'evicted' });
+    await registry.removeVersion('counter', 'v2', { at: 9, why: 'deleted' }); // already removed: unchanged
+    await registry.removeVersion('counter', 'nope', { at: 9, why: 'deleted' }); // unknown: nothing
+    expect(await registry.listVersions('counter')).toEqual([version('v1', 'aaa', { removed: { at: 7, why: 'deleted' } }), version('v2', 'shared', { removed: { at: 8, why: 'evicted' } })]);
+    expect(await registry.getBytes('aaa')).toBeNull();
+    expect(await registry.getBytes('shared')).toEqual(new Uint8Array([2])); // other v1 still has them
+    await registry.removeVersion('other', 'v1', { at: 10, why: 'deleted' });
+    expect(await registry.getBytes('shared')).toBeNull();
+  });
+
   it('keeps bytes once per sha256, apart from the versions that name them', async () => {
     const registry = await open();
     const bytes = new Uint8Array([1, 2, 3]);
@@ -82,9 +94,9 @@ describe.each(implementations)('%s (the Registry contract)', (_, open) => {
 
   it('lists versions oldest first, and hands out copies', async () => {
     const registry = await open();
-    await registry.putVersion(version('v1', 'aaa', { createdAt: 10 }));
-    await registry.putVersion(version('v2', 'bbb', { createdAt: 20 }));
-    await registry.putVersion(version('v10', 'ccc', { createdAt: 30 }));
+    await registry.putVersion(version('v1', 'aaa', { createdAt: 10 }), new Uint8Array([1]));
+    await registry.putVersion(version('v2', 'bbb', { createdAt: 20 }), new Uint8Array([2]));
+    await registry.putVersion(version('v10', 'ccc', { createdAt: 30 }), new Uint8Array([3]));
     const listed = await registry.listVersions('counter');
     expect(listed.map((v) => v.label)).toEqual(['v1', 'v2', 'v10']);
     listed[0]!.pinned = true;
@@ -122,21 +134,6 @@ describe.each(implementations)('%s (the Registry contract)', (_, open) => {
 });
 
 describe('MemoryRegistry', () => {
-  it('drops the bytes of the least recently served versions past its limit, never the latest served or a pinned one', async () => {
-    const registry = new MemoryRegistry({ keepBytes: 2 });
-    for (const [label, served, pinned] of [
-      ['v1', 1, true],
-      ['v2', 2, false],
-      ['v3', 3, false],
-      ['v4', 4, false],
-    ] as const) {
-      await registry.putBytes(label, new Uint8Array([served]));
-      await registry.putVersion(version(label, label, { servedAt: served, pinned }));
-    }
-    const kept = await Promise.all(['v1', 'v2', 'v3', 'v4'].map(async (sha) => (await registry.getBytes(sha)) !== null));
-    expect(kept).toEqual([true, false, false, true]);
-  });
-
   it('hands back the very bytes it was given (nothing is copied in memory)', async () => {
     const registry = new MemoryRegistry();
     const bytes = new Uint8Array([1, 2, 3]);

@@ -10,8 +10,11 @@
  */
 import type { UpdateRecord, UpdateTrigger } from './history';
 
+/** The schema of version records; 1 had no tag, imports, exports or removed (../registry/validate.ts upgrades it). */
+export const VERSION_SCHEMA = 2;
+
 export interface VersionRecord {
-  schema: 1;
+  schema: typeof VERSION_SCHEMA;
   module: string;
   /** v1, v2, … or the label given to load(); never given to other bytes. */
   label: string;
@@ -26,7 +29,24 @@ export interface VersionRecord {
   createdAt: number;
   /** When it last went into service; null while it never has. */
   servedAt: number | null;
+  /** Pinned versions are never evicted. */
   pinned: boolean;
+  /** A name a user gave it ("known good"), shown beside the label; null when none. */
+  tag: string | null;
+  /** What it imports, as `module.name` (its dependencies); null when kept before schema 2. */
+  imports: string[] | null;
+  /** The names it exports; null when kept before schema 2. */
+  exports: string[] | null;
+  /**
+   * Set once it was deleted or evicted: the record stays, without its bytes, so that its label is
+   * never given to other bytes; it is listed nowhere else. Null while it is kept.
+   */
+  removed: VersionRemoval | null;
+}
+
+export interface VersionRemoval {
+  at: number;
+  why: 'deleted' | 'evicted';
 }
 
 export interface CheckpointRecord {
@@ -56,11 +76,17 @@ export interface Registry {
   getBytes(sha256: string): Promise<Uint8Array | null>;
   /**
    * Add or replace a version (by module and label); with `bytes`, they are kept under its sha256
-   * in the same write (a store that has transactions writes both or neither).
+   * in the same write (a store that has transactions writes both or neither). A version not
+   * removed is refused unless its bytes are kept (given now, or before): never a half record.
    */
   putVersion(version: VersionRecord, bytes?: Uint8Array): Promise<void>;
-  /** Versions of one module (or all), oldest first. */
+  /** Versions of one module (or all), oldest first; removed ones too (their labels stay taken). */
   listVersions(module?: string): Promise<VersionRecord[]>;
+  /**
+   * Mark a version removed (its record stays, see VersionRecord.removed) and let go of its bytes
+   * unless a version still kept, of any module, has the same sha256. Both in one write.
+   */
+  removeVersion(module: string, label: string, removal: VersionRemoval): Promise<void>;
   /** Add a record (each record is put once; records are never replaced). */
   putRecord(record: UpdateRecord): Promise<void>;
   /** Update records, newest first. */
@@ -74,26 +100,16 @@ export interface Registry {
   listModules(): Promise<ModuleRecord[]>;
 }
 
-export interface MemoryRegistryOptions {
-  /**
-   * Bytes of at most this many versions per module are kept; those of the versions that served
-   * least recently go first (never the latest served, never pinned ones). Default 20.
-   */
-  keepBytes?: number;
-}
-
-/** A registry in this page's memory: for tests, and where nothing persistent is available. */
+/**
+ * A registry in this page's memory: for tests, and where nothing persistent is available. It
+ * keeps what it is given; the engine removes versions past its `keep_versions` setting.
+ */
 export class MemoryRegistry implements Registry {
   private readonly bytes = new Map<string, Uint8Array>();
   private readonly versions = new Map<string, VersionRecord[]>();
   private records: UpdateRecord[] = [];
   private readonly checkpoints = new Map<string, CheckpointRecord>();
   private readonly modules = new Map<string, ModuleRecord>();
-  private readonly keepBytes: number;
-
-  constructor(options: MemoryRegistryOptions = {}) {
-    this.keepBytes = options.keepBytes ?? 20;
-  }
 
   async putBytes(sha256: string, bytes: Uint8Array): Promise<void> {
     if (!this.bytes.has(sha256)) this.bytes.set(sha256, bytes);
@@ -105,17 +121,25 @@ export class MemoryRegistry implements Registry {
 
   async putVersion(version: VersionRecord, bytes?: Uint8Array): Promise<void> {
     if (bytes && !this.bytes.has(version.sha256)) this.bytes.set(version.sha256, bytes);
+    if (version.removed === null && !this.bytes.has(version.sha256)) throw new Error(`version ${version.module} ${version.label} was not saved: its bytes are not kept`);
     const list = this.versions.get(version.module) ?? [];
     const at = list.findIndex((v) => v.label === version.label);
     if (at >= 0) list[at] = { ...version };
     else list.push({ ...version });
     this.versions.set(version.module, list);
-    this.evict(version.module);
   }
 
   async listVersions(module?: string): Promise<VersionRecord[]> {
     const lists = module === undefined ? [...this.versions.values()] : [this.versions.get(module) ?? []];
     return lists.flat().map((v) => ({ ...v }));
+  }
+
+  async removeVersion(module: string, label: string, removal: VersionRemoval): Promise<void> {
+    const version = this.versions.get(module)?.find((v) => v.label === label);
+    if (!version || version.removed) return;
+    version.removed = { ...removal };
+    const kept = [...this.versions.values()].flat().some((v) => v.removed === null && v.sha256 === version.sha256);
+    if (!kept) this.bytes.delete(version.sha256);
   }
 
   async putRecord(record: UpdateRecord): Promise<void> {
@@ -143,23 +167,5 @@ export class MemoryRegistry implements Registry {
 
   async listModules(): Promise<ModuleRecord[]> {
     return [...this.modules.values()].map((m) => structuredClone(m));
-  }
-
-  /** Drop the bytes of a module's versions beyond keepBytes, least recently served first. */
-  private evict(module: string): void {
-    const list = this.versions.get(module) ?? [];
-    const withBytes = list.filter((v) => this.bytes.has(v.sha256));
-    if (withBytes.length <= this.keepBytes) return;
-    // Pinned versions, and bytes another module's versions share, keep their bytes.
-    const inUse = new Set([...this.versions].flatMap(([m, vs]) => vs.filter((v) => v.pinned || m !== module)).map((v) => v.sha256));
-    const byUse = [...withBytes].sort((a, b) => (a.servedAt ?? a.createdAt) - (b.servedAt ?? b.createdAt));
-    inUse.add(byUse[byUse.length - 1]!.sha256); // the latest served
-    let extra = withBytes.length - this.keepBytes;
-    for (const v of byUse) {
-      if (extra <= 0) break;
-      if (inUse.has(v.sha256)) continue;
-      this.bytes.delete(v.sha256);
-      extra--;
-    }
   }
 }

@@ -47,4 +47,31 @@ describe('WriteBehindRegistry', () => {
     await registry.putCheckpoint({ schema: 1, module: 'm', label: 'v1', sha256: 'a', at: 1, state: new Uint8Array(8) });
     expect(order).toEqual(['module m', 'checkpoint m']);
   });
+
+  it('keeps writes refused for want of room and sends them again, in order, on retryUnsaved; a newer write replaces an unsaved one', async () => {
+    const inner = new MemoryRegistry();
+    let full = true;
+    const order: string[] = [];
+    const putModule = inner.putModule.bind(inner);
+    inner.putModule = async (m) => {
+      if (full) throw new Error('storage full: the module record was not saved');
+      order.push(`${m.name} ${m.serving?.label}`);
+      return putModule(m);
+    };
+    const registry = new WriteBehindRegistry(inner, new ManualClock());
+    const refused = [registry.putModule(moduleRecord('a', 'v1')), registry.putModule(moduleRecord('b', 'v1')), registry.putModule(moduleRecord('a', 'v2'))];
+    await registry.flush();
+    for (const write of refused) await expect(write).rejects.toThrow('storage full');
+    expect(registry.unsavedCount).toBe(3);
+    const other = new Error('the database is closed');
+    inner.putRecord = () => Promise.reject(other);
+    await expect(registry.putRecord({ id: 1 } as never)).rejects.toBe(other);
+    expect(registry.unsavedCount).toBe(3); // only want of room waits for a retry
+    expect(await registry.retryUnsaved()).toBe(3); // still full: all wait again
+    full = false;
+    void registry.putModule(moduleRecord('b', 'v3')); // newer than the unsaved b v1
+    expect(await registry.retryUnsaved()).toBe(0);
+    expect(order).toEqual(['b v3', 'a v1', 'a v2']);
+    expect((await inner.listModules()).map((m) => `${m.name} ${m.serving?.label}`).sort()).toEqual(['a v2', 'b v3']);
+  });
 });

@@ -6,14 +6,28 @@
  * asked for; records and checkpoints (small, made after an update settles) send what waits and
  * go at once; a read first sends what waits, so it always sees it. `flush()` sends everything
  * now (the page is being left).
+ *
+ * A write refused for want of room (storage full) is kept, with what it would write, so that
+ * once room is made (versions removed) `retryUnsaved()` sends it again, in the order they were
+ * asked for. One that a newer write replaces (what a name serves, a module's checkpoint) is
+ * dropped instead: the newer one says more.
  */
+import { isStorageFull } from '../shared/errors';
 import { SETTLE_MS } from '../shared/tuning';
 import type { Clock, Timer } from './clock';
 import type { UpdateRecord } from './history';
-import type { CheckpointRecord, ModuleRecord, Registry, VersionRecord } from './registry';
+import type { CheckpointRecord, ModuleRecord, Registry, VersionRecord, VersionRemoval } from './registry';
+
+/** A write: what it does, and the key of what it replaces whole (null: it adds to what is kept). */
+interface Write {
+  run: () => Promise<void>;
+  replaces: string | null;
+}
 
 export class WriteBehindRegistry implements Registry {
-  private waiting: { write: () => Promise<void>; settle: (outcome: Promise<void>) => void }[] = [];
+  private waiting: { write: Write; settle: (outcome: Promise<void>) => void }[] = [];
+  /** Writes refused because storage was full, oldest first. */
+  private unsaved: Write[] = [];
   /** Writes sent and not settled yet: `flush()` waits for them too. */
   private readonly inflight = new Set<Promise<unknown>>();
   private timer: Timer | null = null;
@@ -23,20 +37,29 @@ export class WriteBehindRegistry implements Registry {
     private readonly clock: Clock,
   ) {}
 
-  private later(write: () => Promise<void>): Promise<void> {
+  private later(write: Write): Promise<void> {
+    this.dropReplaced(write);
     return new Promise<void>((resolve, reject) => {
       this.waiting.push({ write, settle: (outcome) => outcome.then(resolve, reject) });
       this.timer ??= this.clock.setTimeout(() => void this.flush(), SETTLE_MS);
     });
   }
 
-  private send(write: () => Promise<void>): Promise<void> {
+  /** An unsaved write that `write` replaces is not sent again. */
+  private dropReplaced(write: Write): void {
+    if (write.replaces !== null) this.unsaved = this.unsaved.filter((w) => w.replaces !== write.replaces);
+  }
+
+  private send(write: Write): Promise<void> {
     let outcome: Promise<void>;
     try {
-      outcome = write();
+      outcome = write.run();
     } catch (error) {
       outcome = Promise.reject(error);
     }
+    outcome.catch((error: unknown) => {
+      if (isStorageFull(error)) this.unsaved.push(write);
+    });
     const settled = outcome.catch(() => undefined);
     this.inflight.add(settled);
     void settled.then(() => this.inflight.delete(settled));
@@ -51,9 +74,27 @@ export class WriteBehindRegistry implements Registry {
     return Promise.all([...this.inflight]).then(() => undefined);
   }
 
-  private now(write: () => Promise<void>): Promise<void> {
+  private now(write: Write): Promise<void> {
+    this.dropReplaced(write);
     if (this.waiting.length) void this.flush();
     return this.send(write);
+  }
+
+  /** How many writes were refused for want of room and wait for {@link retryUnsaved}. */
+  get unsavedCount(): number {
+    return this.unsaved.length;
+  }
+
+  /**
+   * Send again, in order, the writes refused for want of room. Resolves with how many are still
+   * unsaved (refused again; they wait for the next retry).
+   */
+  async retryUnsaved(): Promise<number> {
+    await this.flush();
+    const again = this.unsaved.splice(0);
+    // In order: a version's later writes (served, pinned) need its first one (with the bytes).
+    for (const write of again) await this.send(write).catch(() => undefined);
+    return this.unsaved.length;
   }
 
   private async read<T>(read: () => Promise<T>): Promise<T> {
@@ -62,21 +103,24 @@ export class WriteBehindRegistry implements Registry {
   }
 
   putBytes(sha256: string, bytes: Uint8Array): Promise<void> {
-    return this.later(() => this.inner.putBytes(sha256, bytes));
+    return this.later({ run: () => this.inner.putBytes(sha256, bytes), replaces: null });
   }
   putVersion(version: VersionRecord, bytes?: Uint8Array): Promise<void> {
-    return this.later(() => this.inner.putVersion(version, bytes));
+    return this.later({ run: () => this.inner.putVersion(version, bytes), replaces: null });
+  }
+  removeVersion(module: string, label: string, removal: VersionRemoval): Promise<void> {
+    return this.later({ run: () => this.inner.removeVersion(module, label, removal), replaces: null });
   }
   // Records and checkpoints are small, and made after an update has settled: they go at once
   // (what waits goes first, in order), so a page left right after a call keeps its state.
   putRecord(record: UpdateRecord): Promise<void> {
-    return this.now(() => this.inner.putRecord(record));
+    return this.now({ run: () => this.inner.putRecord(record), replaces: null });
   }
   putCheckpoint(checkpoint: CheckpointRecord): Promise<void> {
-    return this.now(() => this.inner.putCheckpoint(checkpoint));
+    return this.now({ run: () => this.inner.putCheckpoint(checkpoint), replaces: `checkpoint ${checkpoint.module}` });
   }
   putModule(record: ModuleRecord): Promise<void> {
-    return this.later(() => this.inner.putModule(record));
+    return this.later({ run: () => this.inner.putModule(record), replaces: `module ${record.name}` });
   }
   getBytes(sha256: string): Promise<Uint8Array | null> {
     return this.read(() => this.inner.getBytes(sha256));

@@ -7,12 +7,13 @@
  */
 import { wrap, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import { messageOf } from '../shared/errors';
+import { checkVersion } from './validate';
 
 /** The database's name (and its BroadcastChannel's) unless the page names another. */
 export const DB_NAME = 'hotwasm-registry';
 
 /** The schema version of the database: its stores and indexes. One upgrade step per version. */
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;
 
 /**
  * Values are `unknown`: whatever is read is checked before use (./validate.ts).
@@ -61,7 +62,19 @@ export const UPGRADES: readonly ((db: RegistryDatabase, transaction: UpgradeTran
     db.createObjectStore('checkpoints', { keyPath: 'module' });
     db.createObjectStore('modules', { keyPath: 'name' });
   },
-  // 1 → 2 goes here.
+  // 1 → 2: version records of schema 1 become schema 2 (a tag, imports, exports, removed), in
+  // place; one that does not read is left as it is (it is listed as unreadable, as before).
+  (_db, transaction) => {
+    const upgrade = async () => {
+      for (let cursor = await transaction.objectStore('versions').openCursor(); cursor; cursor = await cursor.continue()) {
+        const checked = checkVersion(cursor.value);
+        if (checked.ok && (cursor.value as { schema?: unknown }).schema !== checked.value.schema) await cursor.update(checked.value);
+      }
+    };
+    // A failed step aborts the versionchange transaction: the open fails, the database stays at 1.
+    upgrade().catch(() => transaction.abort());
+  },
+  // 2 → 3 goes here.
 ];
 
 export interface OpenOptions {

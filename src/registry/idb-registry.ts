@@ -2,8 +2,8 @@
  * The registry in IndexedDB: versions, their bytes, update records, checkpoints and what each
  * module name serves, kept across page loads and shared by the tabs of one site (docs/registry.md).
  *
- * - Every write is one transaction over the stores it touches: a version and its bytes, and the
- *   versions its eviction lets go, are kept together or not at all.
+ * - Every write is one transaction over the stores it touches: a version and its bytes are kept
+ *   together or not at all; a removed version and the bytes it lets go, likewise.
  * - Everything read back is checked (./validate.ts): a record that fails is skipped by the
  *   list*() methods and listed by unreadable() with the reason.
  * - A failed write rejects with an Error ("storage full: …" when the quota ran out) and leaves
@@ -14,11 +14,10 @@
  */
 import type { IDBPTransaction } from 'idb';
 import type { UpdateRecord } from '../core/history';
-import type { CheckpointRecord, ModuleRecord, Registry, VersionRecord } from '../core/registry';
+import type { CheckpointRecord, ModuleRecord, Registry, VersionRecord, VersionRemoval } from '../core/registry';
 import { messageOf } from '../shared/errors';
 import { ChangeChannel, keyText, type ChangeListener, type ChangeNotice } from './changes';
 import { DB_NAME, openDatabase, STORE_NAMES, type RegistryDatabase, type RegistrySchema, type StoreName } from './db';
-import { chooseEvictions, DEFAULT_KEEP_VERSIONS } from './eviction';
 import { checkBytes, checkCheckpoint, checkModule, checkUpdateRecord, checkVersion, type Check } from './validate';
 import { writeError } from './write-error';
 
@@ -29,8 +28,6 @@ export { verifiedBytes, type VerifiedBytes } from './verified-bytes';
 export interface IndexedDbRegistryOptions {
   /** The database's name, and its BroadcastChannel's. Default "hotwasm-registry". */
   name?: string;
-  /** Unpinned versions kept per module; older ones go when a version is written. Default 50. */
-  keepVersions?: number;
   /** The IndexedDB to use; default the page's `indexedDB` (tests pass fake-indexeddb's). */
   indexedDB?: IDBFactory;
   /** How long another tab's older connection may block opening. Default 3000 ms. */
@@ -91,13 +88,11 @@ const shortSha = (sha256: string) => (sha256.length > 12 ? `${sha256.slice(0, 12
 export async function openIndexedDbRegistry(options: IndexedDbRegistryOptions = {}): Promise<OpenRegistryResult> {
   try {
     const name = options.name ?? DB_NAME;
-    const keepVersions = options.keepVersions ?? DEFAULT_KEEP_VERSIONS;
-    if (!Number.isSafeInteger(keepVersions) || keepVersions < 1) return { ok: false, reason: `keepVersions must be a whole number ≥ 1, not ${keepVersions}` };
     const factory = options.indexedDB ?? (globalThis as { indexedDB?: IDBFactory }).indexedDB;
     if (!factory) return { ok: false, reason: 'this browser offers no IndexedDB here (a private window, or storage turned off for this site?)' };
     const opened = await openDatabase({ factory, name, blockedTimeoutMs: options.blockedTimeoutMs ?? 3000, openTimeoutMs: options.openTimeoutMs ?? 10_000 });
     if (!opened.ok) return opened;
-    return { ok: true, registry: new IndexedDbRegistry(opened.db, opened.closed, name, keepVersions) };
+    return { ok: true, registry: new IndexedDbRegistry(opened.db, opened.closed, name) };
   } catch (error) {
     return { ok: false, reason: `IndexedDB could not be opened: ${messageOf(error)}` };
   }
@@ -117,7 +112,6 @@ export class IndexedDbRegistry implements Registry {
     db: RegistryDatabase,
     closed: Promise<string>,
     readonly name: string,
-    readonly keepVersions: number,
   ) {
     this.db = db;
     this.changes = new ChangeChannel(name);
@@ -161,7 +155,7 @@ export class IndexedDbRegistry implements Registry {
   async putVersion(version: VersionRecord, bytes?: Uint8Array): Promise<void> {
     const what = `version ${version.module} ${version.label}`;
     checked(checkVersion, version, what);
-    await this.write(['versions', 'bytes', 'modules'], what, async (tx) => {
+    await this.write(['versions', 'bytes'], what, async (tx) => {
       const changes: ChangeNotice[] = [];
       // A label is never given to other bytes: another tab of the site may have given this one
       // to its own build first (each tab numbers v1, v2, … from what it has read). Its version is
@@ -170,10 +164,30 @@ export class IndexedDbRegistry implements Registry {
       if (kept.ok && kept.value.sha256 !== version.sha256) {
         throw new Error(`the label ${version.label} of ${version.module} was given to other bytes (sha256 ${kept.value.sha256.slice(0, 12)}…), by another tab of this site`);
       }
+      if (bytes && (await this.keepBytes(tx.objectStore('bytes'), version.sha256, bytes))) changes.push({ type: 'changed', store: 'bytes', key: version.sha256 });
+      // Never a half record: a version kept (not removed) has its bytes.
+      // (getKey: whether they are there, without reading them.)
+      if (!bytes && version.removed === null && (await tx.objectStore('bytes').getKey(version.sha256)) === undefined) throw new Error(`its bytes are not kept (sha256 ${shortSha(version.sha256)})`);
       await tx.objectStore('versions').put(version);
       changes.push({ type: 'changed', store: 'versions', key: keyText([version.module, version.label]), module: version.module });
-      if (bytes && (await this.keepBytes(tx.objectStore('bytes'), version.sha256, bytes))) changes.push({ type: 'changed', store: 'bytes', key: version.sha256 });
-      changes.push(...(await this.evict(tx, version)));
+      return changes;
+    });
+  }
+
+  async removeVersion(module: string, label: string, removal: VersionRemoval): Promise<void> {
+    await this.write(['versions', 'bytes'], `the removal of ${module} ${label}`, async (tx) => {
+      const versions = tx.objectStore('versions');
+      const kept = checkVersion(await versions.get([module, label]));
+      if (!kept.ok || kept.value.removed) return [];
+      const version = kept.value;
+      await versions.put({ ...version, removed: { ...removal } });
+      const changes: ChangeNotice[] = [{ type: 'changed', store: 'versions', key: keyText([module, label]), module }];
+      // Its bytes stay while a version still kept (of any module) has the same sha256.
+      const sharing = readable(await versions.index('sha256').getAll(version.sha256), checkVersion);
+      if (!sharing.some((v) => v.removed === null)) {
+        await tx.objectStore('bytes').delete(version.sha256);
+        changes.push({ type: 'changed', store: 'bytes', key: version.sha256 });
+      }
       return changes;
     });
   }
@@ -294,31 +308,5 @@ export class IndexedDbRegistry implements Registry {
     if (checkBytes(await store.get(sha256)).ok) return false;
     await store.put(ownBytes(bytes), sha256);
     return true;
-  }
-
-  /**
-   * Let go of the module's versions past keepVersions (./eviction.ts), never the one just
-   * written or the one its module record serves, and of their bytes unless a version kept
-   * (of any module) has the same sha256. In the writing transaction: all or nothing.
-   */
-  private async evict(tx: WriteTransaction<'versions' | 'bytes' | 'modules'>, written: VersionRecord): Promise<ChangeNotice[]> {
-    const versions = tx.objectStore('versions');
-    const all = readable(await versions.index('module').getAll(written.module), checkVersion);
-    if (all.filter((v) => !v.pinned).length <= this.keepVersions) return [];
-    const moduleRecord = checkModule(await tx.objectStore('modules').get(written.module));
-    const serving = moduleRecord.ok ? moduleRecord.value.serving?.label : undefined;
-    const protect = new Set([written.label, ...(serving === undefined ? [] : [serving])]);
-    const changes: ChangeNotice[] = [];
-    const evicted = chooseEvictions(all, this.keepVersions, protect);
-    for (const version of evicted) {
-      await versions.delete([version.module, version.label]);
-      changes.push({ type: 'changed', store: 'versions', key: keyText([version.module, version.label]), module: version.module });
-    }
-    for (const sha256 of new Set(evicted.map((v) => v.sha256))) {
-      if ((await versions.index('sha256').count(sha256)) > 0) continue;
-      await tx.objectStore('bytes').delete(sha256);
-      changes.push({ type: 'changed', store: 'bytes', key: sha256 });
-    }
-    return changes;
   }
 }

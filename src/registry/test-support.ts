@@ -1,11 +1,11 @@
 /**
  * For the registry tests only (nothing in the app imports it): both Registry implementations to
  * run one suite against, the IndexedDB one on fake-indexeddb with a fresh IDBFactory each, and
- * an update record to start from. No vitest here, so it stays out of the core and app programs.
+ * an update record and a version record to start from. No vitest here, so it stays out of the core and app programs.
  */
 import { IDBFactory } from 'fake-indexeddb';
 import type { UpdateRecord } from '../core/history';
-import { MemoryRegistry, type Registry } from '../core/registry';
+import { MemoryRegistry, VERSION_SCHEMA, type Registry, type VersionRecord } from '../core/registry';
 import { openIndexedDbRegistry, type IndexedDbRegistry } from './idb-registry';
 
 /** [name, open] for each implementation; every IndexedDB registry opened goes into `opened`, for the test to close. */
@@ -41,5 +41,25 @@ export const updateRecord = (id: number, patch: Partial<UpdateRecord> = {}): Upd
   stateBytes: null,
   warning: null,
   cutover: null,
+  ...patch,
+});
+
+/** A kept version of `module` (default counter), created at 1, never served, unpinned. */
+export const versionRecord = (label: string, sha256: string, patch: Partial<VersionRecord> = {}): VersionRecord => ({
+  schema: VERSION_SCHEMA,
+  module: 'counter',
+  label,
+  sha256,
+  size: 1,
+  source: 'counter.wasm',
+  trigger: 'push',
+  apiVersion: null,
+  createdAt: 1,
+  servedAt: null,
+  pinned: false,
+  tag: null,
+  imports: null,
+  exports: null,
+  removed: null,
   ...patch,
 });

@@ -8,7 +8,7 @@ import type { UpdateRecord } from '../core/history';
 import type { CheckpointRecord, ModuleRecord, Registry, VersionRecord } from '../core/registry';
 import { sha256Hex } from '../shared/inspect';
 import type { IndexedDbRegistry } from './idb-registry';
-import { registryImplementations, updateRecord } from './test-support';
+import { registryImplementations, updateRecord, versionRecord } from './test-support';
 import { exportRegistry, fromBase64, importRegistry, toBase64, type ImportReport, type RegistryExport } from './transfer';
 
 const opened: IndexedDbRegistry[] = [];
@@ -25,20 +25,7 @@ const wasm = (n: number, size = 16) => {
 };
 
 async function version(module: string, label: string, bytes: Uint8Array, patch: Partial<VersionRecord> = {}): Promise<VersionRecord> {
-  return {
-    schema: 1,
-    module,
-    label,
-    sha256: await sha256Hex(bytes),
-    size: bytes.length,
-    source: `${module}.wasm`,
-    trigger: 'push',
-    apiVersion: null,
-    createdAt: 1,
-    servedAt: null,
-    pinned: false,
-    ...patch,
-  };
+  return versionRecord(label, await sha256Hex(bytes), { module, size: bytes.length, source: `${module}.wasm`, ...patch });
 }
 
 const record = (id: number, module: string, patch: Partial<UpdateRecord> = {}): UpdateRecord => updateRecord(id, { timestamp: 100 + id, module, ...patch });
@@ -191,17 +178,23 @@ describe.each(kinds)('export and import, %s', (_kind, open) => {
     expect(await into.listRecords()).toHaveLength(3);
   });
 
-  it('takes versions whose bytes the exporter no longer kept, without bytes', async () => {
+  it('takes versions whose bytes the exporter had lost as removed (their labels stay taken), and removed ones as they are', async () => {
     const from = await open();
-    const gone = await version('counter', 'v1', wasm(1));
-    await from.putVersion(gone); // no bytes
+    const damaged = await version('counter', 'v1', wasm(1));
+    await from.putVersion(damaged, wasm(7)); // bytes that do not hash to its sha256
+    const deleted = await version('counter', 'v2', wasm(2), { removed: { at: 5, why: 'deleted' } });
+    await from.putVersion(deleted);
     const file = await fileOf(from);
-    expect(file.bytesNotKept).toEqual([gone.sha256]);
+    expect(file.bytesNotKept).toEqual([damaged.sha256]);
     const into = await open();
     const report = await importRegistry(into, JSON.stringify(file));
     expectOk(report);
-    expect(report.took.versions).toBe(1);
-    expect(await into.getBytes(gone.sha256)).toBeNull();
+    expect(report.took.versions).toBe(2);
+    expect(await into.getBytes(damaged.sha256)).toBeNull();
+    expect((await into.listVersions('counter')).map((v) => [v.label, v.removed?.why])).toEqual([
+      ['v1', 'evicted'],
+      ['v2', 'deleted'],
+    ]);
   });
 
   describe('refuses a bad file, writing nothing', () => {

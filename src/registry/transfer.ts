@@ -104,7 +104,8 @@ export async function exportRegistry(registry: Registry, options: ExportOptions 
   }
   const bytes: Record<string, string> = {};
   const bytesNotKept: string[] = [];
-  for (const sha256 of new Set(versions.map((v) => v.sha256))) {
+  // Removed versions go without bytes (they have none): their labels stay taken in the other browser too.
+  for (const sha256 of new Set(versions.filter((v) => v.removed === null).map((v) => v.sha256))) {
     const kept = await registry.getBytes(sha256);
     // Damaged bytes are not exported as if they were these: the version goes without them.
     if (kept && (await sha256Hex(kept)) === sha256.toLowerCase()) bytes[sha256] = toBase64(kept);
@@ -228,7 +229,7 @@ export async function importRegistry(registry: Registry, file: Blob | string): P
   const keptBytes = new Set<string>();
   for (const sha256 of new Set(parsed.versions.map((v) => v.sha256))) if (await registry.getBytes(sha256)) keptBytes.add(sha256);
   for (const v of parsed.versions) {
-    if (!parsed.bytes.has(v.sha256) && !keptBytes.has(v.sha256) && !parsed.bytesNotKept.has(v.sha256)) {
+    if (v.removed === null && !parsed.bytes.has(v.sha256) && !keptBytes.has(v.sha256) && !parsed.bytesNotKept.has(v.sha256)) {
       return { ok: false, reason: `The file was not imported: the bytes of version ${v.module} ${v.label} (sha256 ${v.sha256.slice(0, 12)}…) are neither in the file nor kept here` };
     }
   }
@@ -249,14 +250,17 @@ export async function importRegistry(registry: Registry, file: Blob | string): P
     }
     if (kept) {
       skipped.versions++;
-      // Kept here without its bytes (evicted): the file brings them back.
-      if (writeBytes) {
-        versionWrites.push({ version: kept, bytes: writeBytes, isNew: false });
+      // Removed here (its bytes gone) and kept in the file: the file brings it back.
+      if (writeBytes && kept.removed !== null && v.removed === null) {
+        versionWrites.push({ version: { ...kept, removed: null }, bytes: writeBytes, isNew: false });
         bytesToWrite.add(v.sha256);
       }
       continue;
     }
-    versionWrites.push({ version: v, bytes: writeBytes, isNew: true });
+    // A version whose bytes the other browser had lost comes as removed: its label stays taken.
+    const hasBytes = writeBytes !== undefined || keptBytes.has(v.sha256) || bytesToWrite.has(v.sha256);
+    const version = v.removed === null && !hasBytes ? { ...v, removed: { at: Date.now(), why: 'evicted' as const } } : v;
+    versionWrites.push({ version, bytes: writeBytes, isNew: true });
     if (writeBytes) bytesToWrite.add(v.sha256);
     present.set(versionKey(v), v.sha256);
   }

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { UpdateRecord } from '../core/history';
 import { checkBytes, checkModule, checkUpdateRecord, checkVersion } from './validate';
+import { versionRecord } from './test-support';
 
 const record: UpdateRecord = {
   schema: 1,
@@ -49,5 +50,14 @@ describe('record checks', () => {
     expect(reason(checkBytes(new ArrayBuffer(2)))).toBe('not bytes: it is an ArrayBuffer');
     expect(reason(checkBytes(new Uint16Array(2)))).toBe('not bytes: it is an object');
     expect(checkBytes(new Uint8Array(2)).ok).toBe(true);
+  });
+
+  it('reads a schema 1 version record as schema 2, after checking it by the rules of 1', () => {
+    const { tag: _t, imports: _i, exports: _e, removed: _r, ...fields } = versionRecord('v1', 'aaa', { servedAt: 5, pinned: true });
+    const v1 = { ...fields, schema: 1 };
+    expect(checkVersion(v1)).toEqual({ ok: true, value: versionRecord('v1', 'aaa', { servedAt: 5, pinned: true }) });
+    expect(reason(checkVersion({ ...v1, pinned: 'no' }))).toBe('"pinned" should be true or false, but is the text "no" (a schema 1 record)');
+    expect(reason(checkVersion({ ...v1, schema: 3 }))).toMatch(/^schema 3 is newer than this page reads \(2\)/);
+    expect(reason(checkVersion({ ...versionRecord('v1', 'aaa'), removed: { at: 1, why: 'lost' } }))).toMatch(/^"removed.why" should be one of "deleted", "evicted"/);
   });
 });

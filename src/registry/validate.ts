@@ -12,9 +12,9 @@
 import type { UpdateOutcome, UpdateRecord, UpdateTrigger, VersionRef } from '../core/history';
 import { UPDATE_STEPS } from '../core/history';
 import type { RefusalCode } from '../core/pipeline/refusal';
-import type { CheckpointRecord, ModuleRecord, VersionRecord } from '../core/registry';
+import { VERSION_SCHEMA, type CheckpointRecord, type ModuleRecord, type VersionRecord, type VersionRemoval } from '../core/registry';
 
-/** The record schema this code reads and writes: the `schema` field of every record. */
+/** The record schema this code reads and writes: the `schema` field of every record but versions (VERSION_SCHEMA). */
 export const RECORD_SCHEMA = 1;
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -35,7 +35,7 @@ const allOf =
   <const A extends readonly T[]>(values: A & ([T] extends [A[number]] ? unknown : 'a value of the union is missing')): readonly T[] =>
     values;
 
-const TRIGGERS = allOf<UpdateTrigger>()(['load', 'push', 'reload', 'rollback', 'auto rollback', 'restore']);
+const TRIGGERS = allOf<UpdateTrigger>()(['load', 'push', 'reload', 'rollback', 'auto rollback', 'restore', 'publish']);
 const OUTCOMES = allOf<UpdateOutcome>()(['committed', 'refused', 'superseded', 'rolled back', 'already running']);
 const REFUSAL_CODES = allOf<RefusalCode>()([
   'load-failed',
@@ -108,29 +108,52 @@ function shape<T>(rules: Rules<T>): Rule {
   };
 }
 
-/** A check of a stored record: an object, of a schema this code reads, with every field right. */
-function record<T extends { schema: number }>(what: string, rules: Rules<Omit<T, 'schema'>>): Check<T> {
+/**
+ * How a record of an older schema becomes one of the current schema: `older[n].upgrade` takes a
+ * record of schema n (its fields checked by `older[n].rules`) to schema n + 1. Never edit a step that shipped.
+ */
+interface Schemas {
+  current: number;
+  older: Record<number, { rules: Rule; upgrade: (value: Record<string, unknown>) => Record<string, unknown> }>;
+}
+
+/**
+ * A check of a stored record: an object, of a schema this code reads, with every field right.
+ * A record of an older schema is checked by that schema's rules and upgraded step by step, so
+ * that what an older hotwasm kept (in the database, in an exported file) reads as current.
+ */
+function record<T extends { schema: number }>(what: string, rules: Rules<Omit<T, 'schema'>>, schemas: Schemas = { current: RECORD_SCHEMA, older: {} }): Check<T> {
   const fields = shape<Omit<T, 'schema'>>(rules);
+  const { current } = schemas;
   return (value) => {
     if (!isObject(value)) return { ok: false, reason: `not ${what}: it is ${describe(value)}` };
-    const schema = value.schema;
-    if (schema !== RECORD_SCHEMA) {
+    let schema = value.schema;
+    if (schema !== current && !(typeof schema === 'number' && schema in schemas.older)) {
       const reason =
         schema === undefined
           ? `not ${what}: it has no "schema" field`
-          : typeof schema === 'number' && schema > RECORD_SCHEMA
-            ? `schema ${schema} is newer than this page reads (${RECORD_SCHEMA}): written by a newer hotwasm`
-            : `schema ${describe(schema)} is not one this page knows (it reads ${RECORD_SCHEMA})`;
+          : typeof schema === 'number' && schema > current
+            ? `schema ${schema} is newer than this page reads (${current}): written by a newer hotwasm`
+            : `schema ${describe(schema)} is not one this page knows (it reads ${current})`;
       return { ok: false, reason };
     }
-    const reason = fields(value, '');
-    return reason ? { ok: false, reason } : { ok: true, value: value as unknown as T };
+    let upgraded: Record<string, unknown> = value;
+    while (typeof schema === 'number' && schema < current) {
+      const step = schemas.older[schema]!;
+      const reason = step.rules(upgraded, '');
+      if (reason) return { ok: false, reason: `${reason} (a schema ${schema} record)` };
+      upgraded = { ...step.upgrade(upgraded), schema: schema + 1 };
+      schema = schema + 1;
+    }
+    const reason = fields(upgraded, '');
+    return reason ? { ok: false, reason } : { ok: true, value: upgraded as unknown as T };
   };
 }
 
 const versionRef = shape<VersionRef>({ version: name, sha256: name });
 
-export const checkVersion: Check<VersionRecord> = record<VersionRecord>('a version record', {
+/** The fields version records had at schema 1. */
+const versionFields1 = {
   module: name,
   label: name,
   sha256: name,
@@ -141,7 +164,25 @@ export const checkVersion: Check<VersionRecord> = record<VersionRecord>('a versi
   createdAt: number,
   servedAt: orNull(number),
   pinned: flag,
-});
+};
+
+const names = rule('a list of strings', (v) => Array.isArray(v) && v.every((item) => typeof item === 'string'));
+
+export const checkVersion: Check<VersionRecord> = record<VersionRecord>(
+  'a version record',
+  {
+    ...versionFields1,
+    tag: orNull(text),
+    imports: orNull(names),
+    exports: orNull(names),
+    removed: orNull(shape<VersionRemoval>({ at: number, why: oneOf(['deleted', 'evicted']) })),
+  },
+  {
+    current: VERSION_SCHEMA,
+    // 1 → 2: no tag; imports and exports unknown (their bytes may be gone); kept, as every schema 1 record was.
+    older: { 1: { rules: shape<Record<keyof typeof versionFields1, unknown>>(versionFields1), upgrade: (v) => ({ ...v, tag: null, imports: null, exports: null, removed: null }) } },
+  },
+);
 
 export const checkUpdateRecord: Check<UpdateRecord> = record<UpdateRecord>('an update record', {
   id: count,

@@ -34,6 +34,7 @@ export type ErrorCode =
   | 'disposed' // the engine or module was shut down
   | 'update-refused' // a hot-swap update failed a pipeline step; the serving version stays
   | 'superseded' // a newer update of the same module replaced this one before its cutover
+  | 'in-use' // a version serving or pinned cannot be deleted
   | 'not-saved' // the registry could not keep a version, a record or a checkpoint (e.g. storage full); what ran is unaffected
   | 'internal'
   | 'skipped'; // an update pipeline step not run because an earlier one failed
@@ -80,4 +81,13 @@ export function reviveError(data: SerializedError): HotwasmError {
 /** Text of any thrown value, for places that only show a message. */
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Whether a registry write failed for want of room: the IndexedDB registry's errors say "storage
+ * full: …" (src/registry/write-error.ts); a QuotaExceededError as the browser throws it counts too.
+ */
+export function isStorageFull(error: unknown): boolean {
+  const name = (error as { name?: unknown } | null)?.name;
+  return name === 'QuotaExceededError' || messageOf(error).startsWith('storage full');
 }

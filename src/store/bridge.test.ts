@@ -69,7 +69,7 @@ describe('connectEngine', () => {
     expect(selectStatus(store.getState())).toMatchObject({ name: 'counter', state: 'loading' });
     emit({ type: 'loaded', module: 'counter', info: counter, replaced: false, trigger: 'load' });
     emit({ type: 'active', module: 'counter' });
-    emit({ type: 'versions', module: 'counter', versions: [{ version: 'v1', sha256: counter.sha256, source: 'counter.wasm', size: 1207, apiVersion: '1.0.0', trigger: 'load', createdAt: 1, servedAt: 1, pinned: false }] });
+    emit({ type: 'versions', module: 'counter', versions: [{ version: 'v1', sha256: counter.sha256, source: 'counter.wasm', size: 1207, apiVersion: '1.0.0', trigger: 'load', createdAt: 1, servedAt: 1, pinned: false, tag: null, imports: [], exports: [] }] });
     expect(selectModule(store.getState())).toBe(counter);
     expect(store.getState().modules.names).toEqual(['counter']);
     expect(selectVersions(store.getState()).map((v) => v.version)).toEqual(['v1']);

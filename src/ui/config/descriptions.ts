@@ -14,4 +14,5 @@ export const DESCRIPTIONS: Record<keyof EngineConfig, string> = {
   memory_budget_mb: 'Cap on a guest’s linear memory',
   max_module_bytes: 'Largest module accepted',
   load_timeout_ms: 'Time allowed to compile, instantiate and initialise',
+  keep_versions: 'Unpinned versions kept per module; the least recently used go first',
 };

@@ -5,7 +5,7 @@
  * and the one just written), though it counts. Deciding is pure, so that it can be tested apart;
  * the registry deletes what this returns, and their bytes unless a kept version shares them.
  */
-import type { VersionRecord } from '../core/registry';
+import type { VersionRecord } from './registry';
 
 export const DEFAULT_KEEP_VERSIONS = 50;
 

@@ -1,22 +1,10 @@
 /** The eviction policy alone: which versions go, in which order. */
 import { describe, expect, it } from 'vitest';
-import type { VersionRecord } from '../core/registry';
+import { versionRecord } from '../registry/test-support';
+import type { VersionRecord } from './registry';
 import { chooseEvictions } from './eviction';
 
-const version = (label: string, createdAt: number, patch: Partial<VersionRecord> = {}): VersionRecord => ({
-  schema: 1,
-  module: 'counter',
-  label,
-  sha256: label,
-  size: 1,
-  source: 'counter.wasm',
-  trigger: 'push',
-  apiVersion: null,
-  createdAt,
-  servedAt: null,
-  pinned: false,
-  ...patch,
-});
+const version = (label: string, createdAt: number, patch: Partial<VersionRecord> = {}) => versionRecord(label, label, { createdAt, ...patch });
 
 const labels = (versions: VersionRecord[]) => versions.map((v) => v.label);
 
