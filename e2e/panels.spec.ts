@@ -30,8 +30,8 @@ test('Roll back in the History panel returns to a kept version with the state', 
   await apiLoad(page, swapFixture('counter-b'), { name: 'counter' });
   await expect(statusValue(page, 'Version')).toHaveText('v2');
   const history = region(page, 'History');
-  await history.getByLabel('Version').selectOption('v1');
-  await history.getByRole('button', { name: 'Roll back' }).click();
+  await history.getByRole('radio', { name: 'v1', exact: true }).check();
+  await history.getByRole('button', { name: 'Roll back to v1' }).click();
   await expect(statusValue(page, 'Version')).toHaveText('v1');
   expect(await apiCall(page, 'get')).toEqual({ ok: true, value: 4 });
 });

@@ -9,7 +9,7 @@
  * replaces a working version by a broken one. This file wires the parts together: settings,
  * spare workers, the registry, inputs, pushes, events and the API's shortcuts.
  */
-import { HotwasmError, messageOf, serializeError } from '../shared/errors';
+import { HotwasmError, isStorageFull, messageOf, serializeError } from '../shared/errors';
 import { checkHeader, describeLayout, readModuleLayout, sha256Hex } from '../shared/inspect';
 import type { Engine, EngineOptions, EngineStatus, LoadOptions, ModuleHandle } from './api';
 import { BufferPool } from './buffer-pool';
@@ -82,7 +82,9 @@ export function createEngine(options: EngineOptions = {}): Engine {
 
   /** A registry write failed: said plainly (what runs is unaffected), never taken for saved. */
   const notSaved = (module: string, what: string, error: unknown) => {
-    const text = `${module}: ${what} was not saved: ${messageOf(error)}`;
+    const text = isStorageFull(error)
+      ? `${module}: ${what} not saved: storage full (this site's storage quota is used up; nothing of it was written). What runs is unaffected; prune old versions to make room.`
+      : `${module}: ${what} was not saved: ${messageOf(error)}`;
     console.warn(`hotwasm: ${text}`);
     emit({ type: 'error', module, action: 'save', error: serializeError(new HotwasmError('not-saved', text, { module })), at: clock.wallNow() });
   };

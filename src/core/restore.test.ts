@@ -113,8 +113,12 @@ describe('restore', () => {
     expect(await engine.load(swap('counter-b'), { name: 'counter' })).toMatchObject({ version: 'v2' });
     await engine.flush();
     // (Told once for the new version, and again when its serving time could not be written.)
-    await expect.poll(() => errors[0]).toEqual({ action: 'save', code: 'not-saved', message: 'counter: version v2 was not saved: storage full: the quota for this site is used up' });
-    expect(errors.every((e) => e.action === 'save' && e.message.includes('v2 was not saved'))).toBe(true);
+    await expect.poll(() => errors[0]).toEqual({
+      action: 'save',
+      code: 'not-saved',
+      message: "counter: version v2 not saved: storage full (this site's storage quota is used up; nothing of it was written). What runs is unaffected; prune old versions to make room.",
+    });
+    expect(errors.every((e) => e.action === 'save' && e.message.includes('v2 not saved: storage full'))).toBe(true);
     expect((await registry.listVersions('counter')).map((v) => v.label)).toEqual(['v1']); // never recorded as saved
   });
 

@@ -12,16 +12,21 @@
  * asked for. One that a newer write replaces (what a name serves, a module's checkpoint) is
  * dropped instead: the newer one says more.
  */
-import { isStorageFull } from '../shared/errors';
+import { isStorageFull, messageOf } from '../shared/errors';
 import { SETTLE_MS } from '../shared/tuning';
 import type { Clock, Timer } from './clock';
 import type { UpdateRecord } from './history';
 import type { CheckpointRecord, ModuleRecord, Registry, VersionRecord, VersionRemoval } from './registry';
 
-/** A write: what it does, and the key of what it replaces whole (null: it adds to what is kept). */
+/**
+ * A write: what it does, the key of what it replaces whole (null: it adds to what is kept), and
+ * the key of the thing whose earlier writes it needs (a version's record needs its first write,
+ * with the bytes), or null.
+ */
 interface Write {
   run: () => Promise<void>;
   replaces: string | null;
+  needs?: string;
 }
 
 export class WriteBehindRegistry implements Registry {
@@ -57,8 +62,15 @@ export class WriteBehindRegistry implements Registry {
     } catch (error) {
       outcome = Promise.reject(error);
     }
-    outcome.catch((error: unknown) => {
+    outcome = outcome.catch((error: unknown) => {
       if (isStorageFull(error)) this.unsaved.push(write);
+      else if (write.needs !== undefined && this.unsaved.some((w) => w.needs === write.needs)) {
+        // Refused because an earlier write of the same version was refused for want of room:
+        // it waits with that one, and says why.
+        this.unsaved.push(write);
+        throw new Error(`storage full: ${messageOf(error)}, because its first write waits for room`, { cause: error });
+      }
+      throw error;
     });
     const settled = outcome.catch(() => undefined);
     this.inflight.add(settled);
@@ -106,10 +118,10 @@ export class WriteBehindRegistry implements Registry {
     return this.later({ run: () => this.inner.putBytes(sha256, bytes), replaces: null });
   }
   putVersion(version: VersionRecord, bytes?: Uint8Array): Promise<void> {
-    return this.later({ run: () => this.inner.putVersion(version, bytes), replaces: null });
+    return this.later({ run: () => this.inner.putVersion(version, bytes), replaces: null, needs: `${version.module}/${version.label}` });
   }
   removeVersion(module: string, label: string, removal: VersionRemoval): Promise<void> {
-    return this.later({ run: () => this.inner.removeVersion(module, label, removal), replaces: null });
+    return this.later({ run: () => this.inner.removeVersion(module, label, removal), replaces: null, needs: `${module}/${label}` });
   }
   // Records and checkpoints are small, and made after an update has settled: they go at once
   // (what waits goes first, in order), so a page left right after a call keeps its state.

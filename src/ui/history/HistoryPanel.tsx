@@ -1,32 +1,56 @@
 /**
- * History: the active module's updates, newest first, filterable by outcome, and its Roll back
- * controls. The list has one tab stop (the last record focused, else the newest); ArrowUp and
- * ArrowDown, Home and End move between records.
+ * History: the active module's versions (newest first, with what can be done with the picked
+ * one, and two compared side by side) and its updates (newest first, filterable by outcome).
+ * One text filter narrows both. The update list has one tab stop (the last record focused, else
+ * the newest); ArrowUp and ArrowDown, Home and End move between records.
  */
 import { type FocusEvent, type KeyboardEvent, useId, useMemo, useRef, useState } from 'react';
-import { OUTCOMES, type UpdateOutcome, filterRecords, selectModuleName, selectRecords } from '../../store';
+import { OUTCOMES, type UpdateOutcome, type UpdateRecord, type VersionInfo, filterRecords, selectModuleName, selectRecords, selectServingSha, selectVersions } from '../../store';
 import { useAppStore } from '../common/context';
 import { RecordItem } from './RecordItem';
-import { RollbackControls } from './RollbackControls';
+import { VersionActions } from './VersionActions';
+import { VersionComparePane } from './VersionComparePane';
+import { VersionsTable, validations } from './VersionsTable';
 
 type Filter = UpdateOutcome | 'all';
 
 const NAV_KEYS = new Set(['ArrowDown', 'ArrowUp', 'Home', 'End']);
 
 const SHOWN = 100;
+/** Versions shown before "Show all": the newest. */
+const VERSIONS_SHOWN = 50;
+
+/** Whether a version or record matches the filter text (label, name, sha256 prefix, source, outcome, error). */
+const versionMatches = (v: VersionInfo, q: string) => [v.version, v.tag ?? '', v.sha256, v.source, v.trigger].some((f) => f.toLowerCase().includes(q));
+const recordMatches = (r: UpdateRecord, q: string) =>
+  [r.from?.version ?? '', r.to?.version ?? '', r.from?.sha256 ?? '', r.to?.sha256 ?? '', r.trigger, r.outcome, r.error ?? ''].some((f) => f.toLowerCase().includes(q));
 
 export function HistoryPanel() {
   const all = useAppStore(selectRecords);
   const moduleName = useAppStore(selectModuleName);
+  const kept = useAppStore(selectVersions);
+  const servingSha = useAppStore(selectServingSha);
   const records = useMemo(() => filterRecords(all, 'all', moduleName), [all, moduleName]);
   const [filter, setFilter] = useState<Filter>('all');
+  const [query, setQuery] = useState('');
   const [showAll, setShowAll] = useState(false);
-  const matching = useMemo(() => filterRecords(records, filter), [records, filter]);
+  const [showAllVersions, setShowAllVersions] = useState(false);
+  const [picked, setPicked] = useState<{ module: string; version: string } | null>(null);
+  const [compare, setCompare] = useState<{ module: string; version: string } | null>(null);
+  const q = query.trim().toLowerCase();
+  const matching = useMemo(() => filterRecords(records, filter).filter((r) => q === '' || recordMatches(r, q)), [records, filter, q]);
+  const versions = useMemo(() => [...kept].reverse().filter((v) => q === '' || versionMatches(v, q)), [kept, q]);
+  const shownVersions = showAllVersions ? versions : versions.slice(0, VERSIONS_SHOWN);
+  const validation = useMemo(() => validations(records), [records]);
+  // A pick belongs to a module and a version that is still kept.
+  const pickedVersion = picked && picked.module === moduleName && kept.some((v) => v.version === picked.version) ? picked.version : null;
+  const target = kept.find((v) => v.version === pickedVersion) ?? kept.find((v) => v.sha256 === servingSha) ?? null;
+  const other = compare && compare.module === moduleName ? (kept.find((v) => v.version === compare.version && v.version !== target?.version) ?? null) : null;
   // A long session makes thousands of records: render the newest ones unless asked.
   const shown = showAll ? matching : matching.slice(0, SHOWN);
   const [activeId, setActiveId] = useState<number | null>(null);
   const listRef = useRef<HTMLOListElement>(null);
-  const ids = { filter: useId(), heading: useId() };
+  const ids = { filter: useId(), heading: useId(), query: useId(), group: useId() };
 
   // The tab stop stays on the record last focused while it is shown; else the newest one.
   const tabStop = shown.some((r) => r.id === activeId) ? activeId : (shown[0]?.id ?? null);
@@ -48,11 +72,52 @@ export function HistoryPanel() {
     if (Number.isFinite(id)) setActiveId(id);
   };
 
-  const count = filter === 'all' ? `${records.length}` : `${matching.length} of ${records.length}`;
+  const count = filter === 'all' && q === '' ? `${records.length}` : `${matching.length} of ${records.length}`;
   return (
     <section className="panel history-panel" aria-label="History">
       <div className="panel-header">
-        <h2 id={ids.heading}>History</h2>
+        <h2>History</h2>
+        <div className="inline-field">
+          <label htmlFor={ids.query}>Filter</label>
+          <input id={ids.query} type="search" value={query} placeholder="label, name, sha256, outcome…" onChange={(e) => setQuery(e.currentTarget.value)} />
+        </div>
+      </div>
+      {moduleName && kept.length > 0 && (
+        <div className="versions">
+          <VersionActions
+            module={moduleName}
+            versions={kept}
+            servingSha={servingSha}
+            picked={pickedVersion}
+            compareWith={other?.version ?? null}
+            onCompare={(version) => setCompare(version ? { module: moduleName, version } : null)}
+            onDeleted={() => setPicked(null)}
+          />
+          {versions.length === 0 ? (
+            <p className="empty">No version matches “{query}”</p>
+          ) : (
+            <div className="table-scroll">
+              <VersionsTable
+                module={moduleName}
+                versions={shownVersions}
+                servingSha={servingSha}
+                validation={validation}
+                picked={pickedVersion}
+                onPick={(version) => setPicked({ module: moduleName, version })}
+                group={ids.group}
+              />
+            </div>
+          )}
+          {shownVersions.length < versions.length && (
+            <button type="button" className="show-all" onClick={() => setShowAllVersions(true)}>
+              Show all {versions.length} versions
+            </button>
+          )}
+          {target && other && <VersionComparePane module={moduleName} a={target} b={other} onClose={() => setCompare(null)} />}
+        </div>
+      )}
+      <div className="panel-header">
+        <h3 id={ids.heading}>Updates</h3>
         <span className="muted">
           {count} {records.length === 1 ? 'update' : 'updates'}
         </span>
@@ -68,9 +133,8 @@ export function HistoryPanel() {
           </select>
         </div>
       </div>
-      <RollbackControls />
       {shown.length === 0 ? (
-        <p className="empty history-empty">{records.length === 0 ? 'No updates yet' : `No updates with the outcome “${filter}”`}</p>
+        <p className="empty history-empty">{records.length === 0 ? 'No updates yet' : q !== '' ? `No updates match “${query}”` : `No updates with the outcome “${filter}”`}</p>
       ) : (
         <ol ref={listRef} className="history-list" aria-labelledby={ids.heading} onKeyDown={onKeyDown} onFocus={onFocus}>
           {shown.map((record) => (

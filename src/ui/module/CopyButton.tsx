@@ -19,7 +19,7 @@ export function CopyButton({ text, label, copied }: { text: string; label: strin
   );
 }
 
-async function copyText(text: string): Promise<void> {
+export async function copyText(text: string): Promise<void> {
   if (navigator.clipboard?.writeText) {
     try {
       return await navigator.clipboard.writeText(text);

@@ -4,7 +4,9 @@
  * Each notice is keyed by its id, so the same text posted twice is announced twice.
  *
  * An update refused for an API major change offers the way out the message names: load the
- * build anyway, with its state reset (`reload({ fresh: true })`), as an explicit choice.
+ * build anyway, with its state reset (`reload({ fresh: true })`), as an explicit choice. A write
+ * refused because storage is full offers to prune old versions (`registry.prune()`), which then
+ * saves again what was not saved.
  */
 import { useState } from 'react';
 import { selectError, selectInfo, selectNoticeActions } from '../../store';
@@ -14,9 +16,26 @@ export function Notices() {
   const engine = useEngine();
   const error = useAppStore(selectError);
   const info = useAppStore(selectInfo);
-  const { dismissError, reportError } = useAppStore(selectNoticeActions);
+  const { dismissError, reportError, announce } = useAppStore(selectNoticeActions);
   const [loadingFresh, setLoadingFresh] = useState(false);
+  const [pruning, setPruning] = useState(false);
   const offerFresh = error?.code === 'update-refused' && error.step === 'api version';
+  const offerPrune = error?.code === 'not-saved' && /storage full/.test(error.message);
+  const prune = async () => {
+    setPruning(true);
+    try {
+      const report = await engine.registry.prune();
+      const removed = `Pruned ${report.removed.length} old ${report.removed.length === 1 ? 'version' : 'versions'}`;
+      if (report.unsaved === 0) {
+        dismissError();
+        announce(`${removed}; everything is saved`);
+      } else announce(`${removed}; ${report.unsaved} ${report.unsaved === 1 ? 'write is' : 'writes are'} still not saved: storage is still full`);
+    } catch (e) {
+      reportError(e, 'prune');
+    } finally {
+      setPruning(false);
+    }
+  };
   // A fresh load that goes live is announced by the bridge, which also clears this alert. It
   // acts on the module that refused the update, which need not be the active one.
   const loadFresh = async () => {
@@ -39,6 +58,11 @@ export function Notices() {
         {offerFresh && (
           <button type="button" className="button button-small" onClick={loadFresh} disabled={loadingFresh}>
             Load it fresh (resets state)
+          </button>
+        )}
+        {offerPrune && (
+          <button type="button" className="button button-small" onClick={() => void prune()} disabled={pruning}>
+            Prune old versions
           </button>
         )}
         {error && (

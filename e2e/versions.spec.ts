@@ -1,0 +1,128 @@
+/**
+ * The versions of a module in the History panel, used as a person would: every version kept,
+ * with its metadata and how its validation went; picked with the keyboard; pinned, named,
+ * deleted (never its label again), compared side by side, filtered — and all of it kept across
+ * reloads. And a site whose storage is full: the update stands, the page says the version was
+ * not saved, and pruning old versions saves it.
+ */
+import { expect, type Page, test } from '@playwright/test';
+import { alert, apiCall, apiLoad, apiLoadBytes, openPlayground, region, statusValue, swapFixture } from './helpers';
+
+const history = (page: Page) => region(page, 'History');
+const versionsTable = (page: Page) => history(page).getByRole('table', { name: /^Versions of counter/ });
+const rowOf = (page: Page, version: string) => versionsTable(page).locator(`tr[data-version="${version}"]`);
+const labels = (page: Page) => versionsTable(page).locator('tbody tr').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.version));
+
+test('the History panel lists every version with its metadata; a version is picked from the keyboard, pinned, named, deleted and compared, across reloads', async ({ page }) => {
+  await openPlayground(page);
+  await page.evaluate(() => window.hotwasm.configure({ probation_ms: 0 }));
+  expect(await apiLoad(page, swapFixture('counter-b'), { name: 'counter' })).toEqual({ ok: true, value: 'v2' });
+  expect((await apiLoad(page, swapFixture('unhealthy'), { name: 'counter' })).ok).toBe(false);
+  // Newest first, refused builds too, each with how its validation went.
+  await expect.poll(() => labels(page)).toEqual(['v3', 'v2', 'v1']);
+  await expect(rowOf(page, 'v3')).toContainText('refused at shadow check');
+  await expect(rowOf(page, 'v3')).toContainText('never');
+  await expect(rowOf(page, 'v2')).toContainText('serving');
+  await expect(rowOf(page, 'v2')).toContainText('committed');
+  await expect(rowOf(page, 'v1')).toContainText(/load · counter\.wasm/);
+  await expect(versionsTable(page)).toHaveAccessibleName('Versions of counter: 3 kept');
+
+  // The radios are one tab stop; the arrow keys move the pick, and the actions follow it.
+  await history(page).getByRole('radio', { name: 'v3', exact: true }).focus();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  await expect(history(page).getByRole('radio', { name: 'v1', exact: true })).toBeChecked();
+  const actions = history(page).getByRole('group', { name: 'Actions on counter v1' });
+  await expect(actions.getByRole('button', { name: 'Roll back to v1' })).toBeEnabled();
+
+  // Pin: never evicted, and not deleted until unpinned.
+  await actions.getByRole('button', { name: 'Pinned' }).click();
+  await expect(actions.getByRole('button', { name: 'Pinned' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(rowOf(page, 'v1')).toContainText('pinned');
+  await expect(actions.getByRole('button', { name: 'Delete…' })).toBeDisabled();
+
+  // A name, shown beside the label, accepted wherever a version is.
+  await actions.getByLabel('Name of v1').fill('known good');
+  await actions.getByLabel('Name of v1').press('Enter');
+  await expect(rowOf(page, 'v1')).toContainText('known good');
+  expect(await page.evaluate(() => window.hotwasm.versions().find((v) => v.version === 'v1')?.tag)).toBe('known good');
+
+  // Compare v1 with v2: side by side, the older on the left.
+  await actions.getByLabel('Compare with').selectOption('v2');
+  const comparison = history(page).getByRole('region', { name: 'v1 compared with v2' });
+  await expect(comparison.getByRole('table', { name: 'v1 compared with v2' })).toBeVisible();
+  await expect(comparison.getByRole('columnheader', { name: 'v1' })).toBeVisible();
+  await expect(comparison.getByRole('rowheader', { name: 'Size' })).toBeVisible();
+  await comparison.getByRole('button', { name: 'Close the comparison' }).click();
+  await expect(comparison).toHaveCount(0);
+
+  // Delete v3 (asked twice): gone, its label never given again.
+  await history(page).getByRole('radio', { name: 'v3', exact: true }).check();
+  const onV3 = history(page).getByRole('group', { name: 'Actions on counter v3' });
+  await onV3.getByRole('button', { name: 'Delete…' }).click();
+  await onV3.getByRole('button', { name: 'Delete v3' }).click();
+  await expect.poll(() => labels(page)).toEqual(['v2', 'v1']);
+  await expect(page.getByRole('status')).toContainText('Deleted counter v3 and its bytes');
+
+  // The filter narrows the versions and the updates alike.
+  await history(page).getByLabel('Filter').fill('known');
+  await expect.poll(() => labels(page)).toEqual(['v1']);
+  await history(page).getByLabel('Filter').fill('');
+
+  await page.evaluate(() => window.hotwasm.flush());
+  await page.reload();
+  await expect(statusValue(page, 'Version')).toHaveText('v2');
+  await expect.poll(() => labels(page)).toEqual(['v2', 'v1']);
+  await expect(rowOf(page, 'v1')).toContainText('known good');
+  await expect(rowOf(page, 'v1')).toContainText('pinned');
+  // A new build takes v4: v3 was deleted, its label stays taken.
+  expect(await apiLoad(page, swapFixture('api-v1-2'), { name: 'counter' })).toEqual({ ok: true, value: 'v4' });
+  // Roll back by name, state carried.
+  expect(await apiCall(page, 'increment', 3)).toEqual({ ok: true, value: 3 });
+  expect(await page.evaluate(async () => (await window.hotwasm.rollback('known good')).version)).toBe('v1');
+  expect(await apiCall(page, 'get')).toEqual({ ok: true, value: 3 });
+  await expect(alert(page)).toHaveCount(0);
+});
+
+test('storage full: the update stands, the page says the version was not saved, and Prune old versions makes room and saves it', async ({ page }) => {
+  test.setTimeout(120_000);
+  const { counterOfSize } = await import('../bench/gen-module.mjs');
+  await openPlayground(page);
+  await page.evaluate(() => window.hotwasm.configure({ probation_ms: 0 }));
+  // This site gets little room: the browser's own quota, made small through the DevTools protocol.
+  const cdp = await page.context().newCDPSession(page);
+  const origin = new URL(page.url()).origin;
+  const usage = await page.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0);
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: usage + 3 * 1024 * 1024 });
+  try {
+    // 1 MiB builds, one after another, until one does not fit: each update goes live all the same.
+    let build = 0;
+    for (; build < 8; build++) {
+      const bytes = await counterOfSize(1024 * 1024, `full-${build}`);
+      expect((await apiLoadBytes(page, bytes, { name: 'counter' })).ok).toBe(true);
+      await page.evaluate(() => window.hotwasm.flush());
+      if ((await alert(page).count()) > 0) break;
+    }
+    expect(build).toBeLessThan(8);
+    const serving = await statusValue(page, 'Version').textContent();
+    await expect(alert(page)).toContainText(`${serving} not saved: storage full`);
+    expect(await apiCall(page, 'increment', 1)).toEqual({ ok: true, value: 1 }); // what runs is unaffected
+
+    await page.getByRole('button', { name: 'Prune old versions' }).click();
+    await expect(page.getByRole('status')).toContainText(/Pruned \d+ old versions?; everything is saved/);
+    await expect(alert(page)).toHaveCount(0);
+    // Saved now: it is there after a reload, serving, with its bytes and its last checkpoint.
+    await expect
+      .poll(async () => {
+        await apiCall(page, 'get');
+        return page.evaluate(() => window.hotwasm.module('counter').checkpoints().at(-1)?.calls ?? 0);
+      })
+      .toBeGreaterThan(1);
+    await page.evaluate(() => window.hotwasm.flush());
+    await page.reload();
+    await expect(statusValue(page, 'Version')).toHaveText(serving!);
+    expect(await apiCall(page, 'get')).toEqual({ ok: true, value: 1 });
+  } finally {
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin });
+  }
+});
