@@ -84,6 +84,35 @@ test('a stored copy whose bytes no longer match their sha256 is refused, saying 
   await expectServing(page, 'counter');
 });
 
+test('a corrupt version record is listed as unreadable with the reason, the others load, and it cannot be rolled back to', async ({ page }) => {
+  await counterAtV2(page, 3);
+  // A record another program (or a damaged disk) left: a version whose createdAt is not a time.
+  await page.evaluate(async () => {
+    const v1 = window.hotwasm.versions().find((v) => v.version === 'v1')!;
+    const broken = { ...v1, schema: 2, module: 'counter', label: 'v9', version: undefined, createdAt: 'yesterday', removed: null };
+    await new Promise<void>((resolve, reject) => {
+      const open = indexedDB.open('hotwasm-registry');
+      open.onerror = () => reject(open.error);
+      open.onsuccess = () => {
+        const db = open.result;
+        const tx = db.transaction('versions', 'readwrite');
+        tx.objectStore('versions').put(broken);
+        tx.oncomplete = () => (db.close(), resolve());
+        tx.onerror = () => reject(tx.error);
+      };
+    });
+  });
+  await page.reload();
+  await expect(statusValue(page, 'Version')).toHaveText('v2');
+  expect(await apiCall(page, 'get')).toEqual({ ok: true, value: 3 });
+  const history = region(page, 'History');
+  await expect(history.getByRole('note')).toContainText('Unreadable versions of counter');
+  await expect(history.getByRole('note')).toContainText('v9: "createdAt" should be a number, but is the text "yesterday"');
+  await expect(history.getByRole('radio', { name: 'v9', exact: true })).toHaveCount(0);
+  await expect(region(page, 'Status')).toContainText('1 stored record is unreadable: skipped, never run');
+  expect(await page.evaluate(() => window.hotwasm.rollback('v9').then(() => 'rolled back', (e: Error) => e.message))).toMatch(/no version "v9"/);
+});
+
 test('where the browser refuses IndexedDB, versions are kept in memory and the Status panel says so', async ({ page }) => {
   await page.addInitScript(() => {
     Object.defineProperty(window, 'indexedDB', { get: () => ({ open: () => { throw new DOMException('The user denied permission to access the database.', 'SecurityError'); } }) });

@@ -128,11 +128,13 @@ describe('IndexedDbRegistry: records read back are untrusted', () => {
     expect(await registry.getBytes('ccc')).toBeNull();
     expect(await registry.unreadable()).toEqual([
       { store: 'bytes', key: 'ccc', reason: 'not bytes: it is the text "text, not bytes"' },
-      { store: 'versions', key: 'counter/v2', reason: '"createdAt" should be a number, but is the text "yesterday"' },
+      { store: 'versions', key: 'counter/v2', reason: '"createdAt" should be a number, but is the text "yesterday"', version: { module: 'counter', label: 'v2' } },
       { store: 'records', key: '2', reason: 'schema 2 is newer than this page reads (1): written by a newer hotwasm' },
       { store: 'checkpoints', key: 'counter', reason: '"state" should be bytes (a Uint8Array), but is the text "not bytes"' },
       { store: 'modules', key: 'clock', reason: 'not a module record: it has no "schema" field' },
     ]);
+    // Without the bytes store (the others are small): what a page reads at start-up.
+    expect((await registry.unreadable({ bytes: false })).map((r) => r.store)).toEqual(['versions', 'records', 'checkpoints', 'modules']);
   });
 
   it('replaces unreadable bytes and an unreadable checkpoint when they are written again', async () => {

@@ -43,6 +43,8 @@ export interface UnreadableRecord {
   store: StoreName;
   key: string;
   reason: string;
+  /** For a version: its module and label, from its key. */
+  version?: { module: string; label: string };
 }
 
 /** Each store's check of what is read back from it. */
@@ -251,16 +253,22 @@ export class IndexedDbRegistry implements Registry {
 
   /**
    * The records that fail their check, in every store, with the reason. This reads every value,
-   * bytes included: it is for a page that shows the registry's health, not for each render.
+   * bytes included unless `bytes: false` (the other stores are small): it is for a page that
+   * shows the registry's health, not for each render.
    */
-  async unreadable(): Promise<UnreadableRecord[]> {
-    const tx = this.connection().transaction([...STORE_NAMES], 'readonly');
+  async unreadable(options: { bytes?: boolean } = {}): Promise<UnreadableRecord[]> {
+    const stores = options.bytes === false ? STORE_NAMES.filter((s) => s !== 'bytes') : [...STORE_NAMES];
+    const tx = this.connection().transaction(stores, 'readonly');
     const found: UnreadableRecord[] = [];
-    for (const store of STORE_NAMES) {
+    for (const store of stores) {
       const [keys, values] = await Promise.all([tx.objectStore(store).getAllKeys(), tx.objectStore(store).getAll()]);
       values.forEach((value, i) => {
         const result = CHECKS[store](value);
-        if (!result.ok) found.push({ store, key: keyText(keys[i]!), reason: result.reason });
+        if (result.ok) return;
+        const key = keys[i]!;
+        const entry: UnreadableRecord = { store, key: keyText(key), reason: result.reason };
+        if (store === 'versions' && Array.isArray(key)) entry.version = { module: String(key[0]), label: String(key[1]) };
+        found.push(entry);
       });
     }
     await tx.done;

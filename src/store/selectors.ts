@@ -171,3 +171,4 @@ export function firstMatches<T>(items: readonly T[], query: string, text: (item:
 export const selectLive = (s: AppState) => s.live;
 export const selectStorageMode = (s: AppState) => s.storage.mode;
 export const selectStorageReason = (s: AppState) => s.storage.reason;
+export const selectUnreadable = (s: AppState) => s.storage.unreadable;

@@ -4,6 +4,7 @@
  * with the reason, since everything is then lost on a reload.
  */
 import type { StateCreator } from 'zustand/vanilla';
+import type { UnreadableRecord } from '../registry/idb-registry';
 import type { AppState } from './app-store';
 
 export type StorageMode = 'opening' | 'browser' | 'memory';
@@ -13,7 +14,10 @@ export interface StorageSlice {
     mode: StorageMode;
     /** Why versions are kept in memory only. */
     reason: string | null;
+    /** Stored records that fail their check (read at start-up): listed, never used. */
+    unreadable: readonly UnreadableRecord[];
     set(mode: StorageMode, reason?: string | null): void;
+    setUnreadable(records: readonly UnreadableRecord[]): void;
   };
 }
 
@@ -21,6 +25,8 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
   storage: {
     mode: 'opening',
     reason: null,
+    unreadable: [],
     set: (mode, reason = null) => set((state) => ({ storage: { ...state.storage, mode, reason } })),
+    setUnreadable: (unreadable) => set((state) => ({ storage: { ...state.storage, unreadable } })),
   },
 });

@@ -5,7 +5,7 @@
  * the newest); ArrowUp and ArrowDown, Home and End move between records.
  */
 import { type FocusEvent, type KeyboardEvent, useId, useMemo, useRef, useState } from 'react';
-import { OUTCOMES, type UpdateOutcome, type UpdateRecord, type VersionInfo, filterRecords, selectModuleName, selectRecords, selectServingSha, selectVersions } from '../../store';
+import { OUTCOMES, type UpdateOutcome, type UpdateRecord, type VersionInfo, filterRecords, selectModuleName, selectRecords, selectServingSha, selectUnreadable, selectVersions } from '../../store';
 import { useAppStore } from '../common/context';
 import { RecordItem } from './RecordItem';
 import { VersionActions } from './VersionActions';
@@ -30,6 +30,8 @@ export function HistoryPanel() {
   const moduleName = useAppStore(selectModuleName);
   const kept = useAppStore(selectVersions);
   const servingSha = useAppStore(selectServingSha);
+  const allUnreadable = useAppStore(selectUnreadable);
+  const unreadable = useMemo(() => allUnreadable.filter((r) => r.version?.module === moduleName), [allUnreadable, moduleName]);
   const records = useMemo(() => filterRecords(all, 'all', moduleName), [all, moduleName]);
   const [filter, setFilter] = useState<Filter>('all');
   const [query, setQuery] = useState('');
@@ -112,6 +114,18 @@ export function HistoryPanel() {
             <button type="button" className="show-all" onClick={() => setShowAllVersions(true)}>
               Show all {versions.length} versions
             </button>
+          )}
+          {unreadable.length > 0 && (
+            <div className="storage-warning" role="note">
+              <p>Unreadable versions of {moduleName} (kept in storage as they are; they cannot be run or rolled back to):</p>
+              <ul>
+                {unreadable.map((r) => (
+                  <li key={r.key}>
+                    <strong>{r.version!.label}</strong>: {r.reason}
+                  </li>
+                ))}
+              </ul>
+            </div>
           )}
           {target && other && <VersionComparePane module={moduleName} a={target} b={other} onClose={() => setCompare(null)} />}
         </div>

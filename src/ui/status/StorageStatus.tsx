@@ -9,7 +9,7 @@
 import { useEffect, useState } from 'react';
 import type { ImportReport } from '../../core';
 import { formatBytes } from '../../shared/inspect';
-import { selectModulesByName, selectStorageMode, selectStorageReason } from '../../store';
+import { selectModulesByName, selectStorageMode, selectStorageReason, selectUnreadable } from '../../store';
 import { useAppStore, useEngine } from '../common/context';
 import { Fact } from '../common/Fact';
 
@@ -37,6 +37,7 @@ export function StorageStatus() {
   const [transfer, setTransfer] = useState<string | null>(null);
   const mode = useAppStore(selectStorageMode);
   const reason = useAppStore(selectStorageReason);
+  const unreadable = useAppStore(selectUnreadable);
   // Versions change with every module's updates: the estimate is read again then.
   const modules = useAppStore(selectModulesByName);
   const [estimate, setEstimate] = useState<Estimate | null>(null);
@@ -145,6 +146,20 @@ export function StorageStatus() {
             </button>
           )}
         </p>
+      )}
+      {unreadable.length > 0 && (
+        <details className="storage-warning">
+          <summary>
+            {unreadable.length} stored {unreadable.length === 1 ? 'record is' : 'records are'} unreadable: skipped, never run
+          </summary>
+          <ul>
+            {unreadable.map((r) => (
+              <li key={`${r.store}/${r.key}`}>
+                {r.store} <code>{r.key}</code>: {r.reason}
+              </li>
+            ))}
+          </ul>
+        </details>
       )}
       {transferRow}
     </div>
