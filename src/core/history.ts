@@ -54,6 +54,15 @@ export interface UpdateRecord {
   cutover: { pauseMs: number; saveMs: number; restoreMs: number; held: boolean } | null;
 }
 
+/**
+ * A record's identity: its id counts from 1 in every page, so two tabs (or two visits) can both
+ * have a record 7; with its module and timestamp it is the same record only if it is.
+ */
+export const recordKey = (r: Pick<UpdateRecord, 'id' | 'module' | 'timestamp'>): string => `${r.module}#${r.id}@${r.timestamp}`;
+
+/** Newest first: by timestamp, then id. */
+export const newestFirst = (a: UpdateRecord, b: UpdateRecord): number => b.timestamp - a.timestamp || b.id - a.id;
+
 /** Records kept in memory (the registry keeps them all). */
 const LIMIT = 1000;
 
@@ -73,9 +82,9 @@ export class History {
    * new records are numbered after every id among them.
    */
   hydrate(kept: readonly UpdateRecord[]): void {
-    const ids = new Set(this.records.map((r) => r.id));
-    const older = kept.filter((r) => !ids.has(r.id));
-    this.records = [...this.records, ...older].sort((a, b) => b.timestamp - a.timestamp || b.id - a.id).slice(0, LIMIT);
+    const known = new Set(this.records.map(recordKey));
+    const older = kept.filter((r) => !known.has(recordKey(r)));
+    this.records = [...this.records, ...older].sort(newestFirst).slice(0, LIMIT);
     for (const r of kept) if (r.id >= this.nextId) this.nextId = r.id + 1;
   }
 

@@ -8,7 +8,7 @@
  * Bytes are stored apart from the versions that name them, once per sha256: listing versions
  * never reads bytes, and two versions with the same bytes share them.
  */
-import type { UpdateRecord, UpdateTrigger } from './history';
+import { recordKey, type UpdateRecord, type UpdateTrigger } from './history';
 
 /** The schema of version records; 1 had no tag, imports, exports or removed (../registry/validate.ts upgrades it). */
 export const VERSION_SCHEMA = 2;
@@ -143,9 +143,8 @@ export class MemoryRegistry implements Registry {
   }
 
   async putRecord(record: UpdateRecord): Promise<void> {
-    // Ids count from 1 in every page: a record is the same one only with its module and timestamp too.
-    const same = (r: UpdateRecord) => r.id === record.id && r.module === record.module && r.timestamp === record.timestamp;
-    this.records = [record, ...this.records.filter((r) => !same(r))];
+    const key = recordKey(record);
+    this.records = [record, ...this.records.filter((r) => recordKey(r) !== key)];
   }
 
   async listRecords(module?: string): Promise<UpdateRecord[]> {

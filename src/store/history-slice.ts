@@ -4,7 +4,7 @@
  * most {@link MAX_RECORDS} are kept (the oldest go). Versions live with their module (modules-slice).
  */
 import type { StateCreator } from 'zustand/vanilla';
-import type { UpdateOutcome, UpdateRecord } from '../core';
+import { newestFirst, recordKey, type UpdateOutcome, type UpdateRecord } from '../core/history';
 import type { AppState } from './app-store';
 
 export const MAX_RECORDS = 1000;
@@ -13,13 +13,14 @@ export const MAX_RECORDS = 1000;
 export const OUTCOMES: readonly UpdateOutcome[] = ['committed', 'refused', 'superseded', 'rolled back', 'already running'];
 
 /**
- * Add one record, keeping the list newest first (by id) and at most `max` long. A record already
- * present (same id) changes nothing: the same array is returned.
+ * Add one record, keeping the list newest first (by timestamp, then id) and at most `max` long. A
+ * record already present (the same record: recordKey) changes nothing: the same array is returned.
  */
 export function addRecord(records: readonly UpdateRecord[], record: UpdateRecord, max = MAX_RECORDS): readonly UpdateRecord[] {
-  if (records.some((r) => r.id === record.id)) return records;
-  // Records arrive in id order, so this is almost always the front.
-  const at = records.findIndex((r) => r.id < record.id);
+  const key = recordKey(record);
+  if (records.some((r) => recordKey(r) === key)) return records;
+  // Records arrive newest last, so this is almost always the front.
+  const at = records.findIndex((r) => newestFirst(record, r) < 0);
   const next = at === -1 ? [...records, record] : [...records.slice(0, at), record, ...records.slice(at)];
   if (next.length > max) next.length = max;
   return next;
@@ -27,7 +28,7 @@ export function addRecord(records: readonly UpdateRecord[], record: UpdateRecord
 
 /** A list from `engine.history()`: newest first, at most `max`. */
 export function normaliseRecords(records: readonly UpdateRecord[], max = MAX_RECORDS): readonly UpdateRecord[] {
-  return [...records].sort((a, b) => b.id - a.id).slice(0, max);
+  return [...records].sort(newestFirst).slice(0, max);
 }
 
 /** The records of `module` with `outcome` ('all': every outcome). */

@@ -35,6 +35,16 @@ describe('history records', () => {
     expect(addRecord(records, record(3))).toBe(records);
   });
 
+  it('keeps two tabs\' records that share an id (ids count from 1 in every page), newest first by time', () => {
+    const other = { ...record(3), timestamp: record(3).timestamp + 10, module: 'counter' };
+    const records = addRecord([record(4), record(3)], other);
+    expect(records.map((r) => [r.id, r.timestamp - 1_700_000_000_000])).toEqual([
+      [3, 13],
+      [4, 4],
+      [3, 3],
+    ]);
+  });
+
   it('keeps at most the limit, dropping the oldest', () => {
     let records: readonly UpdateRecord[] = [];
     for (let id = 1; id <= 5; id++) records = addRecord(records, record(id), 3);

@@ -6,6 +6,7 @@
  */
 import { type FocusEvent, type KeyboardEvent, useId, useMemo, useRef, useState } from 'react';
 import { OUTCOMES, type UpdateOutcome, type UpdateRecord, type VersionInfo, filterRecords, selectModuleName, selectRecords, selectServingSha, selectUnreadable, selectVersions } from '../../store';
+import { recordKey } from '../../core/history';
 import { useAppStore } from '../common/context';
 import { RecordItem } from './RecordItem';
 import { VersionActions } from './VersionActions';
@@ -50,28 +51,27 @@ export function HistoryPanel() {
   const other = compare && compare.module === moduleName ? (kept.find((v) => v.version === compare.version && v.version !== target?.version) ?? null) : null;
   // A long session makes thousands of records: render the newest ones unless asked.
   const shown = showAll ? matching : matching.slice(0, SHOWN);
-  const [activeId, setActiveId] = useState<number | null>(null);
+  const [activeKey, setActiveKey] = useState<string | null>(null);
   const listRef = useRef<HTMLOListElement>(null);
   const ids = { filter: useId(), heading: useId(), query: useId(), group: useId() };
 
   // The tab stop stays on the record last focused while it is shown; else the newest one.
-  const tabStop = shown.some((r) => r.id === activeId) ? activeId : (shown[0]?.id ?? null);
+  const tabStop = shown.some((r) => recordKey(r) === activeKey) ? activeKey : shown[0] ? recordKey(shown[0]) : null;
 
   const onKeyDown = (event: KeyboardEvent<HTMLOListElement>) => {
     if (!NAV_KEYS.has(event.key) || shown.length === 0) return;
-    const current = shown.findIndex((r) => r.id === tabStop);
+    const current = shown.findIndex((r) => recordKey(r) === tabStop);
     const last = shown.length - 1;
     const next = event.key === 'Home' ? 0 : event.key === 'End' ? last : Math.min(last, Math.max(0, current + (event.key === 'ArrowDown' ? 1 : -1)));
     event.preventDefault();
-    const id = shown[next]!.id;
-    setActiveId(id);
-    listRef.current?.querySelector<HTMLElement>(`[data-id="${id}"]`)?.focus();
+    setActiveKey(recordKey(shown[next]!));
+    (listRef.current?.children[next] as HTMLElement | undefined)?.focus();
   };
 
   // Focus arriving on a record (a click, Tab) makes it the tab stop.
   const onFocus = (event: FocusEvent<HTMLOListElement>) => {
-    const id = Number((event.target as HTMLElement).dataset.id);
-    if (Number.isFinite(id)) setActiveId(id);
+    const key = (event.target as HTMLElement).dataset.key;
+    if (key) setActiveKey(key);
   };
 
   const count = filter === 'all' && q === '' ? `${records.length}` : `${matching.length} of ${records.length}`;
@@ -152,7 +152,7 @@ export function HistoryPanel() {
       ) : (
         <ol ref={listRef} className="history-list" aria-labelledby={ids.heading} onKeyDown={onKeyDown} onFocus={onFocus}>
           {shown.map((record) => (
-            <RecordItem key={record.id} record={record} tabbable={record.id === tabStop} />
+            <RecordItem key={recordKey(record)} record={record} tabbable={recordKey(record) === tabStop} />
           ))}
         </ol>
       )}

@@ -1,4 +1,5 @@
 import { memo } from 'react';
+import { recordKey } from '../../core/history';
 import type { UpdateRecord, VersionRef } from '../../store';
 import { VisuallyHidden } from '../common/VisuallyHidden';
 import { DASH, formatCount, formatDuration, formatTime } from '../common/format';
@@ -15,7 +16,7 @@ export const RecordItem = memo(function RecordItem({ record, tabbable }: { recor
     record.cutover ? (record.cutover.held ? `calls held ${formatDuration(record.cutover.pauseMs)} at the cutover` : 'no call held at the cutover') : null,
   ].filter(Boolean);
   return (
-    <li className="record" data-outcome={record.outcome} data-id={record.id} tabIndex={tabbable ? 0 : -1}>
+    <li className="record" data-outcome={record.outcome} data-id={record.id} data-key={recordKey(record)} tabIndex={tabbable ? 0 : -1}>
       {/* Spaces between the parts keep the text readable as plain text (copy, textContent). */}
       <div className="record-head">
         <span className={`outcome outcome-${record.outcome.replace(' ', '-')}`}>{record.outcome}</span>{' '}
