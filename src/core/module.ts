@@ -388,6 +388,11 @@ export class ModuleController {
     this.deps.gone(this.name);
   }
 
+  /** Nothing serves and nothing is asked for (a restore whose bytes were refused before any load): forget the name. */
+  forgetIfIdle(): void {
+    if (this.pool === null && this.queue.size === 0) this.forget();
+  }
+
   dispose(reason: string): void {
     this.reporter.stop();
     this.disposed = true;

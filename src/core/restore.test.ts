@@ -75,6 +75,9 @@ describe('restore', () => {
     expect(errors).toEqual([expect.stringMatching(/^counter: counter v2 refused: the bytes kept for v2 no longer match/)]); // as a failed load is shown
     expect(report.failed).toEqual([{ name: 'counter', version: 'v2', reason: expect.stringMatching(/no longer match the sha256 they were kept under \(\w+…?, not \w+/) }]);
     expect(engine.modules().map((m) => m.name)).toEqual(['second']);
+    // Nothing of it stays behind: the name is free, and a load of it is a first load.
+    expect(() => engine.module('counter')).toThrow(/No module named "counter" is loaded/);
+    expect(await engine.load(swap('counter-b'), { name: 'counter' })).toMatchObject({ version: 'v2' });
   });
 
   it('starts a module fresh when its restore_state refuses the kept state, and says so', async () => {

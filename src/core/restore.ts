@@ -68,6 +68,8 @@ export async function restore(host: RestoreHost, options: RestoreOptions = {}): 
       report.restored.push({ name, version: info.version ?? serving.label, state });
     } catch (error) {
       report.failed.push({ name, version: serving.label, reason: messageOf(error) });
+      // Refused before it was ever loaded: the name stays free.
+      if (host.known(name)) host.controllerOf(name).forgetIfIdle();
     }
   };
   const first = kept.find((m) => m.name === options.first);
