@@ -2,24 +2,19 @@
  * The engine's update pipeline with real guests, run in-process (src/worker/in-process.ts).
  * Hangs and runaway calls need a real worker's terminate(): those are e2e tests.
  */
-import { readFileSync } from 'node:fs';
+import { counter, file, inProcess, swap } from '../test-support/engine';
+import { InProcessWorker } from '../worker/in-process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RECYCLE_MAX_INSTANCES } from '../shared/tuning';
-import { InProcessWorker } from '../worker/in-process';
 import type { Engine } from './api';
 import { createEngine } from './engine';
 import { ManualClock } from './manual-clock';
 import { MemoryRegistry } from './registry';
 import type { WorkerLike } from './rpc';
 
-const file = (path: string) => new Uint8Array(readFileSync(new URL(`../../${path}`, import.meta.url)));
-const counter = () => file('public/examples/counter.wasm');
-const swap = (name: string) => file(`fixtures/swap/${name}.wasm`);
-
 let engine: Engine;
 afterEach(() => engine?.dispose());
 
-const inProcess = () => new InProcessWorker() as unknown as WorkerLike;
 
 function make(config = {}, options: Parameters<typeof createEngine>[0] = {}) {
   engine = createEngine({ workerFactory: inProcess, spares: false, config: { probation_ms: 50, ...config }, ...options });

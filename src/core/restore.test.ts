@@ -1,16 +1,9 @@
 /** A page opened again: what one engine left in a registry, brought back by the next one. */
-import { readFileSync } from 'node:fs';
+import { counter, inProcess, swap } from '../test-support/engine';
 import { afterEach, describe, expect, it } from 'vitest';
-import { InProcessWorker } from '../worker/in-process';
 import type { Engine } from './api';
 import { createEngine } from './engine';
 import { MemoryRegistry, type Registry } from './registry';
-import type { WorkerLike } from './rpc';
-
-const file = (path: string) => new Uint8Array(readFileSync(new URL(`../../${path}`, import.meta.url)));
-const counter = () => file('public/examples/counter.wasm');
-const swap = (name: string) => file(`fixtures/swap/${name}.wasm`);
-const inProcess = () => new InProcessWorker() as unknown as WorkerLike;
 
 const engines: Engine[] = [];
 afterEach(() => engines.splice(0).forEach((e) => e.dispose()));

@@ -3,19 +3,12 @@
  * deleted, evicted past keep_versions — labels never given again — and the registry's publish,
  * download and prune, for modules loaded or not.
  */
-import { readFileSync } from 'node:fs';
+import { counter, inProcess, swap } from '../test-support/engine';
 import { afterEach, describe, expect, it } from 'vitest';
-import { InProcessWorker } from '../worker/in-process';
 import type { Engine } from './api';
 import type { EngineConfig } from './config';
 import { createEngine } from './engine';
 import { MemoryRegistry, type Registry } from './registry';
-import type { WorkerLike } from './rpc';
-
-const file = (path: string) => new Uint8Array(readFileSync(new URL(`../../${path}`, import.meta.url)));
-const counter = () => file('public/examples/counter.wasm');
-const swap = (name: string) => file(`fixtures/swap/${name}.wasm`);
-const inProcess = () => new InProcessWorker() as unknown as WorkerLike;
 
 const engines: Engine[] = [];
 afterEach(() => engines.splice(0).forEach((e) => e.dispose()));
