@@ -9,7 +9,7 @@
 import { useEffect, useState } from 'react';
 import type { ImportReport } from '../../core';
 import { formatBytes } from '../../shared/inspect';
-import { selectModulesByName, selectStorageMode, selectStorageReason, selectUnreadable } from '../../store';
+import { selectConfig, selectModulesByName, selectStorageMode, selectStorageReason, selectUnreadable } from '../../store';
 import { useAppStore, useEngine } from '../common/context';
 import { Fact } from '../common/Fact';
 
@@ -38,6 +38,7 @@ export function StorageStatus() {
   const mode = useAppStore(selectStorageMode);
   const reason = useAppStore(selectStorageReason);
   const unreadable = useAppStore(selectUnreadable);
+  const keep = useAppStore((s) => selectConfig(s).keep_versions);
   // Versions change with every module's updates: the estimate is read again then.
   const modules = useAppStore(selectModulesByName);
   const [estimate, setEstimate] = useState<Estimate | null>(null);
@@ -135,6 +136,7 @@ export function StorageStatus() {
     <div className="storage-status">
       <dl className="facts">
         <Fact term="Versions kept" value={mode === 'opening' ? 'opening storage…' : `in this browser (across reloads)${used}`} />
+        <Fact term="Kept per module" value={`${keep} unpinned versions (keep_versions), the least recently used go first`} />
       </dl>
       {mode === 'browser' && (
         <p className="storage-persist" aria-live="polite">
