@@ -158,9 +158,9 @@ export class ModuleController {
   private async firstLoad(input: UpdateInput, trigger: UpdateTrigger, asked: number): Promise<ModuleInfo> {
     const t0 = this.clock.now();
     this.reporter.now();
-    let staged: Staged<null>;
+    let staged: Staged<void>;
     try {
-      staged = await this.stage(input, this.config().load_timeout_ms, () => null, trigger);
+      staged = await this.stage(input, this.config().load_timeout_ms, (send) => input.afterLoad?.(send), trigger);
     } catch (error) {
       this.record(refusedLoadRecord(this.name, failed('stage', error), { trigger, asked, durationMs: this.clock.now() - t0, from: null }));
       throw error;
@@ -236,7 +236,8 @@ export class ModuleController {
     if (data instanceof Uint8Array && data.byteLength === 0 && data.buffer.byteLength === 0) {
       throw new HotwasmError('not-loaded', `Nothing to reload for ${this.name}: its latest build (${latest.input.source}) could not be loaded, so its bytes were not kept`);
     }
-    const input: UpdateInput = { ...latest.input, data, sha256: latest.sha256 ?? undefined, ...(fresh ? { fresh: true } : {}) };
+    const { afterLoad: _once, ...again } = latest.input; // what a restore sent with its load is not sent again
+    const input: UpdateInput = { ...again, data, sha256: latest.sha256 ?? undefined, ...(fresh ? { fresh: true } : {}) };
     return this.enqueue(input, 'reload');
   }
 

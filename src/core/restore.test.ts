@@ -52,6 +52,37 @@ describe('restore', () => {
     expect(new Set(engine.history().map((r) => r.id)).size).toBe(engine.history().length); // ids continue
   });
 
+  it('shows the records before a module is back, and sends its kept state in the message that loads it', async () => {
+    const registry = new MemoryRegistry();
+    const records = (await firstSession(registry)).history().length;
+    // The bytes take their time to be read; everything else is there at once.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const getBytes = registry.getBytes.bind(registry);
+    registry.getBytes = async (sha256) => (await held, getBytes(sha256));
+    const messages: string[][] = [];
+    const worker = () => {
+      const w = inProcess();
+      const post = w.postMessage.bind(w);
+      w.postMessage = (message, transfer) => {
+        if (message.type === 'requests') messages.push(message.requests.map((r) => r.op));
+        post(message, transfer);
+      };
+      return w;
+    };
+    const engine = createEngine({ workerFactory: worker, spares: false, registry, config: { probation_ms: 20, checkpoint_interval_ms: 10 } });
+    engines.push(engine);
+    const shown: number[] = [];
+    engine.subscribe((event) => event.type === 'history' && shown.push(event.records.length));
+    const restoring = engine.restore({ first: 'counter' });
+    await expect.poll(() => shown).toEqual([records]);
+    expect(engine.modules()).toEqual([]);
+    release();
+    expect((await restoring).restored).toEqual([{ name: 'counter', version: 'v2', state: 'restored' }]);
+    expect(messages[0]).toEqual(['load', 'restoreState']);
+    expect(await engine.call('get')).toBe(5);
+  });
+
   it('refuses bytes that no longer match their sha256, saying which, and brings back the others', async () => {
     const registry = new MemoryRegistry();
     await firstSession(registry);

@@ -23,6 +23,13 @@ export interface UpdateInput {
   sha256?: string;
   /** `sha256` was announced with the bytes (a push), rather than kept with them. */
   announced?: boolean;
+  /**
+   * Requests to send in a first load's own message, to run in its worker right after the module
+   * is instantiated, before the page hears back (a restore gives the kept state this way, so no
+   * round trip of its own waits behind the page's other work). Not sent by updates, which have
+   * their own steps, nor by Reload.
+   */
+  afterLoad?: (send: Send) => void;
 }
 
 /** A request's outcome, read without an unhandled rejection. */
