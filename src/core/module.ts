@@ -358,6 +358,14 @@ export class ModuleController {
 
   // --- Status ---------------------------------------------------------------------------------
 
+  /**
+   * Report the status now: a module about to be loaded shows as loading while what it needs is
+   * still being read (a restore reads its bytes first), and its panels show it meanwhile.
+   */
+  announce(): void {
+    this.reporter.now();
+  }
+
   /** Say something about this module in its status (an incident, an outcome). */
   say(text: string): void {
     this.reporter.say(text);

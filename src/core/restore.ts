@@ -59,6 +59,7 @@ export async function restore(host: RestoreHost, options: RestoreOptions = {}): 
     if (!serving || host.known(name)) return;
     try {
       const controller = host.controllerOf(name);
+      controller.announce(); // loading: the History shows its records while its bytes are read
       // Everything the module needs is read at once, and its load starts as soon as it is in:
       // its versions (labels are never given again), its bytes (read back from storage, so
       // checked against their sha256 before they are compiled) and its latest checkpoint.

@@ -150,6 +150,20 @@ describe('connectEngine', () => {
     expect(store.getState().notices.error).toBeNull();
   });
 
+  it('forgets a module whose first load failed, and keeps one that serves when a load of it fails', () => {
+    const { engine, emit } = fakeEngine();
+    const store = createAppStore();
+    connectEngine(engine, store);
+    emit({ type: 'status', module: 'counter', status: status({ state: 'loading', version: null }) });
+    expect(Object.keys(store.getState().modules.byName)).toEqual(['counter']);
+    emit({ type: 'error', module: 'counter', action: 'load', error: error('counter v2 refused: the bytes kept for v2 no longer match'), at: 1 });
+    expect(store.getState().modules.byName).toEqual({});
+    expect(store.getState().modules.lastError).toMatchObject({ text: expect.stringContaining('no longer match') });
+    emit({ type: 'loaded', module: 'logo', info: { ...counter, name: 'logo' }, replaced: false, trigger: 'load' });
+    emit({ type: 'error', module: 'logo', action: 'load', error: error('logo.wasm is not a WebAssembly module'), at: 2 });
+    expect(Object.keys(store.getState().modules.byName)).toEqual(['logo']);
+  });
+
   it('forgets an unloaded module and follows the active one', () => {
     const { engine, emit } = fakeEngine();
     const store = createAppStore();

@@ -98,8 +98,16 @@ export function reduceModules(data: ModulesData, event: EngineEvent): ModulesDat
     }
     case 'active':
       return event.module === data.active ? data : { ...data, active: event.module };
-    case 'error':
-      return event.action === 'load' ? { ...data, lastError: { text: event.error.message, at: event.at } } : data;
+    case 'error': {
+      if (event.action !== 'load') return data;
+      const failed = { ...data, lastError: { text: event.error.message, at: event.at } };
+      // A module whose first load failed never served: it is not left "loading" (a restore
+      // reports a module loading while it reads its bytes, which may be refused).
+      const entry = event.module === null ? undefined : data.byName[event.module];
+      if (!entry || entry.info !== null || event.module === null) return failed;
+      const { [event.module]: _gone, ...byName } = data.byName;
+      return { ...failed, byName };
+    }
     case 'update':
     case 'history':
     case 'checkpoint':

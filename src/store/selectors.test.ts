@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ExportInfo, ModuleStatus } from '../core';
 import { createAppStore } from './app-store';
-import { choiceNamed, defaultFunction, firstMatches, functionChoices, functionLabel, selectNoticeActions, selectStatus } from './selectors';
+import { choiceNamed, defaultFunction, firstMatches, functionChoices, functionLabel, selectModuleName, selectNoticeActions, selectStatus } from './selectors';
 
 describe('selectNoticeActions', () => {
   it('stays the same object when notices change, so panels that only report errors do not re-render', () => {
@@ -35,6 +35,18 @@ describe('selectStatus', () => {
     store.getState().modules.apply({ type: 'status', module: 'other', status: { ...statusOf('other'), calls: 5 } });
     store.getState().modules.apply({ type: 'active', module: 'other' });
     expect(selectStatus(store.getState())).toMatchObject({ name: 'other', calls: 5 });
+  });
+});
+
+describe('selectModuleName', () => {
+  it('names the active module, else the module still loading (its History shows while it comes back), else none', () => {
+    const store = createAppStore();
+    expect(selectModuleName(store.getState())).toBeNull();
+    store.getState().modules.apply({ type: 'status', module: 'counter', status: statusOf('counter') });
+    expect(selectModuleName(store.getState())).toBe('counter');
+    store.getState().modules.apply({ type: 'status', module: 'other', status: statusOf('other') });
+    store.getState().modules.apply({ type: 'active', module: 'other' });
+    expect(selectModuleName(store.getState())).toBe('other');
   });
 });
 

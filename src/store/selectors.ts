@@ -10,16 +10,26 @@ import type { ModuleEntry } from './modules-slice';
 
 const NO_VERSIONS: readonly VersionInfo[] = [];
 
+/** The active module's name, or the module still loading when none is active yet. */
+const activeName = (s: AppState): string | null => {
+  const { active, byName } = s.modules;
+  if (active) return active;
+  for (const name in byName) return name;
+  return null;
+};
 /** The active module's entry, or the module still loading when none is active yet. */
 const activeEntry = (s: AppState): ModuleEntry | undefined => {
-  const { active, byName } = s.modules;
-  if (active) return byName[active];
-  for (const name in byName) return byName[name];
-  return undefined;
+  const name = activeName(s);
+  return name === null ? undefined : s.modules.byName[name];
 };
 /** The active module's status (null when no module is loaded or loading). */
 export const selectStatus = (s: AppState): ModuleStatus | null => activeEntry(s)?.status ?? null;
-export const selectModuleName = (s: AppState) => s.modules.active;
+/**
+ * The active module's name, or the module still loading when none is active yet, as for its
+ * status: the History shows the records of a module coming back while it loads (a reload showed
+ * them only once it served, 176 ms after the start instead of a few).
+ */
+export const selectModuleName = activeName;
 export const selectServingSha = (s: AppState) => activeEntry(s)?.info?.sha256 ?? null;
 export const selectModule = (s: AppState): ModuleInfo | null => activeEntry(s)?.info ?? null;
 export const selectModuleNames = (s: AppState) => s.modules.names;
