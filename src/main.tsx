@@ -6,7 +6,7 @@
  */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { createEngine, MemoryRegistry } from './core';
+import { createEngine, MemoryRegistry, openingRegistry } from './core';
 import type { HotChannel } from './core/live-push';
 import { openIndexedDbRegistry } from './registry/idb-registry';
 import { connectEngine, createAppStore, localConfigStorage } from './store';
@@ -17,16 +17,18 @@ performance.mark('hotwasm:start');
 
 // Versions, their bytes, update records and checkpoints are kept in IndexedDB, so a page
 // opened again comes back as it was; where the browser refuses storage, in memory (and the
-// Status panel says so).
-const opened = await openIndexedDbRegistry();
-const registry = opened.ok ? opened.registry : new MemoryRegistry();
+// Status panel says so). Nothing waits for it to open (15–50 ms when a page is opened again):
+// the engine, its spare worker and the first render start meanwhile, and what uses the
+// registry waits for it instead.
+const opening = openIndexedDbRegistry();
+const registry = openingRegistry(opening.then((opened) => (opened.ok ? opened.registry : new MemoryRegistry())));
 
 // Relative URLs (DevTools loads, the URL form, ?module=) resolve against the page, so the site
 // works from any sub-path. Settings persist in localStorage ("hotwasm:config"), or in memory
 // for the session when the browser refuses storage.
 const engine = createEngine({ baseUrl: document.baseURI, storage: localConfigStorage(), registry });
 const store = createAppStore();
-store.getState().storage.set(opened.ok ? 'browser' : 'memory', opened.ok ? null : opened.reason);
+void opening.then((opened) => store.getState().storage.set(opened.ok ? 'browser' : 'memory', opened.ok ? null : opened.reason));
 // Apply engine events to the store once per frame (a hidden tab gets no frames: use a timer).
 const nextFrame = (flush: () => void) => (document.hidden ? setTimeout(flush, 0) : requestAnimationFrame(flush));
 connectEngine(engine, store, { schedule: nextFrame });
@@ -34,7 +36,8 @@ window.hotwasm = engine;
 // Another tab of the site wrote to the registry: take its records, and its versions of the
 // modules running here (a label it gave is then never given here).
 // Notices come a few per write: they are taken together, a moment later.
-if (opened.ok) {
+void opening.then((opened) => {
+  if (!opened.ok) return;
   const touched = new Set<string | undefined>();
   let timer: ReturnType<typeof setTimeout> | null = null;
   opened.registry.onChange((notice) => {
@@ -47,7 +50,7 @@ if (opened.ok) {
       for (const name of names.length > 1 ? names.filter((n) => n !== undefined) : names) void engine.sync(name).catch(() => undefined);
     }, 100);
   });
-}
+});
 
 const root = document.getElementById('root');
 if (!root) throw new Error('hotwasm: index.html has no #root element');

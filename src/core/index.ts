@@ -16,6 +16,7 @@ export { CONFIG_RULES, DEFAULT_CONFIG, configProblem, type ConfigStorage, type E
 export type { UpdateOutcome, UpdateRecord, UpdateStep, UpdateTrigger, VersionRef } from './history';
 export type { Refusal, RefusalCode } from './pipeline/refusal';
 export { MemoryRegistry, type CheckpointRecord, type ModuleRecord, type Registry, type VersionRecord } from './registry';
+export { openingRegistry } from './opening-registry';
 export {
   openIndexedDbRegistry,
   verifiedBytes,
