@@ -1,6 +1,7 @@
 /**
  * Spare workers, kept ready so that a load does not wait for a worker to start: fresh ones,
- * which warm up while they wait (src/worker/warm-up.ts), and workers of retired versions,
+ * which warm up while they wait (src/worker/warm-up.ts; not the one started for an engine's first
+ * load, which comes within moments), and workers of retired versions,
  * recycled — warm from real use. A load takes a recycled one first, then a fresh one that
  * finished warming up, then any. New ones are started only while no load is under way, a moment
  * after the last one, and one at a time, so that their start-up never competes with a load.
@@ -37,6 +38,8 @@ interface Spare {
   worker: WorkerLike;
   /** A recycled worker, or a fresh one whose warm-up has ended. */
   warm: boolean;
+  /** Asked to warm up, and not done yet: no other fresh one is started meanwhile. */
+  warming: boolean;
   recycled: boolean;
   stopListening: () => void;
 }
@@ -111,7 +114,7 @@ export class SparePool {
   recycle(worker: WorkerLike): void {
     if (!this.recyclable(worker)) return worker.terminate();
     if (this.spares.length >= this.policy.keep) {
-      // A fresh spare still warming up makes room for it: this one is warm already.
+      // A fresh spare (warming up, or never asked to) makes room for it: this one is warm already.
       const cold = this.spares.findIndex((s) => !s.warm);
       if (cold < 0) return worker.terminate();
       const [replaced] = this.spares.splice(cold, 1);
@@ -119,7 +122,7 @@ export class SparePool {
       replaced!.worker.terminate();
     }
     worker.postMessage({ type: 'reset' }, []);
-    this.spares.push({ worker, warm: true, recycled: true, stopListening: () => undefined });
+    this.spares.push({ worker, warm: true, warming: false, recycled: true, stopListening: () => undefined });
   }
 
   /** Stop every spare (their memory goes with them): the page ran short of WebAssembly memory. */
@@ -135,9 +138,12 @@ export class SparePool {
   /**
    * Start a fresh spare now, if there is room: an engine just made has a load coming, and a
    * worker started while the page still reads what to load (a registry, a URL) is ready for it.
+   * It does not warm up: that load comes within moments, and a warm-up would take a core from
+   * the page's reads and first render meanwhile, and hold the load back behind its steps
+   * (traced on a page opened again: 64 ms of warm-up from 41 ms after the start).
    */
   prime(): void {
-    if (!this.disposed && this.busy === 0 && this.spares.length + this.returning < this.policy.keep) this.spares.push(this.fresh());
+    if (!this.disposed && this.busy === 0 && this.spares.length + this.returning < this.policy.keep) this.spares.push(this.fresh(false));
   }
 
   /** A load starts: no fresh spare is started until every load has ended. */
@@ -156,11 +162,11 @@ export class SparePool {
 
   /** Start a fresh spare when there is room, no load is under way and no other one is still warming up. */
   private replenish(): void {
-    const wanted = () => !this.disposed && this.busy === 0 && this.spares.length + this.returning < this.policy.keep && this.spares.every((s) => s.warm);
+    const wanted = () => !this.disposed && this.busy === 0 && this.spares.length + this.returning < this.policy.keep && this.spares.every((s) => !s.warming);
     if (this.timer !== null || !wanted()) return;
     this.timer = this.clock.setTimeout(() => {
       this.timer = null;
-      if (wanted()) this.spares.push(this.fresh());
+      if (wanted()) this.spares.push(this.fresh(true));
     }, this.policy.startDelayMs);
   }
 
@@ -170,17 +176,21 @@ export class SparePool {
     return worker;
   }
 
-  private fresh(): Spare {
+  /** A new worker kept as a spare; `warmUp`: asked to warm up while it waits. */
+  private fresh(warmUp: boolean): Spare {
     const worker = this.started();
+    const spare: Spare = { worker, warm: false, warming: warmUp, recycled: false, stopListening: () => undefined };
+    if (!warmUp) return spare;
     this.made.set(worker, WARM_UP_INSTANCES); // at most; taken before its warm-up ends, fewer
-    const spare: Spare = { worker, warm: false, recycled: false, stopListening: () => undefined };
     const onMessage = (event: MessageEvent<FromWorker>) => {
       if (event.data?.type !== 'ready') return;
       spare.warm = true;
+      spare.warming = false;
       this.replenish(); // the next one, now that this one no longer competes for the cores
     };
     worker.addEventListener('message', onMessage);
     spare.stopListening = () => worker.removeEventListener('message', onMessage);
+    worker.postMessage({ type: 'warm-up' }, []);
     return spare;
   }
 

@@ -62,6 +62,8 @@ export type ToWorker =
   | { type: 'requests'; requests: Request[] }
   /** A load is coming: wake up (and stop warming up) while the page prepares it. */
   | { type: 'wake' }
+  /** A spare with time to spare: warm up until real work arrives, then say `ready` (src/worker/warm-up.ts). */
+  | { type: 'warm-up' }
   /**
    * Forget the guest: the worker becomes a spare for another module's load. Sent only to an idle
    * worker (every request answered), so it is served before whatever is sent after it.
@@ -72,5 +74,5 @@ export type FromWorker =
   | { type: 'replies'; replies: Reply[] }
   /** Guest output, decoded as UTF-8 in a streaming way (a character split across writes is kept whole). */
   | { type: 'output'; stream: OutputStream; text: string }
-  /** A fresh worker finished (or skipped) its warm-up: spares that sent it are preferred. */
+  /** A fresh worker finished (or stopped) the warm-up it was asked for: spares that sent it are preferred. */
   | { type: 'ready' };
