@@ -7,6 +7,8 @@ declare global {
     hotwasm: Engine;
     /** Set by `hotwasm dev` in the built playground it serves from an installed package (bin/lib/playground.mjs). */
     __hotwasmDevServer?: { hot: HotChannel };
+    /** The registry's connection, opened by index.html while the app's script loads (null where that failed). */
+    __hotwasmEarlyRegistry?: Promise<IDBDatabase | null>;
   }
 }
 

@@ -17,10 +17,10 @@ performance.mark('hotwasm:start');
 
 // Versions, their bytes, update records and checkpoints are kept in IndexedDB, so a page
 // opened again comes back as it was; where the browser refuses storage, in memory (and the
-// Status panel says so). Nothing waits for it to open (15–50 ms when a page is opened again):
-// the engine, its spare worker and the first render start meanwhile, and what uses the
-// registry waits for it instead.
-const opening = openIndexedDbRegistry();
+// Status panel says so). index.html began opening it while this script loaded; nothing here
+// waits for it to be open: the engine, its spare worker and the first render start meanwhile,
+// and what uses the registry waits for it instead.
+const opening = openIndexedDbRegistry({ early: window.__hotwasmEarlyRegistry });
 const registry = openingRegistry(opening.then((opened) => (opened.ok ? opened.registry : new MemoryRegistry())));
 
 // Relative URLs (DevTools loads, the URL form, ?module=) resolve against the page, so the site

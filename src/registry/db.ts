@@ -80,6 +80,12 @@ export const UPGRADES: readonly ((db: RegistryDatabase, transaction: UpgradeTran
 export interface OpenOptions {
   factory: IDBFactory;
   name: string;
+  /**
+   * A connection opened before the app's script ran (index.html opens the registry while the
+   * script loads), or null when that failed: taken if it is at DB_VERSION with every store and
+   * still open, else the database is opened here as usual.
+   */
+  early?: Promise<IDBDatabase | null>;
   /** How long to wait while another tab's older connection blocks the upgrade. */
   blockedTimeoutMs: number;
   /** How long to wait for any answer at all (some browsers' IndexedDB never answers). */
@@ -95,6 +101,40 @@ export type Opened = { ok: true; db: RegistryDatabase; closed: Promise<string> }
 
 /** Open (and upgrade) the database; never throws, never waits longer than the timeouts. */
 export function openDatabase(options: OpenOptions): Promise<Opened> {
+  if (!options.early) return open(options);
+  return options.early
+    .catch(() => null)
+    .then((early) => {
+      if (early && early.name === options.name && usable(early)) return connected(early);
+      early?.close();
+      return open(options);
+    });
+}
+
+/** At this schema version, with every store, and still open (a transaction on a closed connection throws). */
+function usable(db: IDBDatabase): boolean {
+  if (db.version !== DB_VERSION || !STORE_NAMES.every((store) => db.objectStoreNames.contains(store))) return false;
+  try {
+    db.transaction([...STORE_NAMES], 'readonly').abort();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** An open connection as the registry keeps it: wrapped, and closing itself when another tab needs a newer version. */
+function connected(raw: IDBDatabase): Opened {
+  const closed = new Promise<string>((closedBy) => {
+    raw.addEventListener('versionchange', () => {
+      raw.close();
+      closedBy('another tab opened a newer version of the registry; reload this page to use it');
+    });
+    raw.addEventListener('close', () => closedBy('the browser closed the registry database (its site data cleared?)'));
+  });
+  return { ok: true, db: wrap(raw) as unknown as RegistryDatabase, closed };
+}
+
+function open(options: OpenOptions): Promise<Opened> {
   const { factory, name } = options;
   let request: IDBOpenDBRequest;
   try {
@@ -145,14 +185,7 @@ export function openDatabase(options: OpenOptions): Promise<Opened> {
         raw.close(); // it answered after we gave up: nobody uses this connection
         return;
       }
-      const closed = new Promise<string>((closedBy) => {
-        raw.addEventListener('versionchange', () => {
-          raw.close();
-          closedBy('another tab opened a newer version of the registry; reload this page to use it');
-        });
-        raw.addEventListener('close', () => closedBy('the browser closed the registry database (its site data cleared?)'));
-      });
-      settle({ ok: true, db: wrap(raw) as unknown as RegistryDatabase, closed });
+      settle(connected(raw));
     });
     request.addEventListener('error', (event) => {
       event.preventDefault();

@@ -34,6 +34,8 @@ export interface IndexedDbRegistryOptions {
   blockedTimeoutMs?: number;
   /** How long IndexedDB may take to answer at all. Default 10000 ms. */
   openTimeoutMs?: number;
+  /** A connection opened before the app's script ran (see OpenOptions.early in ./db.ts). */
+  early?: Promise<IDBDatabase | null>;
 }
 
 export type OpenRegistryResult = { ok: true; registry: IndexedDbRegistry } | { ok: false; reason: string };
@@ -92,7 +94,7 @@ export async function openIndexedDbRegistry(options: IndexedDbRegistryOptions = 
     const name = options.name ?? DB_NAME;
     const factory = options.indexedDB ?? (globalThis as { indexedDB?: IDBFactory }).indexedDB;
     if (!factory) return { ok: false, reason: 'this browser offers no IndexedDB here (a private window, or storage turned off for this site?)' };
-    const opened = await openDatabase({ factory, name, blockedTimeoutMs: options.blockedTimeoutMs ?? 3000, openTimeoutMs: options.openTimeoutMs ?? 10_000 });
+    const opened = await openDatabase({ factory, name, blockedTimeoutMs: options.blockedTimeoutMs ?? 3000, openTimeoutMs: options.openTimeoutMs ?? 10_000, early: options.early });
     if (!opened.ok) return opened;
     return { ok: true, registry: new IndexedDbRegistry(opened.db, opened.closed, name) };
   } catch (error) {
