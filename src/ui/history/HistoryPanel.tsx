@@ -8,6 +8,7 @@ import { type FocusEvent, type KeyboardEvent, useId, useMemo, useRef, useState }
 import { OUTCOMES, type UpdateOutcome, type UpdateRecord, type VersionInfo, filterRecords, selectModuleName, selectRecords, selectServingSha, selectUnreadable, selectVersions } from '../../store';
 import { recordKey } from '../../core/history';
 import { useAppStore } from '../common/context';
+import { useProgressive } from './progressive';
 import { RecordItem } from './RecordItem';
 import { VersionActions } from './VersionActions';
 import { VersionComparePane } from './VersionComparePane';
@@ -18,6 +19,8 @@ type Filter = UpdateOutcome | 'all';
 const NAV_KEYS = new Set(['ArrowDown', 'ArrowUp', 'Home', 'End']);
 
 const SHOWN = 100;
+/** About as many records as the list shows before it scrolls (30rem high, a record is about 2.5rem): rendered first. */
+const FIRST = 12;
 /** Versions shown before "Show all": the newest. */
 const VERSIONS_SHOWN = 50;
 
@@ -43,7 +46,9 @@ export function HistoryPanel() {
   const q = query.trim().toLowerCase();
   const matching = useMemo(() => filterRecords(records, filter).filter((r) => q === '' || recordMatches(r, q)), [records, filter, q]);
   const versions = useMemo(() => [...kept].reverse().filter((v) => q === '' || versionMatches(v, q)), [kept, q]);
-  const shownVersions = showAllVersions ? versions : versions.slice(0, VERSIONS_SHOWN);
+  // The rows the table shows before it scrolls first, the rest in a deferred render (as records).
+  const listedVersions = showAllVersions ? versions : versions.slice(0, VERSIONS_SHOWN);
+  const shownVersions = useProgressive(listedVersions, FIRST);
   const validation = useMemo(() => validations(records), [records]);
   // A pick belongs to a module and a version that is still kept.
   const pickedVersion = picked && picked.module === moduleName && kept.some((v) => v.version === picked.version) ? picked.version : null;
@@ -51,6 +56,7 @@ export function HistoryPanel() {
   const other = compare && compare.module === moduleName ? (kept.find((v) => v.version === compare.version && v.version !== target?.version) ?? null) : null;
   // A long session makes thousands of records: render the newest ones unless asked.
   const shown = showAll ? matching : matching.slice(0, SHOWN);
+  const rendered = useProgressive(shown, FIRST);
   const [activeKey, setActiveKey] = useState<string | null>(null);
   const listRef = useRef<HTMLOListElement>(null);
   const ids = { filter: useId(), heading: useId(), query: useId(), group: useId() };
@@ -110,7 +116,7 @@ export function HistoryPanel() {
               />
             </div>
           )}
-          {shownVersions.length < versions.length && (
+          {listedVersions.length < versions.length && (
             <button type="button" className="show-all" onClick={() => setShowAllVersions(true)}>
               Show all {versions.length} versions
             </button>
@@ -151,7 +157,7 @@ export function HistoryPanel() {
         <p className="empty history-empty">{records.length === 0 ? 'No updates yet' : q !== '' ? `No updates match “${query}”` : `No updates with the outcome “${filter}”`}</p>
       ) : (
         <ol ref={listRef} className="history-list" aria-labelledby={ids.heading} onKeyDown={onKeyDown} onFocus={onFocus}>
-          {shown.map((record) => (
+          {rendered.map((record) => (
             <RecordItem key={recordKey(record)} record={record} tabbable={recordKey(record) === tabStop} />
           ))}
         </ol>
