@@ -61,11 +61,13 @@ export async function restore(host: RestoreHost, options: RestoreOptions = {}): 
       const controller = host.controllerOf(name);
       controller.announce(); // loading: the History shows its records while its bytes are read
       // Everything the module needs is read at once, and its load starts as soon as it is in:
-      // its versions (labels are never given again), its bytes (read back from storage, so
-      // checked against their sha256 before they are compiled) and its latest checkpoint.
+      // its latest checkpoint, its versions (labels are never given again) and its bytes (read
+      // back from storage, so checked against their sha256 before they are compiled). The bytes
+      // last: IndexedDB reads them as a file, and the answers that came after them came later
+      // (traced: the checkpoint 26 ms after the bytes, though read in 0.1 ms).
+      const checkpoint = registry.latestCheckpoint(name);
       const versions = registry.listVersions(name);
       const bytes = controller.versions.copyOf(serving.sha256, serving.label, true);
-      const checkpoint = registry.latestCheckpoint(name);
       for (const read of [versions, bytes, checkpoint]) read.catch(() => undefined); // awaited below
       const sent: { state: KeptState | null } = { state: null };
       const info = await host.load(name, async () => {
