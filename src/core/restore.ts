@@ -46,14 +46,17 @@ export async function restore(host: RestoreHost, options: RestoreOptions = {}): 
   const report: RestoreReport = { restored: [], failed: [], records: 0 };
   // The records and the modules are read at once, and neither waits for the other: the History
   // shows the records as soon as they are read, while the first module is still being read and
-  // loaded (it waited for that module's load before: 176 ms instead of a few).
+  // loaded (it waited for that module's load before: 176 ms instead of a few). The modules
+  // first: a few small records, whose answer says what to read next and which module the
+  // History is about, so it is not left behind the records' (200 of them, 5–9 ms to take in).
+  const modules = registry.listModules();
   const records = registry.listRecords().then((kept) => {
     host.history.hydrate(kept);
     host.historyChanged(host.history.list());
     return kept.length;
   });
   records.catch(() => undefined); // awaited below
-  const kept = await registry.listModules();
+  const kept = await modules;
   const one = async (module: (typeof kept)[number]) => {
     const { name, serving } = module;
     if (!serving || host.known(name)) return;
