@@ -79,12 +79,13 @@ const restored = await engine.restore({ leftAt: leftAt ?? undefined, first: wasA
 
 if (wasActive && restored?.restored.some((r) => r.name === wasActive)) engine.use(wasActive);
 // Stored records that fail their check are skipped by everything that reads; the panels list them.
-if (opened.ok) {
+void opening.then((opened) => {
+  if (!opened.ok) return;
   opened.registry.unreadable({ bytes: false }).then(
     (found) => store.getState().storage.setUnreadable(found),
     (error: unknown) => console.warn('hotwasm: the registry could not be checked', error),
   );
-}
+});
 engine.subscribe((event) => event.type === 'active' && writeText(ACTIVE_KEY, event.module));
 
 // `?module=` is handed over as given: the engine resolves it (against baseUrl) inside the load,
