@@ -102,13 +102,16 @@ export type Opened = { ok: true; db: RegistryDatabase; closed: Promise<string> }
 /** Open (and upgrade) the database; never throws, never waits longer than the timeouts. */
 export function openDatabase(options: OpenOptions): Promise<Opened> {
   if (!options.early) return open(options);
-  return options.early
-    .catch(() => null)
-    .then((early) => {
-      if (early && early.name === options.name && usable(early)) return connected(early);
-      early?.close();
-      return open(options);
-    });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), options.openTimeoutMs)));
+  return Promise.race([options.early.catch(() => null), timeout]).then((early) => {
+    clearTimeout(timer);
+    // The early request never answered: this browser's IndexedDB does not (a second one would not either).
+    if (early === 'timeout') return { ok: false, reason: `IndexedDB did not answer within ${seconds(options.openTimeoutMs)} when opening "${options.name}"` };
+    if (early && early.name === options.name && usable(early)) return connected(early);
+    early?.close();
+    return open(options);
+  });
 }
 
 /** At this schema version, with every store, and still open (a transaction on a closed connection throws). */

@@ -49,6 +49,11 @@ describe("index.html's early opening of the registry", () => {
     reopened.registry.close();
   });
 
+  it('answers ok: false, as an open that never answers does, when the early request never answers', async () => {
+    const never = new Promise<IDBDatabase | null>(() => undefined);
+    expect(await openIndexedDbRegistry({ indexedDB: new IDBFactory(), early: never, openTimeoutMs: 20 })).toEqual({ ok: false, reason: 'IndexedDB did not answer within 0 s when opening "hotwasm-registry"' });
+  });
+
   it('opens the database itself when the early connection was closed before it was taken', async () => {
     const factory = new IDBFactory();
     const created = await openIndexedDbRegistry({ indexedDB: factory });
