@@ -237,7 +237,7 @@ test('10a. hotwasm.rollback() while an update stages: the update is superseded, 
         await new Promise((r) => setTimeout(r, 0));
       }
     })();
-    // bench-long spins in its benchmark for about a second: it is still staging when rolled back.
+    // bench-hangs never answers its benchmark: it is still staging when rolled back.
     const update = h.load(new Uint8Array(bytes), { name: 'counter' }).then((i) => `served ${i.version}`, (e: Error) => e.message);
     while (h.status().updating !== 'benchmark') await new Promise((r) => setTimeout(r, 0));
     const rollback = await h.rollback().then((i) => i.version, (e: Error) => `failed: ${e.message}`);
@@ -245,7 +245,7 @@ test('10a. hotwasm.rollback() while an update stages: the update is superseded, 
     await load;
     const values = (await Promise.allSettled(calls)).map((r) => (r.status === 'fulfilled' ? r.value : `failed: ${(r.reason as Error).message}`));
     return { update: await update, rollback, values, get: await h.call('get'), history: h.history().slice(0, 3).map((r) => `${r.trigger}:${r.from?.version}→${r.to?.version}:${r.outcome}`) };
-  }, [...readFileSync(swapFixture('bench-long'))]);
+  }, [...readFileSync(swapFixture('bench-hangs'))]);
   expect(result.update).toMatch(/^The update of counter to v3 was superseded by a newer one/);
   expect(result.rollback).toBe('v1');
   expect(result.values.length).toBeGreaterThan(10);
