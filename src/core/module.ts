@@ -65,10 +65,11 @@ export class ModuleController {
   private latest: Latest | null = null;
   private disposed = false;
   /**
-   * The versions the registry keeps of this name from earlier sessions (read while the first
-   * build compiles): their labels are never given again, and they can be rolled back to.
+   * The versions the registry keeps of this name from earlier sessions, taken into `versions`
+   * (read as the controller is made, while the first build compiles): their labels are never
+   * given again, and they can be rolled back to. A restore waits for it too.
    */
-  private readonly storedVersions: Promise<void>;
+  readonly storedVersions: Promise<void>;
 
   constructor(
     readonly name: string,
@@ -84,7 +85,8 @@ export class ModuleController {
     );
     this.storedVersions = deps.registry.listVersions(name).then(
       (kept) => this.versions.hydrate(kept),
-      (error: unknown) => this.notSaved('reading its kept versions', error),
+      // Unread, a label kept there could be given here again: the registry then refuses that write, and says so.
+      (error: unknown) => console.warn(`hotwasm: the kept versions of ${name} could not be read:`, error),
     );
     this.checkpoints = new Checkpoints(deps.clock, deps.config, (c) => this.checkpointTaken(c));
     this.leftovers = new Leftovers(deps.clock);

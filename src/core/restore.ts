@@ -69,14 +69,13 @@ export async function restore(host: RestoreHost, options: RestoreOptions = {}): 
       // last: IndexedDB reads them as a file, and the answers that came after them came later
       // (traced: the checkpoint 26 ms after the bytes, though read in 0.1 ms).
       const checkpoint = registry.latestCheckpoint(name);
-      const versions = registry.listVersions(name);
+      const versions = controller.storedVersions; // read as the controller was made
       const bytes = controller.versions.copyOf(serving.sha256, serving.label, true);
       for (const read of [versions, bytes, checkpoint]) read.catch(() => undefined); // awaited below
       const sent: { state: KeptState | null } = { state: null };
       const info = await host.load(name, async () => {
         // The records first (read long before the bytes): a record this load makes is numbered after theirs.
-        const [list, data, latest] = await Promise.all([versions, bytes, checkpoint.catch(() => null), records]);
-        controller.versions.hydrate(list);
+        const [, data, latest] = await Promise.all([versions, bytes, checkpoint.catch(() => null), records]);
         const version = controller.versions.record(serving.label);
         // A checkpoint made by these bytes goes in the load's own message: restore_state runs in
         // the worker right after the module is instantiated (it waited behind the page's render
