@@ -7,6 +7,12 @@ export const root = join(import.meta.dirname, '..');
 export const fixture = (name: string) => join(root, 'fixtures', name);
 export const example = (name: string) => join(root, 'public', 'examples', name);
 
+/**
+ * Bytes for page.evaluate, as base64: an array of numbers serializes one number at a time,
+ * which for a 1 MiB module takes Playwright about 9 s. The page decodes it with atob.
+ */
+export const toPage = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
+
 export const region = (page: Page, name: 'Status' | 'Module' | 'Call' | 'Console' | 'History' | 'Config') => page.getByRole('region', { name });
 
 /** The <dd> that follows the <dt> named `term` in the Status panel. */
@@ -34,11 +40,11 @@ export async function dropFile(page: Page, path: string, as = basename(path)): P
 export async function dropFiles(page: Page, files: (string | [path: string, as: string])[]): Promise<void> {
   const entries = files.map((f) => {
     const [path, name] = typeof f === 'string' ? [f, basename(f)] : f;
-    return { bytes: [...readFileSync(path)], name };
+    return { base64: toPage(readFileSync(path)), name };
   });
   const dataTransfer = await page.evaluateHandle((entries) => {
     const dt = new DataTransfer();
-    for (const { bytes, name } of entries) dt.items.add(new File([new Uint8Array(bytes)], name, { type: 'application/wasm' }));
+    for (const { base64, name } of entries) dt.items.add(new File([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], name, { type: 'application/wasm' }));
     return dt;
   }, entries);
   for (const type of ['dragenter', 'dragover', 'drop']) {
@@ -93,15 +99,15 @@ export const swapFixture = (name: string) => join(root, 'fixtures', 'swap', `${n
 /** Push bytes from disk as a build that arrived by itself (live push); resolves with the version, null, or the error text. */
 export async function apiPush(page: Page, path: string, name: string): Promise<{ ok: boolean; value: string | null }> {
   return page.evaluate(
-    async ({ bytes, name }) => {
+    async ({ base64, name }) => {
       try {
-        const info = await window.hotwasm.push(new Uint8Array(bytes), { name });
+        const info = await window.hotwasm.push(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)), { name });
         return { ok: true, value: info?.version ?? null };
       } catch (error) {
         return { ok: false, value: (error as Error).message };
       }
     },
-    { bytes: [...readFileSync(path)], name },
+    { base64: toPage(readFileSync(path)), name },
   );
 }
 
@@ -113,15 +119,15 @@ export async function apiLoad(page: Page, path: string, options: { name: string;
 /** Load bytes under a module name through window.hotwasm; resolves with the version or the error text. */
 export async function apiLoadBytes(page: Page, bytes: Uint8Array, options: { name: string; version?: string; fresh?: boolean }): Promise<{ ok: boolean; value: string }> {
   return page.evaluate(
-    async ({ bytes, options }) => {
+    async ({ base64, options }) => {
       try {
-        const info = await window.hotwasm.load(new Uint8Array(bytes), options);
+        const info = await window.hotwasm.load(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)), options);
         return { ok: true, value: info.version ?? '' };
       } catch (error) {
         return { ok: false, value: (error as Error).message };
       }
     },
-    { bytes: [...bytes], options },
+    { base64: toPage(bytes), options },
   );
 }
 
