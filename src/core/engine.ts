@@ -39,7 +39,10 @@ function defaultWorkerFactory(): WorkerLike {
 export function createEngine(options: EngineOptions = {}): Engine {
   const clock = options.clock ?? systemClock;
   const fetchImpl = options.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args));
-  const registry = new WriteBehindRegistry(options.registry ?? new MemoryRegistry(), clock);
+  const registry = new WriteBehindRegistry(options.registry ?? new MemoryRegistry(), clock, () => {
+    waitingForRoom.clear();
+    emit({ type: 'saved', at: clock.wallNow() });
+  });
   const policy = options.spares === false ? { keep: 0, startDelayMs: 0 } : { ...DEFAULT_SPARE_POLICY, ...options.spares };
   const spares = new SparePool(options.workerFactory ?? defaultWorkerFactory, clock, policy);
   spares.prime();
@@ -80,11 +83,20 @@ export function createEngine(options: EngineOptions = {}): Engine {
     return Promise.reject(e);
   };
 
+  /**
+   * What of each module waits for room, oldest first: a module's newest notice names all of it,
+   * so that a checkpoint refused after its version does not hide that the version waits too.
+   * Emptied once everything is saved.
+   */
+  const waitingForRoom = new Map<string, string[]>();
   /** A registry write failed: said plainly (what runs is unaffected), never taken for saved. */
   const notSaved = (module: string, what: string, error: unknown) => {
-    const text = isStorageFull(error)
-      ? `${module}: ${what} not saved: storage full (this site's storage quota is used up; nothing of it was written). What runs is unaffected; prune old versions to make room.`
-      : `${module}: ${what} was not saved: ${messageOf(error)}`;
+    let text: string;
+    if (isStorageFull(error)) {
+      const waiting = [...new Set([...(waitingForRoom.get(module) ?? []), what])];
+      waitingForRoom.set(module, waiting);
+      text = `${module}: ${waitingText(waiting)} not saved: storage full (this site's storage quota is used up; nothing of it was written). What runs is unaffected; prune old versions to make room.`;
+    } else text = `${module}: ${what} was not saved: ${messageOf(error)}`;
     console.warn(`hotwasm: ${text}`);
     emit({ type: 'error', module, action: 'save', error: serializeError(new HotwasmError('not-saved', text, { module })), at: clock.wallNow() });
   };
@@ -334,4 +346,24 @@ export function createEngine(options: EngineOptions = {}): Engine {
     },
   };
   return engine;
+}
+
+/**
+ * What waits for room, versions first (they matter most): "version v6", "versions v6 and v7 and
+ * a checkpoint of v7", "versions v3, v4 and 2 more and 5 other writes", "checkpoint of v7".
+ */
+function waitingText(waiting: string[]): string {
+  const versions = waiting.filter((w) => w.startsWith('version ')).map((w) => w.slice('version '.length));
+  const others = waiting.filter((w) => !w.startsWith('version '));
+  if (versions.length === 0) return listed(others);
+  const named = `${versions.length === 1 ? 'version' : 'versions'} ${listed(versions)}`;
+  if (others.length === 0) return named;
+  return `${named} and ${others.length === 1 ? others[0] : `${others.length} other writes`}`;
+}
+
+/** "a", "a and b", "a, b and c", "a, b and 3 more". */
+function listed(items: string[]): string {
+  if (items.length <= 1) return items.join('');
+  if (items.length <= 3) return `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+  return `${items.slice(0, 2).join(', ')} and ${items.length - 2} more`;
 }

@@ -58,6 +58,8 @@ export type EngineEvent =
   /** Settings changed (the engine-wide ones), or auto reload was paused. */
   | { type: 'config'; config: EngineConfig; autoReloadPaused: string | null }
   | { type: 'output'; module: string; stream: OutputStream; text: string }
+  /** Every write refused for want of room (storage full) has now been saved. */
+  | { type: 'saved'; at: number }
   /** An action failed (`at`: when, ms since epoch); `module` is null when it failed before a module was named. */
   | { type: 'error'; module: string | null; action: ErrorAction; error: SerializedError; at: number };
 

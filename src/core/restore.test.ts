@@ -145,8 +145,36 @@ describe('restore', () => {
       code: 'not-saved',
       message: "counter: version v2 not saved: storage full (this site's storage quota is used up; nothing of it was written). What runs is unaffected; prune old versions to make room.",
     });
-    expect(errors.every((e) => e.action === 'save' && e.message.includes('v2 not saved: storage full'))).toBe(true);
+    expect(errors.every((e) => e.action === 'save' && /version v2\b.* not saved: storage full/.test(e.message))).toBe(true);
     expect((await registry.listVersions('counter')).map((v) => v.label)).toEqual(['v1']); // never recorded as saved
+  });
+
+  it('the newest storage-full notice names everything that waits for room, until a prune saves it', async () => {
+    const registry = new MemoryRegistry();
+    const engine = open(registry);
+    await engine.load(counter(), { name: 'counter' });
+    await engine.flush();
+    const { putVersion, putCheckpoint } = registry;
+    const full = () => Promise.reject(new Error('storage full: the quota for this site is used up'));
+    registry.putVersion = full;
+    registry.putCheckpoint = full;
+    const errors: string[] = [];
+    engine.subscribe((event) => event.type === 'error' && event.action === 'save' && errors.push(event.error.message));
+    await engine.load(swap('counter-b'), { name: 'counter' });
+    await engine.flush();
+    // Calls take checkpoints (one per 10 ms at most here), which are refused too.
+    const afterCalls = async () => {
+      await engine.call('increment', 1);
+      await engine.flush();
+      return errors.at(-1);
+    };
+    await expect.poll(afterCalls).toMatch(/^counter: version v2 and checkpoint of v2 not saved: storage full/);
+
+    registry.putVersion = putVersion;
+    registry.putCheckpoint = putCheckpoint;
+    expect((await engine.registry.prune({ keep: 10 })).unsaved).toBe(0);
+    registry.putCheckpoint = full;
+    await expect.poll(afterCalls).toMatch(/^counter: checkpoint of v2 not saved: storage full/);
   });
 
   it('download() hands out a kept version\'s bytes, checked: a damaged copy is refused', async () => {

@@ -1,5 +1,6 @@
 /** Registry writes wait a moment (off an update's path); reads see them all the same. */
 import { describe, expect, it } from 'vitest';
+import { ROOM_RETRY_FIRST_MS, ROOM_RETRY_MAX_MS } from '../shared/tuning';
 import { ManualClock } from './manual-clock';
 import { MemoryRegistry, type ModuleRecord } from './registry';
 import { WriteBehindRegistry } from './write-behind';
@@ -73,5 +74,52 @@ describe('WriteBehindRegistry', () => {
     expect(await registry.retryUnsaved()).toBe(0);
     expect(order).toEqual(['b v3', 'a v1', 'a v2']);
     expect((await inner.listModules()).map((m) => `${m.name} ${m.serving?.label}`).sort()).toEqual(['a v2', 'b v3']);
+  });
+
+  it('sends refused writes again on its own, waiting twice as long each time; tells when everything is saved', async () => {
+    const inner = new MemoryRegistry();
+    let full = true;
+    const tried: number[] = [];
+    const clock = new ManualClock();
+    const putModule = inner.putModule.bind(inner);
+    inner.putModule = async (m) => {
+      tried.push(clock.now());
+      if (full) throw new Error('storage full: the module record was not saved');
+      return putModule(m);
+    };
+    let saved = 0;
+    const registry = new WriteBehindRegistry(inner, clock, () => saved++);
+    void registry.putModule(moduleRecord('a', 'v1')).catch(() => undefined);
+    await registry.flush();
+    expect(tried).toEqual([0]);
+    await clock.advance(ROOM_RETRY_FIRST_MS);
+    await clock.advance(2 * ROOM_RETRY_FIRST_MS);
+    expect(tried).toEqual([0, ROOM_RETRY_FIRST_MS, 3 * ROOM_RETRY_FIRST_MS]);
+    // A prune retries at once, and the waits start again from the first.
+    expect(await registry.retryUnsaved()).toBe(1);
+    const pruned = clock.now();
+    full = false;
+    await clock.advance(ROOM_RETRY_FIRST_MS);
+    expect(tried.slice(3)).toEqual([pruned, pruned + ROOM_RETRY_FIRST_MS]);
+    expect(registry.unsavedCount).toBe(0);
+    expect(saved).toBe(1);
+    expect(clock.pending).toBe(0); // nothing left to retry
+    expect((await inner.listModules()).map((m) => m.serving?.label)).toEqual(['v1']);
+  });
+
+  it('never waits longer than ROOM_RETRY_MAX_MS between retries', async () => {
+    const inner = new MemoryRegistry();
+    const tried: number[] = [];
+    const clock = new ManualClock();
+    inner.putModule = async () => {
+      tried.push(clock.now());
+      throw new Error('storage full: the module record was not saved');
+    };
+    const registry = new WriteBehindRegistry(inner, clock);
+    void registry.putModule(moduleRecord('a', 'v1')).catch(() => undefined);
+    await registry.flush();
+    for (let i = 0; i < 12; i++) await clock.advance(ROOM_RETRY_MAX_MS);
+    const waits = tried.slice(1).map((t, i) => t - tried[i]!);
+    expect(Math.max(...waits)).toBe(ROOM_RETRY_MAX_MS);
   });
 });

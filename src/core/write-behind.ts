@@ -7,13 +7,15 @@
  * go at once; a read first sends what waits, so it always sees it. `flush()` sends everything
  * now (the page is being left).
  *
- * A write refused for want of room (storage full) is kept, with what it would write, so that
- * once room is made (versions removed) `retryUnsaved()` sends it again, in the order they were
- * asked for. One that a newer write replaces (what a name serves, a module's checkpoint) is
- * dropped instead: the newer one says more.
+ * A write refused for want of room (storage full) is kept, with what it would write, and sent
+ * again, in the order they were asked for: by `retryUnsaved()` (a prune made room), and on its
+ * own after a wait that doubles each time it is refused again ({@link ROOM_RETRY_FIRST_MS}):
+ * the browser may give the room of deleted data back only later. One that a newer write replaces
+ * (what a name serves, a module's checkpoint) is dropped instead: the newer one says more. When
+ * nothing waits for room any more, `onSaved` is told.
  */
 import { isStorageFull, messageOf } from '../shared/errors';
-import { SETTLE_MS } from '../shared/tuning';
+import { ROOM_RETRY_FIRST_MS, ROOM_RETRY_MAX_MS, SETTLE_MS } from '../shared/tuning';
 import type { Clock, Timer } from './clock';
 import type { UpdateRecord } from './history';
 import type { CheckpointRecord, ModuleRecord, Registry, VersionRecord, VersionRemoval } from './registry';
@@ -36,10 +38,17 @@ export class WriteBehindRegistry implements Registry {
   /** Writes sent and not settled yet: `flush()` waits for them too. */
   private readonly inflight = new Set<Promise<unknown>>();
   private timer: Timer | null = null;
+  /** The next retry of the unsaved writes, and how long it waits. */
+  private retryTimer: Timer | null = null;
+  private retryWait = ROOM_RETRY_FIRST_MS;
+  /** Retries run one after another: a prune's waits for the one under way. */
+  private retries: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly inner: Registry,
     private readonly clock: Clock,
+    /** Everything refused for want of room has been saved. */
+    private readonly onSaved: () => void = () => undefined,
   ) {}
 
   private later(write: Write): Promise<void> {
@@ -63,11 +72,11 @@ export class WriteBehindRegistry implements Registry {
       outcome = Promise.reject(error);
     }
     outcome = outcome.catch((error: unknown) => {
-      if (isStorageFull(error)) this.unsaved.push(write);
+      if (isStorageFull(error)) this.keepForRoom(write);
       else if (write.needs !== undefined && this.unsaved.some((w) => w.needs === write.needs)) {
         // Refused because an earlier write of the same version was refused for want of room:
         // it waits with that one, and says why.
-        this.unsaved.push(write);
+        this.keepForRoom(write);
         throw new Error(`storage full: ${messageOf(error)}, because its first write waits for room`, { cause: error });
       }
       throw error;
@@ -97,16 +106,41 @@ export class WriteBehindRegistry implements Registry {
     return this.unsaved.length;
   }
 
+  private keepForRoom(write: Write): void {
+    this.unsaved.push(write);
+    this.retryTimer ??= this.clock.setTimeout(() => {
+      this.retryTimer = null;
+      void this.retry(Math.min(this.retryWait * 2, ROOM_RETRY_MAX_MS));
+    }, this.retryWait);
+  }
+
   /**
-   * Send again, in order, the writes refused for want of room. Resolves with how many are still
-   * unsaved (refused again; they wait for the next retry).
+   * Send again, in order, the writes refused for want of room (room was made: the waits start
+   * again from the first). Resolves with how many are still unsaved (refused again; they wait
+   * for the next retry).
    */
-  async retryUnsaved(): Promise<number> {
-    await this.flush();
-    const again = this.unsaved.splice(0);
-    // In order: a version's later writes (served, pinned) need its first one (with the bytes).
-    for (const write of again) await this.send(write).catch(() => undefined);
-    return this.unsaved.length;
+  retryUnsaved(): Promise<number> {
+    return this.retry(ROOM_RETRY_FIRST_MS);
+  }
+
+  /** A retry, after the one under way; `wait` is how long the next one waits if this one fails. */
+  private retry(wait: number): Promise<number> {
+    const run = this.retries.then(async () => {
+      if (this.retryTimer !== null) this.clock.clearTimeout(this.retryTimer);
+      this.retryTimer = null;
+      this.retryWait = wait;
+      await this.flush();
+      const again = this.unsaved.splice(0);
+      // In order: a version's later writes (served, pinned) need its first one (with the bytes).
+      for (const write of again) await this.send(write).catch(() => undefined);
+      if (this.unsaved.length === 0) {
+        this.retryWait = ROOM_RETRY_FIRST_MS;
+        if (again.length > 0) this.onSaved();
+      }
+      return this.unsaved.length;
+    });
+    this.retries = run.catch(() => undefined);
+    return run;
   }
 
   private async read<T>(read: () => Promise<T>): Promise<T> {

@@ -41,6 +41,16 @@ export const RECYCLE_MAX_INSTANCES = 8;
 /** The WebAssembly instances a spare's warm-up makes (src/worker/warm-up.ts; its test checks). */
 export const WARM_UP_INSTANCES = 3;
 
+/**
+ * Writes refused for want of room are sent again on their own, first this long after the
+ * refusal, then at twice the wait each time up to ROOM_RETRY_MAX_MS: Chromium gives back the room
+ * of deleted IndexedDB data only when it compacts its files, which it does at a time of its own
+ * choosing (seen on the benchmark machine: not within a minute of a prune, with the page open).
+ * A prune retries at once and starts the waits again from the first.
+ */
+export const ROOM_RETRY_FIRST_MS = 2_000;
+export const ROOM_RETRY_MAX_MS = 60_000;
+
 /** Call statistics change with every call: status events carry them at most this often. */
 export const STATUS_THROTTLE_MS = 200;
 

@@ -117,6 +117,21 @@ describe('connectEngine', () => {
     expect(store.getState().notices.error!.id).not.toBe(first);
   });
 
+  it('clears a storage-full alert once everything that waited for room is saved, and says so', () => {
+    const { engine, emit } = fakeEngine();
+    const store = createAppStore();
+    connectEngine(engine, store);
+    emit({ type: 'error', module: 'logo', action: 'load', error: error('logo.wasm is not a WebAssembly module'), at: 1 });
+    emit({ type: 'saved', at: 2 });
+    expect(store.getState().notices.error?.message).toBe('logo.wasm is not a WebAssembly module'); // not about room: it stays
+    const full = "counter: version v2 not saved: storage full (this site's storage quota is used up; nothing of it was written).";
+    emit({ type: 'error', module: 'counter', action: 'save', error: { ...error(full), code: 'not-saved' }, at: 3 });
+    expect(store.getState().notices.error?.message).toBe(full);
+    emit({ type: 'saved', at: 4 });
+    expect(store.getState().notices.error).toBeNull();
+    expect(store.getState().notices.info?.text).toBe('Everything that waited for room is saved now');
+  });
+
   it('fills the history at connect and adds a record per update event', () => {
     const { engine, emit } = fakeEngine([record(2, 'refused'), record(1, 'committed')]);
     const store = createAppStore();

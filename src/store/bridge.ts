@@ -86,6 +86,12 @@ export function connectEngine(engine: Engine, store: AppStore, options: BridgeOp
         // A registry write that failed (storage full) is shown too: nothing else says it.
         if (event.action === 'load' || event.action === 'save') notices.reportError({ ...event.error, details: { ...event.error.details, module: event.error.details?.module ?? event.module } }, event.action);
         break;
+      case 'saved':
+        if (notices.error?.code === 'not-saved' && /storage full/.test(notices.error.message)) {
+          notices.dismissError();
+          notices.announce('Everything that waited for room is saved now');
+        }
+        break;
       case 'status':
       case 'versions':
       case 'unloaded':

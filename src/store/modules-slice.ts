@@ -113,6 +113,7 @@ export function reduceModules(data: ModulesData, event: EngineEvent): ModulesDat
     case 'checkpoint':
     case 'config':
     case 'output':
+    case 'saved':
       return data;
     default: {
       const check: never = event;

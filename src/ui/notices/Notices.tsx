@@ -6,7 +6,8 @@
  * An update refused for an API major change offers the way out the message names: load the
  * build anyway, with its state reset (`reload({ fresh: true })`), as an explicit choice. A write
  * refused because storage is full offers to prune old versions (`registry.prune()`), which then
- * saves again what was not saved.
+ * saves again what was not saved (or, where the browser gives the room back later, the engine
+ * does as soon as it can: the alert goes then).
  */
 import { useState } from 'react';
 import { selectError, selectInfo, selectNoticeActions } from '../../store';
@@ -29,7 +30,11 @@ export function Notices() {
       if (report.unsaved === 0) {
         dismissError();
         announce(`${removed}; everything is saved`);
-      } else announce(`${removed}; ${report.unsaved} ${report.unsaved === 1 ? 'write is' : 'writes are'} still not saved: storage is still full`);
+      } else {
+        // Chromium gives the room of deleted data back when it compacts its files, which may be later.
+        const waiting = `${report.unsaved} ${report.unsaved === 1 ? 'write waits' : 'writes wait'}`;
+        announce(`${removed}; storage is still full: the browser may give the room back only later. ${waiting} and will be saved as soon as there is room.`);
+      }
     } catch (e) {
       reportError(e, 'prune');
     } finally {
