@@ -337,7 +337,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     },
 
     dispose() {
-      void registry.flush(); // what waits is still written
+      void registry.close(); // what waits is still written; nothing is retried after
       pushes.dispose();
       for (const { controller } of modules.values()) controller.dispose('The engine was disposed');
       modules.clear();

@@ -122,4 +122,26 @@ describe('WriteBehindRegistry', () => {
     const waits = tried.slice(1).map((t, i) => t - tried[i]!);
     expect(Math.max(...waits)).toBe(ROOM_RETRY_MAX_MS);
   });
+
+  it('close() writes what waits and retries nothing after: no timer outlives the engine', async () => {
+    const inner = new MemoryRegistry();
+    let tries = 0;
+    const clock = new ManualClock();
+    inner.putModule = async () => {
+      tries++;
+      throw new Error('storage full: the module record was not saved');
+    };
+    const registry = new WriteBehindRegistry(inner, clock);
+    void registry.putModule(moduleRecord('a', 'v1')).catch(() => undefined);
+    await registry.flush();
+    expect(clock.pending).toBe(1); // a retry is due
+    void registry.putModule(moduleRecord('b', 'v1')).catch(() => undefined);
+    await registry.close();
+    expect(tries).toBe(2); // what waited was sent
+    expect(clock.pending).toBe(0);
+    await clock.advance(10 * ROOM_RETRY_MAX_MS);
+    expect(tries).toBe(2);
+    expect(await registry.retryUnsaved()).toBe(2); // kept, not sent
+    expect(tries).toBe(2);
+  });
 });

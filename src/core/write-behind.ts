@@ -43,6 +43,8 @@ export class WriteBehindRegistry implements Registry {
   private retryWait = ROOM_RETRY_FIRST_MS;
   /** Retries run one after another: a prune's waits for the one under way. */
   private retries: Promise<unknown> = Promise.resolve();
+  /** After {@link close}: nothing is retried any more. */
+  private closed = false;
 
   constructor(
     private readonly inner: Registry,
@@ -108,6 +110,7 @@ export class WriteBehindRegistry implements Registry {
 
   private keepForRoom(write: Write): void {
     this.unsaved.push(write);
+    if (this.closed) return;
     this.retryTimer ??= this.clock.setTimeout(() => {
       this.retryTimer = null;
       void this.retry(Math.min(this.retryWait * 2, ROOM_RETRY_MAX_MS));
@@ -123,9 +126,21 @@ export class WriteBehindRegistry implements Registry {
     return this.retry(ROOM_RETRY_FIRST_MS);
   }
 
+  /**
+   * The engine goes away: what waits is written now, and what storage refused for want of room
+   * is no longer retried (no timer outlives the engine).
+   */
+  close(): Promise<void> {
+    this.closed = true;
+    if (this.retryTimer !== null) this.clock.clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    return this.flush();
+  }
+
   /** A retry, after the one under way; `wait` is how long the next one waits if this one fails. */
   private retry(wait: number): Promise<number> {
     const run = this.retries.then(async () => {
+      if (this.closed) return this.unsaved.length;
       if (this.retryTimer !== null) this.clock.clearTimeout(this.retryTimer);
       this.retryTimer = null;
       this.retryWait = wait;

@@ -24,7 +24,9 @@ function useRowWindow<T>(rows: readonly T[], text: (row: T) => string, noun: rea
   const deferredQuery = useDeferredValue(query);
   const source = long ? (deferredRows ?? NO_ROWS) : rows;
   const q = long ? deferredQuery : '';
-  const { shown, total } = useMemo(() => firstMatches(source as readonly T[], q, text, limit), [source, q, text, limit]);
+  // "Show more" renders its rows the same way: the click's own task stays short.
+  const deferredLimit = useDeferredValue(limit);
+  const { shown, total } = useMemo(() => firstMatches(source as readonly T[], q, text, deferredLimit), [source, q, text, deferredLimit]);
   if (!long) return { shown, filter: null, more: null };
   const [one, many] = noun;
   const filter = (
