@@ -42,6 +42,12 @@ export interface LoadOptions {
   fresh?: boolean;
   /** The sha256 the bytes must have (a build announced by a dev server): other bytes are refused. */
   sha256?: string;
+  /**
+   * The WebAssembly text the bytes were compiled from (a build of the playground's Source panel):
+   * kept with the version (`sourceText()`), so that rolling back brings its text back too. The
+   * update is recorded with trigger `editor`.
+   */
+  text?: string;
 }
 
 export interface RunOptions {
@@ -100,6 +106,11 @@ export interface ModuleHandle {
   tag(version: string, name: string | null): VersionInfo;
   /** Delete a version and its bytes; its label is never given again. Refused for the serving version and pinned ones. */
   deleteVersion(version: string): VersionInfo;
+  /**
+   * The text a version (default: the serving one) was compiled from, when it came with one
+   * (LoadOptions.text); null for builds that came as bytes only.
+   */
+  sourceText(version?: string): Promise<string | null>;
   /** Update records, newest first. */
   history(): UpdateRecord[];
   /** Recent state checkpoints, oldest first. */

@@ -156,7 +156,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
     if (data instanceof Uint8Array) checkHeader(data, label);
     const owned = data instanceof Uint8Array ? (read.owned ? data : buffers.copy(data)) : data;
     const expected = loadOptions.sha256 ? { sha256: loadOptions.sha256, announced: true } : {};
-    return { name, input: { data: owned, source: label, version: loadOptions.version, fresh: loadOptions.fresh, ...expected } };
+    const text = loadOptions.text === undefined ? {} : { text: loadOptions.text };
+    return { name, input: { data: owned, source: label, version: loadOptions.version, fresh: loadOptions.fresh, ...expected, ...text } };
   }
 
   /** Load `input` under `name`: a first load, or an update of the module running under it. */
@@ -273,8 +274,9 @@ export function createEngine(options: EngineOptions = {}): Engine {
       // Bytes in hand leave for a spare within a fraction of a millisecond: have its thread woken meanwhile.
       if (typeof source !== 'string' && !(source instanceof URL)) spares.wake();
       return asLoad(source, loadOptions, async () => {
-        const { name, input } = await read(source, loadOptions, 'load');
-        return apply(name, input, 'load');
+        const trigger = loadOptions.text === undefined ? 'load' : 'editor';
+        const { name, input } = await read(source, loadOptions, trigger);
+        return apply(name, input, trigger);
       });
     },
 

@@ -55,6 +55,10 @@ export function makeHandle(m: ModuleController, deps: HandleDeps): ModuleHandle 
     unpin: (version) => m.versions.pin(version, false),
     tag: (version, tag) => m.versions.tag(version, tag),
     deleteVersion: (version) => m.versions.delete(version),
+    sourceText: async (version) => {
+      const sha256 = version === undefined ? m.info()?.sha256 : m.versions.need(version).sha256;
+      return sha256 === undefined ? null : m.texts.get(sha256);
+    },
     history: () => deps.history(name),
     checkpoints: () => m.checkpoints.list().map(({ state: _state, ...info }) => info),
     rollback: (version) => attempt('load', () => m.rollback(version)),

@@ -26,6 +26,7 @@ import { UpdateQueue } from './queue';
 import type { Registry } from './registry';
 import type { PendingRequest } from './rpc';
 import type { SparePool } from './spares';
+import { SourceTexts } from './texts';
 import { VersionBook } from './versions';
 
 export interface ModuleDeps {
@@ -58,6 +59,7 @@ export class ModuleController {
   readonly clock: Clock;
   readonly versions: VersionBook;
   readonly checkpoints: Checkpoints;
+  readonly texts: SourceTexts;
   readonly leftovers: Leftovers;
   readonly probation: Probation;
   private readonly queue: UpdateQueue;
@@ -88,6 +90,7 @@ export class ModuleController {
       // Unread, a label kept there could be given here again: the registry then refuses that write, and says so.
       (error: unknown) => console.warn(`hotwasm: the kept versions of ${name} could not be read:`, error),
     );
+    this.texts = new SourceTexts(name, deps.registry, warn);
     this.checkpoints = new Checkpoints(deps.clock, deps.config, (c) => this.checkpointTaken(c));
     this.leftovers = new Leftovers(deps.clock);
     // A first load that failed, with nothing queued behind it: the name serves nothing.
@@ -190,6 +193,7 @@ export class ModuleController {
     const { instance, bytes } = staged;
     await this.storedVersions;
     instance.info.version = this.versions.label(instance.info, trigger, input.version, bytes);
+    if (input.text !== undefined) this.texts.keep(instance.info.sha256, input.text);
     if (this.latest?.input === input) this.latest.sha256 = instance.info.sha256;
     return staged;
   }

@@ -15,6 +15,9 @@ import type { Registry } from './registry';
 
 type Method = (...args: unknown[]) => Promise<unknown>;
 
+/** Methods a registry may lack (see Registry): answered with nothing kept, as a caller of the bare registry would see. */
+const OPTIONAL = new Set(['putText', 'getText']);
+
 export function openingRegistry(opening: Promise<Registry>): Registry {
   const forwarded = new Map<string, Method>();
   return new Proxy({} as Registry, {
@@ -26,6 +29,7 @@ export function openingRegistry(opening: Promise<Registry>): Registry {
         method = (...args) =>
           opening.then((registry) => {
             const own = (registry as unknown as Record<string, unknown>)[key];
+            if (typeof own !== 'function' && OPTIONAL.has(key)) return null;
             if (typeof own !== 'function') throw new TypeError(`the registry has no method ${key}`);
             return (own as Method).apply(registry, args);
           });

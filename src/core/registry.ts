@@ -59,6 +59,16 @@ export interface CheckpointRecord {
   state: Uint8Array;
 }
 
+/** The text a module's bytes were compiled from (a Source panel build), kept beside them. */
+export interface TextRecord {
+  schema: 1;
+  module: string;
+  sha256: string;
+  text: string;
+  /** When it was kept (ms since epoch). */
+  at: number;
+}
+
 /** What a module name is serving, so that a page opened again brings it back. */
 export interface ModuleRecord {
   schema: 1;
@@ -98,6 +108,13 @@ export interface Registry {
   putModule(record: ModuleRecord): Promise<void>;
   /** Every module name ever recorded, with what it served last. */
   listModules(): Promise<ModuleRecord[]>;
+  /**
+   * Keep the text a module's bytes (by sha256) were compiled from, replacing the one kept
+   * before. Optional: a registry without it keeps no texts (the engine keeps them in memory).
+   */
+  putText?(module: string, sha256: string, text: string): Promise<void>;
+  /** The text kept for a module's bytes, or null. */
+  getText?(module: string, sha256: string): Promise<string | null>;
 }
 
 /**
@@ -110,6 +127,15 @@ export class MemoryRegistry implements Registry {
   private records: UpdateRecord[] = [];
   private readonly checkpoints = new Map<string, CheckpointRecord>();
   private readonly modules = new Map<string, ModuleRecord>();
+  private readonly texts = new Map<string, string>();
+
+  async putText(module: string, sha256: string, text: string): Promise<void> {
+    this.texts.set(`${module}\n${sha256}`, text);
+  }
+
+  async getText(module: string, sha256: string): Promise<string | null> {
+    return this.texts.get(`${module}\n${sha256}`) ?? null;
+  }
 
   async putBytes(sha256: string, bytes: Uint8Array): Promise<void> {
     if (!this.bytes.has(sha256)) this.bytes.set(sha256, bytes);

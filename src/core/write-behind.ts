@@ -183,6 +183,16 @@ export class WriteBehindRegistry implements Registry {
   putModule(record: ModuleRecord): Promise<void> {
     return this.later({ run: () => this.inner.putModule(record), replaces: `module ${record.name}` });
   }
+  putText(module: string, sha256: string, text: string): Promise<void> {
+    const inner = this.inner;
+    if (!inner.putText) return Promise.resolve();
+    return this.later({ run: () => inner.putText!(module, sha256, text), replaces: `text ${module} ${sha256}` });
+  }
+  getText(module: string, sha256: string): Promise<string | null> {
+    const inner = this.inner;
+    if (!inner.getText) return Promise.resolve(null);
+    return this.read(() => inner.getText!(module, sha256));
+  }
   getBytes(sha256: string): Promise<Uint8Array | null> {
     return this.read(() => this.inner.getBytes(sha256));
   }

@@ -13,7 +13,7 @@ import { checkVersion } from './validate';
 export const DB_NAME = 'hotwasm-registry';
 
 /** The schema version of the database: its stores and indexes. One upgrade step per version. */
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
 /**
  * Values are `unknown`: whatever is read is checked before use (./validate.ts).
@@ -25,6 +25,7 @@ export const DB_VERSION = 2;
  *   records never overwrite each other (record ids start at 1 in every page, so they are not keys).
  * - checkpoints: key module → the latest CheckpointRecord.
  * - modules: key name → ModuleRecord (what the name serves).
+ * - texts: key [module, sha256] → TextRecord (the text a Source panel build was compiled from).
  */
 export interface RegistrySchema extends DBSchema {
   bytes: { key: string; value: unknown };
@@ -32,10 +33,11 @@ export interface RegistrySchema extends DBSchema {
   records: { key: number; value: unknown; indexes: { module: string } };
   checkpoints: { key: string; value: unknown };
   modules: { key: string; value: unknown };
+  texts: { key: [string, string]; value: unknown };
 }
 
 export type StoreName = StoreNames<RegistrySchema>;
-export const STORE_NAMES: readonly StoreName[] = ['bytes', 'versions', 'records', 'checkpoints', 'modules'];
+export const STORE_NAMES: readonly StoreName[] = ['bytes', 'versions', 'records', 'checkpoints', 'modules', 'texts'];
 export type RegistryDatabase = IDBPDatabase<RegistrySchema>;
 type UpgradeTransaction = IDBPTransaction<RegistrySchema, StoreName[], 'versionchange'>;
 
@@ -74,7 +76,11 @@ export const UPGRADES: readonly ((db: RegistryDatabase, transaction: UpgradeTran
     // A failed step aborts the versionchange transaction: the open fails, the database stays at 1.
     upgrade().catch(() => transaction.abort());
   },
-  // 2 → 3 goes here.
+  // 2 → 3: the texts store (what Source panel builds were compiled from); nothing to migrate.
+  (db) => {
+    db.createObjectStore('texts', { keyPath: ['module', 'sha256'] });
+  },
+  // 3 → 4 goes here.
 ];
 
 export interface OpenOptions {

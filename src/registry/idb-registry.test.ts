@@ -182,13 +182,37 @@ describe('openIndexedDbRegistry: failures are values', () => {
   });
 });
 
+describe('IndexedDbRegistry: source texts', () => {
+  it('keeps a text per module and sha256, replaces it, and lets it go with the last version of those bytes', async () => {
+    const factory = new IDBFactory();
+    const registry = await open({ indexedDB: factory });
+    await registry.putVersion(version('v1', 'aaa'), new Uint8Array([1]));
+    await registry.putText('counter', 'aaa', 'one');
+    await registry.putText('counter', 'aaa', 'two');
+    await registry.putText('other', 'aaa', 'theirs');
+    expect(await registry.getText('counter', 'aaa')).toBe('two');
+    expect(await registry.getText('counter', 'bbb')).toBeNull();
+    await registry.removeVersion('counter', 'v1', { at: 2, why: 'deleted' });
+    expect(await registry.getText('counter', 'aaa')).toBeNull();
+    expect(await registry.getText('other', 'aaa')).toBe('theirs');
+  });
+
+  it('reads a damaged text as none, and lists it as unreadable', async () => {
+    const factory = new IDBFactory();
+    const registry = await open({ indexedDB: factory });
+    await rawPut(factory, 'texts', { schema: 1, module: 'counter', sha256: 'aaa', text: 7, at: 1 });
+    expect(await registry.getText('counter', 'aaa')).toBeNull();
+    expect(await registry.unreadable()).toEqual([expect.objectContaining({ store: 'texts', reason: expect.stringMatching(/text/) })]);
+  });
+});
+
 describe('IndexedDbRegistry: schema versions', () => {
   it('has one upgrade step per database version, and makes every store and index', async () => {
     expect(UPGRADES).toHaveLength(DB_VERSION);
     const factory = new IDBFactory();
     (await open({ indexedDB: factory })).close();
     const db = await rawOpen(factory);
-    expect([...db.objectStoreNames].sort()).toEqual(['bytes', 'checkpoints', 'modules', 'records', 'versions']);
+    expect([...db.objectStoreNames].sort()).toEqual(['bytes', 'checkpoints', 'modules', 'records', 'texts', 'versions']);
     const tx = db.transaction(['versions', 'records'], 'readonly');
     expect([...tx.objectStore('versions').indexNames].sort()).toEqual(['module', 'sha256']);
     expect([...tx.objectStore('records').indexNames]).toEqual(['module']);
@@ -230,6 +254,35 @@ describe('IndexedDbRegistry: schema versions', () => {
     });
     db.close();
     expect(stored).toEqual([versionRecord('v1', 'aaa', { servedAt: 5 }), broken]);
+  });
+
+  it('2 → 3: adds the texts store, and keeps what version 2 kept', async () => {
+    const factory = new IDBFactory();
+    const kept = versionRecord('v1', 'aaa', { servedAt: 5 });
+    await new Promise<void>((resolve, reject) => {
+      const request = factory.open('hotwasm-registry', 2);
+      request.onupgradeneeded = () => {
+        const db = request.result;
+        db.createObjectStore('bytes').put(new Uint8Array([1]), 'aaa');
+        const versions = db.createObjectStore('versions', { keyPath: ['module', 'label'] });
+        versions.createIndex('module', 'module');
+        versions.createIndex('sha256', 'sha256');
+        db.createObjectStore('records', { autoIncrement: true }).createIndex('module', 'module');
+        db.createObjectStore('checkpoints', { keyPath: 'module' });
+        db.createObjectStore('modules', { keyPath: 'name' });
+        versions.put(kept);
+      };
+      request.onsuccess = () => {
+        request.result.close();
+        resolve();
+      };
+      request.onerror = () => reject(request.error);
+    });
+    const registry = await open({ indexedDB: factory });
+    expect(await registry.listVersions()).toEqual([kept]);
+    expect(await registry.getText('counter', 'aaa')).toBeNull();
+    await registry.putText('counter', 'aaa', '(module)');
+    expect(await registry.getText('counter', 'aaa')).toBe('(module)');
   });
 
   it('closes itself when another tab opens a newer version, so that tab is not blocked', async () => {

@@ -14,11 +14,11 @@
  */
 import type { IDBPTransaction } from 'idb';
 import type { UpdateRecord } from '../core/history';
-import type { CheckpointRecord, ModuleRecord, Registry, VersionRecord, VersionRemoval } from '../core/registry';
+import type { CheckpointRecord, ModuleRecord, Registry, TextRecord, VersionRecord, VersionRemoval } from '../core/registry';
 import { messageOf } from '../shared/errors';
 import { ChangeChannel, keyText, type ChangeListener, type ChangeNotice } from './changes';
 import { DB_NAME, openDatabase, STORE_NAMES, type RegistryDatabase, type RegistrySchema, type StoreName } from './db';
-import { checkBytes, checkCheckpoint, checkModule, checkUpdateRecord, checkVersion, type Check } from './validate';
+import { checkBytes, checkCheckpoint, checkModule, checkText, checkUpdateRecord, checkVersion, type Check } from './validate';
 import { writeError } from './write-error';
 
 export { DB_NAME, DB_VERSION, type StoreName } from './db';
@@ -56,6 +56,7 @@ const CHECKS: { [S in StoreName]: Check<unknown> } = {
   records: checkUpdateRecord,
   checkpoints: checkCheckpoint,
   modules: checkModule,
+  texts: checkText,
 };
 
 type WriteTransaction<S extends StoreName> = IDBPTransaction<RegistrySchema, S[], 'readwrite'>;
@@ -179,7 +180,7 @@ export class IndexedDbRegistry implements Registry {
   }
 
   async removeVersion(module: string, label: string, removal: VersionRemoval): Promise<void> {
-    await this.write(['versions', 'bytes'], `the removal of ${module} ${label}`, async (tx) => {
+    await this.write(['versions', 'bytes', 'texts'], `the removal of ${module} ${label}`, async (tx) => {
       const versions = tx.objectStore('versions');
       const kept = checkVersion(await versions.get([module, label]));
       if (!kept.ok || kept.value.removed) return [];
@@ -191,6 +192,10 @@ export class IndexedDbRegistry implements Registry {
       if (!sharing.some((v) => v.removed === null)) {
         await tx.objectStore('bytes').delete(version.sha256);
         changes.push({ type: 'changed', store: 'bytes', key: version.sha256 });
+      }
+      // Its text goes with the module's last version of these bytes.
+      if (!sharing.some((v) => v.removed === null && v.module === module)) {
+        await tx.objectStore('texts').delete([module, version.sha256]);
       }
       return changes;
     });
@@ -246,6 +251,21 @@ export class IndexedDbRegistry implements Registry {
       await tx.objectStore('modules').put(record);
       return [{ type: 'changed', store: 'modules', key: record.name, module: record.name }];
     });
+  }
+
+  async putText(module: string, sha256: string, text: string): Promise<void> {
+    const record: TextRecord = { schema: 1, module, sha256, text, at: Date.now() };
+    const what = `the text of ${module} ${sha256.slice(0, 12)}…`;
+    checked(checkText, record, what);
+    await this.write(['texts'], what, async (tx) => {
+      await tx.objectStore('texts').put(record);
+      return [{ type: 'changed', store: 'texts', key: keyText([module, sha256]), module }];
+    });
+  }
+
+  async getText(module: string, sha256: string): Promise<string | null> {
+    const kept = checkText(await this.connection().get('texts', [module, sha256]));
+    return kept.ok ? kept.value.text : null;
   }
 
   /** By name. */

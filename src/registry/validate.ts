@@ -12,7 +12,7 @@
 import type { UpdateOutcome, UpdateRecord, UpdateTrigger, VersionRef } from '../core/history';
 import { UPDATE_STEPS } from '../core/history';
 import type { RefusalCode } from '../core/pipeline/refusal';
-import { VERSION_SCHEMA, type CheckpointRecord, type ModuleRecord, type VersionRecord, type VersionRemoval } from '../core/registry';
+import { VERSION_SCHEMA, type CheckpointRecord, type ModuleRecord, type TextRecord, type VersionRecord, type VersionRemoval } from '../core/registry';
 
 /** The record schema this code reads and writes: the `schema` field of every record but versions (VERSION_SCHEMA). */
 export const RECORD_SCHEMA = 1;
@@ -35,7 +35,7 @@ const allOf =
   <const A extends readonly T[]>(values: A & ([T] extends [A[number]] ? unknown : 'a value of the union is missing')): readonly T[] =>
     values;
 
-const TRIGGERS = allOf<UpdateTrigger>()(['load', 'push', 'reload', 'rollback', 'auto rollback', 'restore', 'publish']);
+const TRIGGERS = allOf<UpdateTrigger>()(['load', 'push', 'editor', 'reload', 'rollback', 'auto rollback', 'restore', 'publish']);
 const OUTCOMES = allOf<UpdateOutcome>()(['committed', 'refused', 'superseded', 'rolled back', 'already running']);
 const REFUSAL_CODES = allOf<RefusalCode>()([
   'load-failed',
@@ -207,6 +207,13 @@ export const checkCheckpoint: Check<CheckpointRecord> = record<CheckpointRecord>
   sha256: name,
   at: number,
   state: bytes,
+});
+
+export const checkText: Check<TextRecord> = record<TextRecord>('a source text', {
+  module: name,
+  sha256: name,
+  text,
+  at: number,
 });
 
 export const checkModule: Check<ModuleRecord> = record<ModuleRecord>('a module record', {

@@ -23,6 +23,8 @@ export interface UpdateInput {
   sha256?: string;
   /** `sha256` was announced with the bytes (a push), rather than kept with them. */
   announced?: boolean;
+  /** The text the bytes were compiled from (an editor's build), kept with the version. */
+  text?: string;
   /**
    * Requests to send in a first load's own message, to run in its worker right after the module
    * is instantiated, before the page hears back (a restore gives the kept state this way, so no
