@@ -1,5 +1,5 @@
 // Lint rules, including the architecture: React, Monaco and zustand/react stay out of the
-// framework-free layers (core, worker, shared), and the layers only import downwards.
+// framework-free layers (core, worker, shared, editor), and the layers only import downwards.
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
@@ -25,6 +25,8 @@ export default tseslint.config(
   },
   { files: ['src/shared/**/*.ts'], ignores: ['**/*.test.ts'], rules: layer([...noUi, { group: ['**/core/**', '**/worker/**', '**/store/**', '**/ui/**', 'node:*'], message: 'src/shared depends on nothing.' }]) },
   { files: ['src/core/**/*.ts'], ignores: ['**/*.test.ts'], rules: layer([...noUi, { group: ['**/worker/**', '**/store/**', '**/ui/**', 'node:*'], message: 'src/core may import src/shared only.' }]) },
+  // The in-browser WAT toolchain: framework-free, runs on the page (client) and in its own worker.
+  { files: ['src/editor/**/*.ts'], ignores: ['**/*.test.ts'], rules: layer([...noUi, { group: ['**/core/**', '**/worker/**', '**/store/**', '**/ui/**', '**/plugin/**', '**/registry/**', 'node:*'], message: 'src/editor may import src/shared only.' }]) },
   { files: ['src/worker/**/*.ts'], ignores: ['**/*.test.ts'], rules: layer([...noUi, { group: ['**/core/**', '**/store/**', '**/ui/**', 'node:*'], message: 'src/worker may import src/shared only.' }]) },
   {
     files: ['src/store/**/*.ts'],

@@ -25,9 +25,9 @@ export default defineConfig(async ({ command }): Promise<UserConfig> => ({
   base: './',
   plugins: [react(), ...(command === 'serve' ? await examples(import.meta.dirname) : [])],
   worker: { format: 'es' },
-  // The WASI shim is imported only from the worker: without this, the dev server discovers it
-  // on first visit and reloads the page.
-  optimizeDeps: { include: ['@bjorn3/browser_wasi_shim'] },
+  // The WASI shim and wabt (CommonJS, in the WAT compiler's worker) are imported only from
+  // workers: without this, the dev server discovers them on first use and reloads the page.
+  optimizeDeps: { include: ['@bjorn3/browser_wasi_shim', 'wabt'] },
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 4096,

@@ -12,7 +12,8 @@ export async function watToWasm(text, filename = 'module.wat') {
   wabtPromise ??= createWabt();
   const wabt = await wabtPromise;
   const features = { annotations: true, bulk_memory: true, mutable_globals: true, sign_extension: true, sat_float_to_int: true, multi_value: true };
-  const module = wabt.parseWat(filename, text, features);
+  // UTF-8 bytes, not the string: wabt.js copies a string one UTF-16 unit per byte ("é" became e9).
+  const module = wabt.parseWat(filename, new TextEncoder().encode(text), features);
   try {
     module.resolveNames();
     module.validate(features);

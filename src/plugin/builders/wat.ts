@@ -1,16 +1,16 @@
 /**
  * A single .wat file, compiled in-process with the npm `wabt` package: no toolchain to install.
- * The feature flags are those of scripts/wat.mjs: `annotations` keeps `(@custom ...)` sections
- * (the api_version), which Debian's wat2wasm drops.
+ * The feature flags are shared with the in-browser WAT toolchain (src/editor), so a text has the
+ * same bytes whichever of the two built it: `annotations` keeps `(@custom ...)` sections (the
+ * api_version), which Debian's wat2wasm drops.
  */
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { basename } from 'node:path';
 import { messageOf } from '../../shared/errors';
 import { formatBytes } from '../../shared/inspect';
+import { WAT_FEATURES as FEATURES } from '../../shared/wat-features';
 import { BuildError, type Builder } from './types';
-
-const FEATURES = { annotations: true, bulk_memory: true, mutable_globals: true, sign_extension: true, sat_float_to_int: true, multi_value: true };
 
 type Wabt = Awaited<ReturnType<typeof import('wabt')>>;
 let wabtPromise: Promise<Wabt> | null = null;
@@ -32,7 +32,9 @@ export async function compileWat(text: string, filename: string): Promise<Uint8A
   const wabt = await loadWabt();
   let module: ReturnType<Wabt['parseWat']> | null = null;
   try {
-    module = wabt.parseWat(filename, text, FEATURES);
+    // UTF-8 bytes, not the string: wabt.js copies a string one UTF-16 unit per byte, so a
+    // data string "é" came out as the Latin-1 byte e9.
+    module = wabt.parseWat(filename, new TextEncoder().encode(text), FEATURES);
     module.resolveNames();
     // wabt validates with the features it is given; its typings omit the parameter.
     (module as unknown as { validate(features: typeof FEATURES): void }).validate(FEATURES);
