@@ -13,6 +13,8 @@ import 'monaco-editor/features/codicon/register';
 import 'monaco-editor/features/codeEditor/register';
 import 'monaco-editor/features/bracketMatching/register';
 import 'monaco-editor/features/clipboard/register';
+// Toggle line and block comment (Ctrl+/, Shift+Alt+A), for the WAT source editor.
+import 'monaco-editor/features/comment/register';
 import 'monaco-editor/features/contextmenu/register';
 import 'monaco-editor/features/cursorUndo/register';
 import 'monaco-editor/features/find/register';
