@@ -6,12 +6,16 @@ import { join } from 'node:path';
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 
 /**
- * Wait until the page has settled: the playground loads its argument editor (Monaco, megabytes
- * of script parsed on the main thread) just after the first module, and figures taken while it
- * loads measure that instead.
+ * Wait until the page has settled: the playground loads its argument editor and its Source
+ * editor (Monaco, megabytes of script parsed on the main thread) just after the first module,
+ * and figures taken while they load measure that instead.
  */
 export async function settle(page) {
-  if (await page.getByRole('region', { name: 'Call' }).count()) await page.locator('.monaco-editor').waitFor();
+  for (const name of ['Call', 'Source']) {
+    const region = page.getByRole('region', { name });
+    // The Source panel shows a notice instead of an editor for a module too large to edit as text.
+    if (await region.count()) await region.locator('.monaco-editor, [role="note"], p.empty').first().waitFor();
+  }
   await page.waitForLoadState('networkidle');
 }
 

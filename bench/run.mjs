@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
 import { preview } from 'vite';
 import { benchCalls } from './calls.mjs';
+import { benchEditor } from './editor.mjs';
 import { CHROMIUM_ARGS } from './kit.mjs';
 import { benchLoads } from './loads.mjs';
 import { benchPush } from './push.mjs';
@@ -91,6 +92,7 @@ try {
       ['updates', benchUpdates],
       ['push', benchPush],
       ['registry', benchRegistry],
+      ['editor', benchEditor],
     ]) {
       if (only && !only.includes(name)) continue;
       const t0 = Date.now();

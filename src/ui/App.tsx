@@ -10,6 +10,7 @@ import { Header } from './header/Header';
 import { HistoryPanel } from './history/HistoryPanel';
 import { ModulePanel } from './module/ModulePanel';
 import { Notices } from './notices/Notices';
+import { SourcePanel } from './source/SourcePanel';
 import { StatusPanel } from './status/StatusPanel';
 
 export function App({ engine, store }: { engine: Engine; store: AppStore }) {
@@ -25,6 +26,7 @@ export function App({ engine, store }: { engine: Engine; store: AppStore }) {
           </div>
           <div className="column column-main">
             <CallPanel />
+            <SourcePanel />
             <ConsolePanel />
             <HistoryPanel />
           </div>

@@ -1,0 +1,116 @@
+/**
+ * The Source panel in real Chromium: the counter's WAT in Monaco, compiled by wabt in a worker as
+ * the user types, and hot-swapped in with its state; every kind of bad edit refused with a clear
+ * message, the serving version untouched.
+ */
+import { readFileSync } from 'node:fs';
+import { expect, type Page, test } from '@playwright/test';
+import { apiCall, openPlayground, root, statusValue } from './helpers';
+
+const COUNTER_WAT = readFileSync(`${root}/examples/counter-wat/counter.wat`, 'utf8');
+const ADD = '(global.set $count (i64.add (global.get $count) (local.get $amount)))';
+const ADD_TWICE = '(global.set $count (i64.add (global.get $count) (i64.mul (local.get $amount) (i64.const 2))))';
+
+const source = (page: Page) => page.getByRole('region', { name: 'Source' });
+const editor = (page: Page) => source(page).getByRole('textbox', { name: 'WebAssembly text of counter' });
+const build = (page: Page) => source(page).getByRole('status', { name: 'Build' });
+
+/** The playground with the counter at `count`, its source open in the editor. */
+async function counterWithSource(page: Page, count = 5): Promise<void> {
+  await openPlayground(page);
+  expect(await apiCall(page, 'increment', count)).toEqual({ ok: true, value: count });
+  await expect(source(page).locator('.monaco-editor')).toBeVisible();
+  await expect(source(page).locator('.view-lines')).toContainText('api_version');
+}
+
+/**
+ * Replace the editor's whole text with a paste, as a user does (typing thousands of characters,
+ * or keyboard.insertText of them, is one edit per character for Monaco's EditContext input).
+ */
+async function paste(page: Page, text: string): Promise<void> {
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.evaluate((t) => navigator.clipboard.writeText(t), text);
+  await editor(page).focus();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.press('ControlOrMeta+V');
+}
+
+test('the counter opens as its own source; an edit to increment serves a moment later with the count kept', async ({ page }) => {
+  await counterWithSource(page, 5);
+  await paste(page, COUNTER_WAT.replace(ADD, ADD_TWICE));
+  await expect(build(page)).toContainText(/counter v2 serves this text \(compiled in [\d.]+ ms, swapped in [\d.]+ ms\)/);
+  await expect(statusValue(page, 'Version')).toHaveText('v2');
+  expect(await apiCall(page, 'get')).toEqual({ ok: true, value: 5 });
+  expect(await apiCall(page, 'increment', 1)).toEqual({ ok: true, value: 7 });
+  const [record] = await page.evaluate(() => window.hotwasm.history());
+  expect(record).toMatchObject({ trigger: 'editor', outcome: 'committed', from: { version: 'v1' }, to: { version: 'v2' }, stateBytes: 8 });
+});
+
+test('Ctrl+Enter applies at once with compile as you type off; rolling back brings back the text of each version', async ({ page }) => {
+  await counterWithSource(page, 3);
+  await source(page).getByRole('checkbox', { name: 'Compile as you type' }).uncheck();
+  await paste(page, COUNTER_WAT.replace(ADD, ADD_TWICE));
+  // Nothing is built while compile as you type is off…
+  await expect(statusValue(page, 'Version')).toHaveText('v1');
+  // …until Ctrl+Enter.
+  await page.keyboard.press('ControlOrMeta+Enter');
+  await expect(statusValue(page, 'Version')).toHaveText('v2');
+  await expect(source(page).locator('.view-lines')).toContainText('i64.mul');
+  await page.evaluate(() => window.hotwasm.rollback('v1'));
+  await expect(statusValue(page, 'Version')).toHaveText('v1');
+  await expect(source(page).locator('.view-lines')).not.toContainText('i64.mul');
+  await page.evaluate(() => window.hotwasm.rollback('v2'));
+  await expect(source(page).locator('.view-lines')).toContainText('i64.mul');
+  expect(await apiCall(page, 'get')).toEqual({ ok: true, value: 3 });
+  expect(await page.evaluate(() => window.hotwasm.module('counter').sourceText('v2'))).toContain('i64.mul');
+});
+
+for (const [what, edit, message] of [
+  ['WAT that does not parse', (t: string) => t.replace(ADD, '(global.set $count (i64.add'), /Not compiled: .*counter\.wat:\d+:\d+: error/],
+  ['WAT that parses but does not validate', (t: string) => t.replace(ADD, '(global.set $count (i32.const 1))'), /Not compiled: .*type mismatch/],
+  ['an import that is not WASI', (t: string) => t.replace('(memory (export "memory") 1)', '(import "env" "clock" (func))\n  (memory (export "memory") 1)'), /update was refused: .*env\.clock/],
+  ['an api_version major change', (t: string) => t.replace('"api_version" "1.0.0"', '"api_version" "2.0.0"'), /update was refused: .*2\.0\.0/],
+  ['an edit that removes save_state', (t: string) => t.replace('(export "save_state")', ''), /update was refused: .*save_state/],
+] as const) {
+  test(`${what} is refused with a clear message; the serving version is untouched`, async ({ page }) => {
+    await counterWithSource(page, 4);
+    await paste(page, edit(COUNTER_WAT));
+    await expect(build(page)).toContainText(message);
+    await expect(build(page)).toContainText('The version serving is unchanged.');
+    await expect(source(page).locator('.squiggly-error').first()).toBeAttached();
+    await expect(statusValue(page, 'Version')).toHaveText('v1');
+    expect(await apiCall(page, 'increment', 1)).toEqual({ ok: true, value: 5 });
+  });
+}
+
+test('50 edits typed quickly with no delay: one build at a time, the last text serves', async ({ page }) => {
+  await counterWithSource(page, 2);
+  await source(page).getByLabel('Delay (ms)').fill('0');
+  const marked = COUNTER_WAT.trimEnd().replace(/\)$/, '  (func (export "mark") (result i64) (i64.const 1)))');
+  await paste(page, marked);
+  await expect(statusValue(page, 'Version')).toHaveText('v2');
+  // The cursor is at the end, after "1)))": step back to just after the 1 and type 50 edits.
+  for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowLeft');
+  for (let i = 0; i < 25; i++) {
+    await page.keyboard.type(String(i % 10));
+    await page.keyboard.press('Backspace');
+  }
+  await page.keyboard.type('7');
+  await expect.poll(() => page.evaluate(() => window.hotwasm.callRaw('mark').catch((e: Error) => e.message))).toBe(17n);
+  expect(await apiCall(page, 'get')).toEqual({ ok: true, value: 2 });
+  const editorBuilds = await page.evaluate(() => window.hotwasm.history().filter((r) => r.trigger === 'editor').length);
+  // Each build waited for the one before it: far fewer builds than edits, none out of order.
+  expect(editorBuilds).toBeLessThan(30);
+  const outcomes = await page.evaluate(() => window.hotwasm.history().filter((r) => r.outcome !== 'committed' && r.outcome !== 'already running'));
+  expect(outcomes).toEqual([]);
+});
+
+test('a 5 MiB module opens with a notice, not its text; the page stays usable', async ({ page }) => {
+  const { counterOfSize } = await import('../bench/gen-module.mjs');
+  const big = await counterOfSize(5 * 1024 * 1024, 'source');
+  await page.route('**/big.wasm', (route) => route.fulfill({ body: big, contentType: 'application/wasm' }));
+  await openPlayground(page);
+  await page.evaluate(() => window.hotwasm.load('big.wasm', { name: 'big' }));
+  await expect(source(page).getByRole('note')).toContainText(/big is [\d.]+ MiB: .*too large to edit comfortably/);
+  expect(await page.evaluate(() => window.hotwasm.call('increment', 2))).toBe(2);
+});
