@@ -13,8 +13,11 @@ export type UpdateOutcome = 'committed' | 'refused' | 'superseded' | 'rolled bac
 export const UPDATE_STEPS = ['read', 'stage', 'check', 'exports', 'api version', 'benchmark', 'shadow check', 'cutover', 'probation'] as const;
 export type UpdateStep = (typeof UPDATE_STEPS)[number];
 
-/** What started the update (`publish`: a version kept by registry.publish, never an update). */
-export type UpdateTrigger = 'load' | 'push' | 'reload' | 'rollback' | 'auto rollback' | 'restore' | 'publish';
+/**
+ * What started the update (`publish`: a version kept by registry.publish, never an update;
+ * `inject` and `rewind`: state given to the serving version, see ./state.ts).
+ */
+export type UpdateTrigger = 'load' | 'push' | 'reload' | 'rollback' | 'auto rollback' | 'restore' | 'publish' | 'inject' | 'rewind';
 
 export interface VersionRef {
   /** The version label: the one given to load(), else v1, v2, … per module (never reused). */
