@@ -10,6 +10,7 @@ import { Header } from './header/Header';
 import { HistoryPanel } from './history/HistoryPanel';
 import { ModulePanel } from './module/ModulePanel';
 import { Notices } from './notices/Notices';
+import { StatePanel } from './state/StatePanel';
 import { StatusPanel } from './status/StatusPanel';
 
 export function App({ engine, store }: { engine: Engine; store: AppStore }) {
@@ -22,6 +23,7 @@ export function App({ engine, store }: { engine: Engine; store: AppStore }) {
           <div className="column column-side">
             <StatusPanel />
             <ModulePanel />
+            <StatePanel />
           </div>
           <div className="column column-main">
             <CallPanel />
