@@ -3,9 +3,9 @@
  * checkpoint; each refusal leaves the serving version untouched and says why.
  */
 import { expect, type Page, test } from '@playwright/test';
-import { apiCall, apiLoad, expectServing, openPlayground, region, statusValue, swapFixture } from './helpers';
+import { apiCall, apiLoad, expectServing, openPlayground, statusValue, swapFixture } from './helpers';
 
-const panel = (page: Page) => region(page, 'State' as 'Status');
+const panel = (page: Page) => page.getByRole('region', { name: 'State' });
 const hexView = (page: Page) => panel(page).getByLabel('State as hex');
 const outcome = (page: Page) => panel(page).locator('.state-outcome');
 
