@@ -57,6 +57,14 @@ export const SWAP_VARIANTS = {
       '(func (export "restore_state") (param $ptr i32) (param $len i32) (result i32) (if (i32.ne (local.get $len) (i32.const 8)) (then (return (i32.const 1)))) (if (i64.gt_s (i64.load (local.get $ptr)) (i64.const 10)) (then (return (i32.const 2)))) (global.set $count (i64.load (local.get $ptr))) (i32.const 0))\n' +
       '  (func (export "benchmark_function") (param $p i32) (param $n i32) (result i64) (local $i i32) (loop $l (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (i32.const 33554432)))) (call $return_i64 (i64.extend_i32_u (local.get $i))))',
   },
+  'save-only': { about: 'save_state but no restore_state: its state can be read, never given (State panel injection refused)', hide: ['restore_state'] },
+  'state-v2': {
+    about: 'a new state format: 9 bytes, a format byte 2 then the count (little-endian i64); restore_state refuses the counter\'s 8-byte state (answers 1) and another format byte (answers 2)',
+    hide: ['save_state', 'restore_state'],
+    add:
+      '(func (export "save_state") (result i64) (local $ptr i32) (local.set $ptr (call $alloc (i32.const 9))) (i32.store8 (local.get $ptr) (i32.const 2)) (i64.store (i32.add (local.get $ptr) (i32.const 1)) (global.get $count)) (call $pack (local.get $ptr) (i32.const 9)))\n' +
+      '  (func (export "restore_state") (param $ptr i32) (param $len i32) (result i32) (if (i32.ne (local.get $len) (i32.const 9)) (then (return (i32.const 1)))) (if (i32.ne (i32.load8_u (local.get $ptr)) (i32.const 2)) (then (return (i32.const 2)))) (global.set $count (i64.load (i32.add (local.get $ptr) (i32.const 1)))) (i32.const 0))',
+  },
   'increment-hangs': { about: 'increment never returns (for probation)', hide: ['increment'], add: `(func (export "increment") (param i32 i32) (result i64) ${LOOP} (i64.const 0))` },
 };
 

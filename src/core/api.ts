@@ -17,6 +17,7 @@ import type { PruneReport } from './persistence';
 import type { WorkerLike } from './rpc';
 import type { ModuleSource } from './sources';
 import type { SparePolicy } from './spares';
+import type { CheckpointRef, InjectOptions, StateProbe } from './state';
 import type { VersionInfo } from './versions';
 
 export type EngineState = 'empty' | ModuleState;
@@ -115,6 +116,35 @@ export interface ModuleHandle {
   history(): UpdateRecord[];
   /** Recent state checkpoints, oldest first. */
   checkpoints(): CheckpointInfo[];
+  /**
+   * The serving version's state now: its save_state, after the calls made before (null when it
+   * has no save_state). It is kept as a checkpoint too, so checkpoints() and the timeline show it.
+   */
+  state(): Promise<Uint8Array | null>;
+  /**
+   * Give `bytes` to the serving version as its state: restore_state on a fresh instance staged
+   * from the same module (never on the serving instance), health_check, then the cutover, exactly
+   * as an update: in the module's queue (it supersedes no build waiting, and none supersedes it),
+   * calls held at the cutover and none failed, with an update record (trigger `inject`) and the
+   * usual events. A refusal — no restore_state, restore_state answering non-zero, a trap, an
+   * unhealthy answer, or `options.version` no longer serving — changes nothing, is recorded as
+   * refused and rejects with why. The bytes are copied; the state is the new first checkpoint.
+   */
+  injectState(bytes: Uint8Array, options?: InjectOptions): Promise<ModuleInfo>;
+  /**
+   * Would the serving version take `bytes` as its state? A throwaway instance walks every step
+   * an injection would (restore_state, health_check) and goes: nothing changes, no record.
+   */
+  probeState(bytes: Uint8Array): Promise<StateProbe>;
+  /**
+   * Give the serving version the state of a kept checkpoint, named by its `seq` (see
+   * checkpoints()), the way injectState() does (trigger `rewind`). A checkpoint of another
+   * version may be refused by the serving version's restore_state: nothing changes, and the
+   * message names the checkpoint.
+   */
+  rewind(checkpoint: CheckpointRef): Promise<ModuleInfo>;
+  /** The state bytes of a kept checkpoint (a copy), or null when the ring no longer holds it. */
+  checkpointState(checkpoint: CheckpointRef): Uint8Array | null;
   /** Go back to `version` (default: the one before the serving version), carrying state. */
   rollback(version?: string): Promise<ModuleInfo>;
   /** Re-run the last update with the latest bytes received (`fresh`: replace, state reset). */
@@ -171,6 +201,12 @@ export interface Engine {
   restart(): Promise<void>;
   rollback(version?: string): Promise<ModuleInfo>;
   reload(options?: { fresh?: boolean }): Promise<ModuleInfo>;
+  state(): Promise<Uint8Array | null>;
+  injectState(bytes: Uint8Array, options?: InjectOptions): Promise<ModuleInfo>;
+  probeState(bytes: Uint8Array): Promise<StateProbe>;
+  rewind(checkpoint: CheckpointRef): Promise<ModuleInfo>;
+  /** Recent state checkpoints, oldest first: of module `name`, else of the active module. */
+  checkpoints(name?: string): CheckpointInfo[];
   /** The versions kept, oldest first (metadata only): of module `name`, else of the active module. */
   versions(name?: string): VersionInfo[];
   measure(fn: string, arg: unknown | undefined, iterations: number, raw?: boolean): Promise<MeasureResult>;

@@ -37,8 +37,8 @@ export interface ModuleStatus extends CallStats {
 /** A checkpoint as events and `checkpoints()` describe it (the state bytes stay in the engine). */
 export type CheckpointInfo = Omit<CheckpointEntry, 'state'>;
 
-/** Where an error came from: an engine action. */
-export type ErrorAction = 'load' | 'call' | 'run' | 'save';
+/** Where an error came from: an engine action (`state`: reading or giving state by hand, see ./state.ts). */
+export type ErrorAction = 'load' | 'call' | 'run' | 'save' | 'state';
 
 export type EngineEvent =
   /** A module's status changed (call statistics: at most every 200 ms). */

@@ -9,12 +9,20 @@ import type { EngineConfig } from './config';
 import type { ErrorAction } from './events';
 import type { UpdateRecord } from './history';
 import type { ModuleController } from './module';
+import { checkpointFor, describeCheckpoint, probeState, readState } from './state';
+import { HotwasmError } from '../shared/errors';
 
 export interface HandleDeps {
   fail(module: string, action: ErrorAction, error: unknown): Promise<never>;
   history(name: string): UpdateRecord[];
   configure(name: string, patch: Partial<EngineConfig>): EngineConfig;
   unload(name: string): void;
+}
+
+/** State given by hand, copied: bytes that are not a Uint8Array are refused with why. */
+function ownCopy(bytes: Uint8Array): Uint8Array {
+  if (!(bytes instanceof Uint8Array)) throw new HotwasmError('bad-arguments', `State is given as a Uint8Array, not ${bytes === null ? 'null' : typeof bytes}`);
+  return bytes.slice();
 }
 
 /** The measure calls' own timeout: long enough for millions of iterations. */
@@ -61,6 +69,28 @@ export function makeHandle(m: ModuleController, deps: HandleDeps): ModuleHandle 
     },
     history: () => deps.history(name),
     checkpoints: () => m.checkpoints.list().map(({ state: _state, ...info }) => info),
+    state: () => attempt('state', () => readState(m)),
+    // The caller keeps its bytes: the engine gives a copy of its own (moved to workers).
+    injectState: (bytes, options = {}) => attempt('state', () => m.giveState(ownCopy(bytes), 'inject', options.version)),
+    probeState: (bytes) => attempt('state', () => probeState(m, ownCopy(bytes))),
+    rewind: (checkpoint) =>
+      attempt('state', async () => {
+        const entry = checkpointFor(m, checkpoint);
+        try {
+          return await m.giveState(entry.state.slice(), 'rewind');
+        } catch (error) {
+          // Say which checkpoint was refused: one of another version is the usual reason.
+          if (error instanceof HotwasmError && error.code === 'update-refused') throw new HotwasmError(error.code, `${error.message} — ${describeCheckpoint(entry)}`, error.details, { cause: error });
+          throw error;
+        }
+      }),
+    checkpointState: (checkpoint) => {
+      try {
+        return checkpointFor(m, checkpoint).state.slice();
+      } catch {
+        return null;
+      }
+    },
     rollback: (version) => attempt('load', () => m.rollback(version)),
     reload: (options = {}) => attempt('load', () => m.reload(options.fresh === true)),
     restart: () => m.restart(),

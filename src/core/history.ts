@@ -15,9 +15,10 @@ export type UpdateStep = (typeof UPDATE_STEPS)[number];
 
 /**
  * What started the update (`editor`: a build of text edited in the page, see LoadOptions.text;
- * `publish`: a version kept by registry.publish, never an update).
+ * `publish`: a version kept by registry.publish, never an update; `inject` and `rewind`: state
+ * given to the serving version, see ./state.ts).
  */
-export type UpdateTrigger = 'load' | 'push' | 'editor' | 'reload' | 'rollback' | 'auto rollback' | 'restore' | 'publish';
+export type UpdateTrigger = 'load' | 'push' | 'editor' | 'reload' | 'rollback' | 'auto rollback' | 'restore' | 'publish' | 'inject' | 'rewind';
 
 export interface VersionRef {
   /** The version label: the one given to load(), else v1, v2, … per module (never reused). */

@@ -30,6 +30,7 @@ export {
 } from '../registry/idb-registry';
 export { exportRegistry, importRegistry, type ImportReport } from '../registry/transfer';
 export type { VersionInfo } from './versions';
+export type { CheckpointRef, InjectOptions, StateProbe } from './state';
 export type { ModuleSource } from './sources';
 export type { WorkerLike } from './rpc';
 export type { Clock } from './clock';

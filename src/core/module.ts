@@ -16,13 +16,14 @@ import { Instance, type InstanceDeps, type ModuleInfo, type Send, type Staged } 
 import { Leftovers } from './leftovers';
 import { StatusReporter } from './module-status';
 import { type PipelineHost, type Ticket, type UpdateInput, newContext } from './pipeline/context';
-import { type RecordDraft, refusedLoadRecord, updateNotice, updateRecord } from './pipeline/records';
+import { type RecordDraft, refusedLoadRecord, refusedWhat, updateNotice, updateRecord, versionRef } from './pipeline/records';
 import { failed, refusalText } from './pipeline/refusal';
 import { walk } from './pipeline/run';
 import { REPLACE_STEPS, shaMismatch } from './pipeline/steps';
 import { InstancePool } from './pool';
 import { Probation } from './probation';
 import { UpdateQueue } from './queue';
+import { type StateTrigger, stateInput } from './state';
 import type { Registry } from './registry';
 import type { PendingRequest } from './rpc';
 import type { SparePool } from './spares';
@@ -213,7 +214,10 @@ export class ModuleController {
       case 'committed': {
         const candidate = ctx.candidate!;
         this.versions.markServed(candidate.info.version!);
-        this.probation.start(ctx.serving);
+        // State given (an injection, a rewind) is the new version's first checkpoint.
+        const given = input.state;
+        this.probation.start(ctx.serving, { checkpointed: given !== undefined });
+        if (given) this.checkpoints.put(candidate, given, this.clock.wallNow());
         this.loaded(candidate.info, true, trigger);
         return candidate.info;
       }
@@ -222,7 +226,7 @@ export class ModuleController {
       case 'superseded':
         throw this.superseded({ ...input, version: ctx.candidate?.info.version ?? input.version });
       case 'refused':
-        throw new HotwasmError('update-refused', `Update of ${this.name} refused at ${end.refusal.step}: ${refusalText(end.refusal)}`, { step: end.refusal.step, refusal: end.refusal.code, module: this.name });
+        throw new HotwasmError('update-refused', `${refusedWhat(trigger, this.name, ctx.serving.info.version)} refused at ${end.refusal.step}: ${refusalText(end.refusal)}`, { step: end.refusal.step, refusal: end.refusal.code, module: this.name });
     }
   }
 
@@ -277,6 +281,28 @@ export class ModuleController {
     const input: UpdateInput = { data, source: target.source, version: target.version, sha256: target.sha256 };
     if (!ticket) return this.enqueue(input, 'rollback');
     return this.update(ticket, input, 'rollback', this.clock.wallNow());
+  }
+
+  // --- State given to the serving version (./state.ts) ----------------------------------------
+
+  /**
+   * Give `state` to the version serving when its turn comes: its own bytes are staged with the
+   * state, validated and cut over as an update is. A state edit is not a newer build: it
+   * supersedes none waiting before it, and none after it supersedes it.
+   */
+  giveState(state: Uint8Array, trigger: StateTrigger, meantFor?: string): Promise<ModuleInfo> {
+    const asked = this.clock.wallNow();
+    const turn = async (ticket: Ticket) => {
+      if (this.disposed) throw new HotwasmError('disposed', `${this.name} was unloaded`);
+      const serving = this.serving;
+      if (serving && meantFor !== undefined && serving.info.version !== meantFor) {
+        const refusal = { step: 'check', code: 'other-version', detail: { expected: meantFor, serving: serving.info.version ?? '?' } } as const;
+        this.record(refusedLoadRecord(this.name, refusal, { trigger, asked, durationMs: 0, from: versionRef(serving) }));
+        throw new HotwasmError('update-refused', `${refusedWhat(trigger, this.name, serving.info.version)} refused at check: ${refusalText(refusal)}`, { step: 'check', refusal: refusal.code, module: this.name });
+      }
+      return this.update(ticket, await stateInput(this, state), trigger, asked);
+    };
+    return this.queue.schedule(turn, true, false);
   }
 
   // --- Calls ----------------------------------------------------------------------------------

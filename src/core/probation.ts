@@ -49,8 +49,11 @@ export class Probation {
     return this.previous?.instance ?? null;
   }
 
-  /** After a cutover from `old`: keep it warm, and take the new version's first checkpoint from it. */
-  start(old: Instance): void {
+  /**
+   * After a cutover from `old`: keep it warm, and take the new version's first checkpoint from it
+   * (unless `checkpointed`: the new version was given other state, already kept as one).
+   */
+  start(old: Instance, { checkpointed = false } = {}): void {
     const { host } = this;
     if (this.previous) {
       const displaced = this.previous.instance;
@@ -61,8 +64,10 @@ export class Probation {
     // The old instance is idle now and holds the state of the cutover: keep it as the new
     // version's first checkpoint (and the fallback if a rollback cannot use the new state).
     const at = host.clock.wallNow();
-    if (old.has('save_state')) host.leftovers.later(() => host.checkpoints.take(old, at, () => !host.pool().serves(old)));
-    else host.checkpoints.clear();
+    if (!checkpointed) {
+      if (old.has('save_state')) host.leftovers.later(() => host.checkpoints.take(old, at, () => !host.pool().serves(old)));
+      else host.checkpoints.clear();
+    }
     const timer = host.clock.setTimeout(() => {
       if (this.previous?.instance !== old) return;
       this.previous = null;

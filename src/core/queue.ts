@@ -18,10 +18,11 @@ export class UpdateQueue {
 
   /**
    * Queue `work` behind everything asked for before; it supersedes what has not begun its
-   * cutover. A `lasting` one (a first load: nothing serves yet) is never superseded.
+   * cutover (unless not `superseding`: state given to a module is not a newer build). A
+   * `lasting` one (a first load: nothing serves yet; a state edit) is never superseded.
    */
-  schedule<T>(work: (ticket: Ticket) => Promise<T>, lasting = false): Promise<T> {
-    this.supersede('superseded by a newer update');
+  schedule<T>(work: (ticket: Ticket) => Promise<T>, lasting = false, superseding = true): Promise<T> {
+    if (superseding) this.supersede('superseded by a newer update');
     const ticket: Ticket = { superseded: false, inCutover: lasting, candidate: null };
     this.tickets.add(ticket);
     const run = this.chain.then(() => work(ticket));

@@ -35,7 +35,7 @@ const allOf =
   <const A extends readonly T[]>(values: A & ([T] extends [A[number]] ? unknown : 'a value of the union is missing')): readonly T[] =>
     values;
 
-const TRIGGERS = allOf<UpdateTrigger>()(['load', 'push', 'editor', 'reload', 'rollback', 'auto rollback', 'restore', 'publish']);
+const TRIGGERS = allOf<UpdateTrigger>()(['load', 'push', 'editor', 'reload', 'rollback', 'auto rollback', 'restore', 'publish', 'inject', 'rewind']);
 const OUTCOMES = allOf<UpdateOutcome>()(['committed', 'refused', 'superseded', 'rolled back', 'already running']);
 const REFUSAL_CODES = allOf<RefusalCode>()([
   'load-failed',
@@ -51,6 +51,9 @@ const REFUSAL_CODES = allOf<RefusalCode>()([
   'health-failed',
   'unhealthy',
   'serving-changed',
+  'no-restore-state',
+  'state-refused',
+  'other-version',
   'failed',
 ]);
 

@@ -3,6 +3,7 @@
  * reads it through `useStore` in src/ui; the engine writes to it only through the bridge.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import { type CheckpointsSlice, createCheckpointsSlice } from './checkpoints-slice';
 import { type ConfigSlice, createConfigSlice } from './config-slice';
 import { type ConsoleSlice, createConsoleSlice } from './console-slice';
 import { type HistorySlice, createHistorySlice } from './history-slice';
@@ -11,7 +12,7 @@ import { type LiveSlice, createLiveSlice } from './live-slice';
 import { type ModulesSlice, createModulesSlice } from './modules-slice';
 import { type StorageSlice, createStorageSlice } from './storage-slice';
 
-export type AppState = ModulesSlice & ConsoleSlice & NoticesSlice & HistorySlice & ConfigSlice & LiveSlice & StorageSlice;
+export type AppState = ModulesSlice & ConsoleSlice & NoticesSlice & HistorySlice & ConfigSlice & LiveSlice & StorageSlice & CheckpointsSlice;
 export type AppStore = StoreApi<AppState>;
 
 export function createAppStore(): AppStore {
@@ -23,5 +24,6 @@ export function createAppStore(): AppStore {
     ...createConfigSlice(...a),
     ...createLiveSlice(...a),
     ...createStorageSlice(...a),
+    ...createCheckpointsSlice(...a),
   }));
 }

@@ -53,10 +53,12 @@ export function connectEngine(engine: Engine, store: AppStore, options: BridgeOp
   initial.modules.reset(snapshot(engine));
   initial.history.reset(engine.history());
   initial.config.update({ ...engine.config }, engine.status().autoReloadPaused);
+  initial.checkpoints.reset(Object.fromEntries(engine.modules().map((info) => [info.name, engine.module(info.name).checkpoints()])));
 
   const apply = (event: EngineEvent) => {
-    const { modules, console: output, notices, history, config } = store.getState();
+    const { modules, console: output, notices, history, config, checkpoints } = store.getState();
     modules.apply(event);
+    checkpoints.apply(event);
     switch (event.type) {
       case 'loaded': {
         // Output of the new build starts on its own line.
@@ -97,7 +99,7 @@ export function connectEngine(engine: Engine, store: AppStore, options: BridgeOp
       case 'unloaded':
       case 'active':
       case 'checkpoint':
-        break; // the modules slice has them
+        break; // the modules and checkpoints slices have them
       default: {
         const check: never = event;
         void check;

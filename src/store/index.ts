@@ -11,11 +11,15 @@ export { type ConsoleLine, type Stream, MAX_LINES } from './console-slice';
 export { CONFIG_STORAGE_KEY, localConfigStorage } from './config-storage';
 export { MAX_RECORDS, OUTCOMES, filterRecords } from './history-slice';
 export { type ModuleEntry, type ModulesData, reduceModules } from './modules-slice';
+export { MAX_CHECKPOINTS, reduceCheckpoints, type CheckpointsData, type ModuleCheckpoints } from './checkpoints-slice';
 export type { LiveConnection, LiveData } from './live-slice';
 export type { ErrorNotice, InfoNotice } from './notices-slice';
 export * from './selectors';
 export { CONFIG_RULES, DEFAULT_CONFIG, configProblem, formatSignature, HotwasmError } from '../core';
 export type {
+  CheckpointInfo,
+  CheckpointRef,
+  StateProbe,
   Engine,
   EngineConfig,
   EngineState,

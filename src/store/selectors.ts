@@ -4,7 +4,7 @@
  * Selectors return values already in the state (stable between renders, as `useStore` needs);
  * anything that builds a new array or object is a plain function to call inside `useMemo`.
  */
-import type { ExportInfo, ModuleInfo, ModuleStatus, VersionInfo } from '../core';
+import type { CheckpointInfo, ExportInfo, ModuleInfo, ModuleStatus, VersionInfo } from '../core';
 import type { AppState } from './app-store';
 import type { ModuleEntry } from './modules-slice';
 
@@ -182,3 +182,16 @@ export const selectLive = (s: AppState) => s.live;
 export const selectStorageMode = (s: AppState) => s.storage.mode;
 export const selectStorageReason = (s: AppState) => s.storage.reason;
 export const selectUnreadable = (s: AppState) => s.storage.unreadable;
+
+const NO_CHECKPOINTS: readonly CheckpointInfo[] = [];
+const NO_RESTARTS: readonly number[] = [];
+/** The active module's recent checkpoints, oldest first. */
+export const selectCheckpoints = (s: AppState): readonly CheckpointInfo[] => {
+  const name = activeName(s);
+  return (name === null ? undefined : s.checkpoints.byModule[name]?.checkpoints) ?? NO_CHECKPOINTS;
+};
+/** When the active module restarted (ms since epoch), oldest first. */
+export const selectRestarts = (s: AppState): readonly number[] => {
+  const name = activeName(s);
+  return (name === null ? undefined : s.checkpoints.byModule[name]?.restarts) ?? NO_RESTARTS;
+};

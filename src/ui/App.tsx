@@ -11,6 +11,7 @@ import { HistoryPanel } from './history/HistoryPanel';
 import { ModulePanel } from './module/ModulePanel';
 import { Notices } from './notices/Notices';
 import { SourcePanel } from './source/SourcePanel';
+import { StatePanel } from './state/StatePanel';
 import { StatusPanel } from './status/StatusPanel';
 
 export function App({ engine, store }: { engine: Engine; store: AppStore }) {
@@ -23,6 +24,7 @@ export function App({ engine, store }: { engine: Engine; store: AppStore }) {
           <div className="column column-side">
             <StatusPanel />
             <ModulePanel />
+            <StatePanel />
           </div>
           <div className="column column-main">
             <CallPanel />

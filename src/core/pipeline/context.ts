@@ -26,6 +26,11 @@ export interface UpdateInput {
   /** The text the bytes were compiled from (an editor's build), kept with the version. */
   text?: string;
   /**
+   * State to give the candidate instead of the serving version's (an injection or a rewind: the
+   * candidate is then the serving version's own bytes, see ../state.ts). Moved to the worker.
+   */
+  state?: Uint8Array;
+  /**
    * Requests to send in a first load's own message, to run in its worker right after the module
    * is instantiated, before the page hears back (a restore gives the kept state this way, so no
    * round trip of its own waits behind the page's other work). Not sent by updates, which have

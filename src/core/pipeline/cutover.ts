@@ -12,6 +12,8 @@
  *   made. If any of that fails, the held calls run on the old version, which never stopped
  *   serving.
  * - **No state**: calls are held only while the serving version finishes those already sent.
+ *   State given to the candidate (an injection, a rewind) cuts over this way too: it replaces
+ *   the serving version's state, so none is carried.
  */
 import { messageOf } from '../../shared/errors';
 import { PREPARE, finalStateSteps, snapshotRequest } from '../../shared/update-plan';
@@ -45,7 +47,16 @@ export const cutover: Step = {
     const changed = servingChanged();
     if (changed) return changed;
     try {
-      if (ctx.restored && serving.changes === ctx.mark) {
+      if (ctx.restored && ctx.input.state !== undefined) {
+        // State given (an injection): it replaces the serving version's, so there is no final
+        // state to carry; calls are held only while the serving version finishes those sent.
+        if (serving.busy) {
+          holdCalls();
+          await serving.request({ op: 'ping' }, timeout);
+        }
+        ({ saveMs, ms: restoreMs } = ctx.restored);
+        ctx.stateBytes = ctx.restored.bytes;
+      } else if (ctx.restored && serving.changes === ctx.mark) {
         ({ saveMs, ms: restoreMs } = ctx.restored);
         ctx.stateBytes = ctx.restored.bytes;
       } else if (ctx.restored) {

@@ -48,11 +48,26 @@ export function refusedLoadRecord(module: string, refusal: Refusal, meta: { trig
   };
 }
 
+/** State given to the serving version (./state.ts) is not a new build: its words say so. */
+const STATE_WORDS: Partial<Record<UpdateTrigger, { what: string; done: string }>> = {
+  inject: { what: 'State injection into', done: 'injected' },
+  rewind: { what: 'Rewind of', done: 'rewound to a checkpoint' },
+};
+
+/** How an update's refusal begins: "Update of counter", or "State injection into counter v1". */
+export function refusedWhat(trigger: UpdateTrigger, name: string, from: string | null): string {
+  const words = STATE_WORDS[trigger];
+  return words ? `${words.what} ${name} ${from ?? '?'}` : `Update of ${name}`;
+}
+
 /** What the Status panel says about an update that went through the pipeline. */
 export function updateNotice(ctx: UpdateContext, end: WalkEnd, record: RecordDraft): string | null {
   const name = ctx.host.name;
   const from = ctx.serving.info.version;
   const to = ctx.candidate?.info.version ?? ctx.input.source;
+  const words = STATE_WORDS[record.trigger];
+  if (words && end.end === 'committed') return `${name} ${from}: ${record.stateBytes ?? 0} bytes of state ${words.done}`;
+  if (words && end.end === 'refused') return `${refusedWhat(record.trigger, name, from)} refused at ${end.refusal.step}: ${record.error}. ${from} keeps serving, untouched.`;
   switch (end.end) {
     case 'committed':
       return `${name} ${from} → ${to}: ${record.stateBytes !== null ? `${record.stateBytes} bytes of state carried` : (record.warning ?? 'no state to carry')}`;

@@ -26,6 +26,11 @@ export type Refusal =
   | { step: StateStep; code: 'restore-refused'; detail: { version: string; answered: number | null } }
   | { step: StateStep; code: 'health-failed'; detail: { version: string; message: string } }
   | { step: StateStep; code: 'unhealthy'; detail: { version: string; answer: string } }
+  /** State given to the serving version (an injection, a rewind): it cannot take any, or refused this. */
+  | { step: 'shadow check'; code: 'no-restore-state'; detail: { version: string } }
+  | { step: 'shadow check'; code: 'state-refused'; detail: { version: string; answered: number; bytes: number } }
+  /** State made for one version, given when another serves (a build arrived before its turn). */
+  | { step: 'check'; code: 'other-version'; detail: { expected: string; serving: string } }
   /** The version the update began from stopped serving meanwhile (an automatic rollback). */
   | { step: 'cutover'; code: 'serving-changed'; detail: { version: string } }
   /** The step itself failed (a trap, a timeout, a crash): its error says why. */
@@ -70,6 +75,12 @@ export function refusalText(r: Refusal): string {
       return `restore_state failed on ${r.detail.version}: ${r.detail.message}`;
     case 'restore-refused':
       return `restore_state of ${r.detail.version} refused the ${r.step === 'cutover' ? 'final' : 'current'} state (it answered ${r.detail.answered ?? 'nothing'})`;
+    case 'no-restore-state':
+      return `${r.detail.version} has no restore_state export, so it cannot be given state`;
+    case 'state-refused':
+      return `restore_state of ${r.detail.version} refused the ${r.detail.bytes} bytes of state given (it answered ${r.detail.answered})`;
+    case 'other-version':
+      return `the state was made for ${r.detail.expected}, but ${r.detail.serving} serves now: nothing was given`;
     case 'serving-changed':
       return `${r.detail.version}, which this update was made against, stopped serving while it ran (it was rolled back): nothing was replaced; try the update again`;
     case 'health-failed':

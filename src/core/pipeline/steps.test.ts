@@ -167,6 +167,31 @@ describe('the update steps', () => {
     expect(await cutover.run(moved)).toMatchObject({ code: 'serving-changed' });
   });
 
+  it('state given (an injection): the same bytes are not "already running", a missing or refusing restore_state is refused', async () => {
+    const state = new Uint8Array(8);
+    const same = staged(new FakeInstance('v1', 'a'), new FakeInstance('v1', 'a'), { state });
+    expect(await run('check', same)).toBeNull();
+    const none = staged(new FakeInstance('v1', 'a'), new FakeInstance('v1', 'a', ['save_state']), { state });
+    expect(await run('shadow check', none)).toMatchObject({ code: 'no-restore-state', text: 'v1 has no restore_state export, so it cannot be given state' });
+    const refused = staged(new FakeInstance('v1', 'a'), new FakeInstance('v1', 'a'), { state }, { receiveState: { code: 1, ms: 0.1, bytes: 3 } });
+    expect(await run('shadow check', refused)).toMatchObject({ code: 'state-refused', text: 'restore_state of v1 refused the 3 bytes of state given (it answered 1)' });
+  });
+
+  it('cutover with state given: no final state is carried; calls are held only while the serving version finishes', async () => {
+    const v1 = new FakeInstance('v1', 'a');
+    const fresh = new FakeInstance('v1', 'a');
+    const ctx = staged(v1, fresh, { state: new Uint8Array(8) });
+    ctx.restored = { code: 0, ms: 0.2, bytes: 8, saveMs: 0 };
+    v1.changes = 1; // calls reached v1 after staging: their state is replaced, not carried
+    v1.pending = 1;
+    expect(await cutover.run(ctx)).toBeNull();
+    expect(ctx.cutover).toMatchObject({ held: true });
+    expect(v1.sent).toEqual(['ping']);
+    expect(fresh.sent).toEqual([]);
+    expect(ctx.stateBytes).toBe(8);
+    expect(ctx.host.pool.primary).toBe(asInstance(fresh));
+  });
+
   it('the walk stops at the first refusal and retires the candidate; a superseded one is stopped', async () => {
     const v1 = new FakeInstance('v1', 'a');
     const v2 = new FakeInstance('v2', 'b');

@@ -7,6 +7,7 @@
  */
 import { parseSemver } from '../../shared/abi';
 import { messageOf } from '../../shared/errors';
+import type { StateMessage } from '../../shared/protocol';
 import { snapshotRequest, stagingSteps } from '../../shared/update-plan';
 import type { UpdateStep } from '../history';
 import type { Instance } from '../instance';
@@ -35,7 +36,8 @@ const stage: Step = {
   async run(ctx) {
     const { input, serving, config } = ctx;
     const timeout = config.validation_timeout_ms;
-    const carry = !input.fresh && serving.has('save_state');
+    const given = input.state;
+    const carry = given !== undefined || (!input.fresh && serving.has('save_state'));
     const apiMajor = input.fresh ? null : (parseSemver(serving.info.apiVersion ?? '')?.major ?? null);
     // Made anew for each attempt at the load (a load retried in another worker: see Instance.stage).
     const staging = ctx.host.stage(input, timeout, (send) => {
@@ -47,7 +49,14 @@ const stage: Step = {
         receiveState: plan.receiveState ? outcome(send(plan.receiveState, timeout)) : null,
         health: outcome(send(plan.health, timeout)),
       };
-      ctx.snapshot = channel ? outcome(serving.request(snapshotRequest(channel.port1), timeout)) : null;
+      if (given && channel) {
+        // State given by the user goes where the serving version's snapshot would (a copy each
+        // attempt: a load retried in another worker sends it again).
+        const copy = given.slice();
+        channel.port1.postMessage({ state: copy } satisfies StateMessage, [copy.buffer]);
+        channel.port1.close();
+        ctx.snapshot = Promise.resolve({ ok: true, value: { state: null, ms: 0 } });
+      } else ctx.snapshot = channel ? outcome(serving.request(snapshotRequest(channel.port1), timeout)) : null;
       ctx.mark = serving.changes;
       return answers;
     });
@@ -78,7 +87,8 @@ const check: Step = {
     const { sha256, version } = candidate.info;
     const mismatch = shaMismatch(ctx.input, sha256, version);
     if (mismatch) return mismatch;
-    if (sha256 === ctx.serving.info.sha256) return 'done';
+    // The serving version's own bytes, given state (an injection), are the point, not a no-op.
+    if (sha256 === ctx.serving.info.sha256 && ctx.input.state === undefined) return 'done';
     const owner = ctx.input.version ? ctx.host.labelOwner(ctx.input.version) : null;
     if (owner && owner !== sha256) return { step: 'check', code: 'label-taken', detail: { version: ctx.input.version!, sha256: owner } };
     return null;
@@ -134,7 +144,9 @@ const shadowCheck: Step = {
     const { input, serving, warnings } = ctx;
     const candidate = ctx.candidate!;
     const version = candidate.info.version ?? '?';
-    if (input.fresh) warnings.push('fresh load: state was reset by request');
+    if (input.state !== undefined) {
+      if (!candidate.has('restore_state')) return { step: 'shadow check', code: 'no-restore-state', detail: { version } };
+    } else if (input.fresh) warnings.push('fresh load: state was reset by request');
     else if (!serving.has('save_state')) warnings.push(`state was not carried: ${serving.info.version} has no save_state`);
     else if (!candidate.has('restore_state')) warnings.push(`state was not carried: ${version} has no restore_state`);
     const { receiveState, health } = ctx.answers!;
@@ -143,7 +155,10 @@ const shadowCheck: Step = {
       if (!saved.ok) return { step: 'shadow check', code: 'save-failed', detail: { version: serving.info.version ?? '?', message: messageOf(saved.error) } };
       const r = await receiveState;
       if (!r.ok) return { step: 'shadow check', code: 'restore-failed', detail: { version, message: messageOf(r.error) } };
-      if (r.value && r.value.code !== 0) return { step: 'shadow check', code: 'restore-refused', detail: { version, answered: r.value.code } };
+      if (r.value && r.value.code !== 0) {
+        if (input.state !== undefined) return { step: 'shadow check', code: 'state-refused', detail: { version, answered: r.value.code, bytes: r.value.bytes } };
+        return { step: 'shadow check', code: 'restore-refused', detail: { version, answered: r.value.code } };
+      }
       ctx.restored = r.value && { ...r.value, saveMs: saved.value.ms };
     }
     const h = await health!;
@@ -153,6 +168,9 @@ const shadowCheck: Step = {
   },
 };
 
+/** Every step before the cutover: a candidate staged and validated, nothing replaced (a probe of state stops here). */
+export const VALIDATE_STEPS: readonly Step[] = [stage, check, exportsStep, apiVersion, benchmark, shadowCheck];
+
 /** The `replace` strategy: one candidate, validated, then cut over in place of the serving version. */
-export const REPLACE_STEPS: readonly Step[] = [stage, check, exportsStep, apiVersion, benchmark, shadowCheck, cutover];
+export const REPLACE_STEPS: readonly Step[] = [...VALIDATE_STEPS, cutover];
 

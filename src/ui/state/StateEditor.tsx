@@ -1,0 +1,104 @@
+/**
+ * Edit and inject: the user types new state as hex or JSON and applies it. What does not parse
+ * is refused here, with why, and nothing is sent; what parses goes to engine.injectState, which
+ * gives it to a fresh instance of the serving version and cuts over, or refuses with why.
+ */
+import { type FormEvent, useId, useState } from 'react';
+import type { ModuleInfo } from '../../store';
+import { useEngine } from '../common/context';
+import type { Outcome } from './StatePanel';
+import { parseHex, parseJson, toHex, utf8View } from './state-bytes';
+
+type Mode = 'hex' | 'json';
+
+export function StateEditor({ module, current, onOutcome }: { module: ModuleInfo; current: Uint8Array | null; onOutcome: (o: Outcome) => void }) {
+  const engine = useEngine();
+  const [mode, setMode] = useState<Mode>('hex');
+  const [text, setText] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [applying, setApplying] = useState(false);
+  const ids = { text: useId(), error: useId(), group: useId() };
+
+  const startFromCurrent = () => {
+    if (!current) return;
+    setText(mode === 'hex' ? toHex(current) : utf8View(current).text);
+    setError(null);
+  };
+
+  const apply = async (event: FormEvent) => {
+    event.preventDefault();
+    const parsed = mode === 'hex' ? parseHex(text) : parseJson(text);
+    if (!parsed.ok) {
+      setError(parsed.error);
+      return;
+    }
+    setError(null);
+    setApplying(true);
+    try {
+      // Made for the version serving now: refused if another one serves by its turn.
+      const info = await engine.module(module.name).injectState(parsed.bytes, { version: module.version ?? undefined });
+      onOutcome({ text: `Applied: ${parsed.bytes.byteLength} bytes of state given to ${module.name} ${info.version}`, error: false });
+    } catch (e) {
+      onOutcome({ text: (e as Error).message, error: true });
+    } finally {
+      setApplying(false);
+    }
+  };
+
+  return (
+    <form className="state-editor" onSubmit={(e) => void apply(e)}>
+      <h3>Edit state</h3>
+      <fieldset className="state-views">
+        <legend>Edit as</legend>
+        {(
+          [
+            ['hex', 'Hex'],
+            ['json', 'JSON'],
+          ] as const
+        ).map(([value, label]) => (
+          <label key={value}>
+            <input
+              type="radio"
+              name={ids.group}
+              value={value}
+              checked={mode === value}
+              onChange={() => {
+                setMode(value);
+                setError(null);
+              }}
+            />{' '}
+            {label}
+          </label>
+        ))}
+      </fieldset>
+      <label htmlFor={ids.text}>New state ({mode === 'hex' ? 'hex' : 'JSON'})</label>
+      <textarea
+        id={ids.text}
+        className="state-input"
+        rows={3}
+        spellCheck={false}
+        value={text}
+        placeholder={mode === 'hex' ? 'e.g. 64 00 00 00 00 00 00 00' : 'e.g. {"count": 100}'}
+        aria-invalid={error !== null}
+        aria-describedby={error ? ids.error : undefined}
+        onChange={(e) => {
+          setText(e.currentTarget.value);
+          setError(null);
+        }}
+      />
+      {error && (
+        <p id={ids.error} className="field-error" role="status">
+          {error}. Nothing was sent.
+        </p>
+      )}
+      <div className="panel-actions">
+        <button type="submit" disabled={applying}>
+          Apply
+        </button>
+        <button type="button" onClick={startFromCurrent} disabled={!current}>
+          Edit current state
+        </button>
+      </div>
+    </form>
+  );
+}
