@@ -44,13 +44,8 @@ export function useSourceSession(engine: Engine, module: ModuleInfo | null, sett
   const [problems, setProblems] = useState<readonly SourceProblem[]>([]);
   const latest = useRef<string | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
-  /** The sha256 of the editor's build being swapped in: when it serves, the editor keeps its text. */
-  const ownBuild = useRef<string | null>(null);
   const nextId = useRef(1);
   const name = module?.name ?? null;
-  const version = module?.version ?? null;
-  const sha256 = module?.sha256 ?? null;
-  const size = module?.size ?? 0;
 
   const loop = useMemo(() => {
     if (name === null) return null;
@@ -69,7 +64,6 @@ export function useSourceSession(engine: Engine, module: ModuleInfo | null, sett
         }
       },
       report: (event) => {
-        if (event.phase === 'updating') ownBuild.current = event.sha256;
         if (event.phase === 'compile failed') setProblems(event.problems);
         else if (event.phase === 'served') setProblems([]);
         else if (event.phase === 'refused') setProblems([{ line: 1, column: 1, endLine: 1, endColumn: 2, message: event.message }]);
@@ -79,51 +73,44 @@ export function useSourceSession(engine: Engine, module: ModuleInfo | null, sett
   }, [engine, name]);
   useEffect(() => () => loop?.stop(), [loop]);
 
-  // Open the serving version's text: when another module becomes active, or another version
-  // serves (a rollback, a push) — not when the version serving is the editor's own build.
-  const load = useCallback(
-    (large: boolean) => {
-      if (name === null || version === null || sha256 === null) return setOpen(null);
-      if (ownBuild.current === sha256) {
-        // The editor's own build serves: its text stays as the user has it (same id), under the new label.
-        ownBuild.current = null;
-        return setOpen((prev) => (prev && prev.module === name ? { ...prev, version } : prev));
-      }
-      let cancelled = false;
-      let handle: ReturnType<Engine['module']>;
-      try {
-        handle = engine.module(name);
-      } catch {
-        return setOpen(null); // unloaded meanwhile
-      }
-      void sourceFor(
-        { module: name, version, sha256, size },
-        {
-          keptText: () => handle.sourceText(version),
-          bytes: () => handle.download(version),
-          compile: async (text, filename) => (await watToolchain()).compile(text, filename),
-          toText: async (bytes) => (await watToolchain()).toText(bytes),
-          fetchText: (url) =>
-            fetch(new URL(url, document.baseURI), { cache: 'no-store' }).then(
-              (r) => (r.ok ? r.text() : null),
-              () => null,
-            ),
-        },
-        { large },
-      ).then((doc) => {
-        if (cancelled) return;
+  // Open the serving version's text when a module becomes active, and each time another version
+  // of it serves (a rollback, a push, a reload) — but not when the editor's own build does: the
+  // editor then keeps the text as the user has it (typed on since, perhaps), under the new label.
+  // Engine events say what brought a version; the store's copy of the module does not.
+  const showLarge = useRef<() => void>(() => undefined);
+  useEffect(() => {
+    if (name === null) return setOpen(null);
+    let cancelled = false;
+    let ticket = 0;
+    const show = (info: ModuleInfo, large = false) => {
+      const mine = ++ticket;
+      void openText(engine, info, large).then((doc) => {
+        if (cancelled || mine !== ticket) return;
         latest.current = 'text' in doc ? doc.text : null;
         setProblems([]);
         setLast(null);
-        setOpen({ id: nextId.current++, module: name, version, doc });
+        setOpen({ id: nextId.current++, module: info.name, version: info.version ?? '?', doc });
       });
-      return () => {
-        cancelled = true;
-      };
-    },
-    [engine, name, version, sha256, size],
-  );
-  useEffect(() => load(false), [load]);
+    };
+    const current = servingInfo(engine, name);
+    if (current) show(current);
+    else setOpen(null);
+    const stop = engine.subscribe((event) => {
+      if (event.type !== 'loaded' || event.module !== name) return;
+      if (event.trigger !== 'editor') return show(event.info);
+      ticket++; // a text still being opened for an older version is not shown over the editor's
+      const version = event.info.version ?? '?';
+      setOpen((prev) => (prev && prev.module === name ? { ...prev, version } : prev));
+    });
+    showLarge.current = () => {
+      const info = servingInfo(engine, name);
+      if (info) show(info, true);
+    };
+    return () => {
+      cancelled = true;
+      stop();
+    };
+  }, [engine, name]);
 
   const { live, debounceMs } = settings;
   const edited = useCallback(
@@ -140,7 +127,41 @@ export function useSourceSession(engine: Engine, module: ModuleInfo | null, sett
   }, [loop]);
   useEffect(() => () => clearTimeout(timer.current), []);
 
-  return { open, last, problems, edited, applyNow, showLarge: () => void load(true), text: () => latest.current };
+  return { open, last, problems, edited, applyNow, showLarge: () => showLarge.current(), text: () => latest.current };
+}
+
+function servingInfo(engine: Engine, name: string): ModuleInfo | null {
+  try {
+    return engine.module(name).info();
+  } catch {
+    return null; // unloaded meanwhile
+  }
+}
+
+/** The text to open for a serving version (see ./source-text.ts). */
+function openText(engine: Engine, info: ModuleInfo, large: boolean): Promise<SourceDoc> {
+  const version = info.version ?? '?';
+  let handle: ReturnType<Engine['module']>;
+  try {
+    handle = engine.module(info.name);
+  } catch (error) {
+    return Promise.resolve({ kind: 'unavailable', message: messageOf(error) });
+  }
+  return sourceFor(
+    { module: info.name, version, sha256: info.sha256, size: info.size },
+    {
+      keptText: () => handle.sourceText(version),
+      bytes: () => handle.download(version),
+      compile: async (text, filename) => (await watToolchain()).compile(text, filename),
+      toText: async (bytes) => (await watToolchain()).toText(bytes),
+      fetchText: (url) =>
+        fetch(new URL(url, document.baseURI), { cache: 'no-store' }).then(
+          (r) => (r.ok ? r.text() : null),
+          () => null,
+        ),
+    },
+    { large },
+  );
 }
 
 const STATE_EXPORTS = ['save_state', 'restore_state'];
