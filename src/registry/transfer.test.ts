@@ -45,6 +45,7 @@ async function fill(registry: Registry): Promise<void> {
   await registry.putCheckpoint({ schema: 1, module: 'clock', label: 'v1', sha256: clock1.sha256, at: 60, state: new Uint8Array([9]) });
   await registry.putModule({ schema: 1, name: 'counter', serving: { label: 'v2', sha256: counter2.sha256 }, at: 22 });
   await registry.putModule({ schema: 1, name: 'clock', serving: { label: 'v1', sha256: clock1.sha256 }, at: 32 });
+  await registry.putText?.('counter', counter2.sha256, '(module ;; v2\n)');
 }
 
 /** Everything a registry lists, bytes included, for comparing two. */
@@ -58,7 +59,9 @@ async function contents(registry: Registry) {
   const modules = (await registry.listModules()).sort((a, b) => a.name.localeCompare(b.name));
   const checkpoints: Record<string, CheckpointRecord | null> = {};
   for (const name of new Set([...modules.map((m) => m.name), ...versions.map((v) => v.module)])) checkpoints[name] = await registry.latestCheckpoint(name);
-  return { versions, bytes, records: await registry.listRecords(), checkpoints, modules };
+  const texts: Record<string, string | null> = {};
+  for (const v of versions) texts[`${v.module} ${v.label}`] = (await registry.getText?.(v.module, v.sha256)) ?? null;
+  return { versions, bytes, records: await registry.listRecords(), checkpoints, modules, texts };
 }
 
 async function fileOf(registry: Registry, module?: string): Promise<RegistryExport> {
@@ -91,8 +94,8 @@ describe.each(kinds)('export and import, %s', (_kind, open) => {
     const into = await open();
     const report = await importRegistry(into, await exportRegistry(from));
     expectOk(report);
-    expect(report.took).toEqual({ versions: 3, bytes: 3, records: 3, checkpoints: 2, modules: 2 });
-    expect(report.skipped).toEqual({ versions: 0, bytes: 0, records: 0, checkpoints: 0, modules: 0 });
+    expect(report.took).toEqual({ versions: 3, bytes: 3, records: 3, checkpoints: 2, modules: 2, texts: 1 });
+    expect(report.skipped).toEqual({ versions: 0, bytes: 0, records: 0, checkpoints: 0, modules: 0, texts: 0 });
     expect(report.refused).toEqual([]);
     expect(await contents(into)).toEqual(await contents(from));
   });
@@ -125,8 +128,8 @@ describe.each(kinds)('export and import, %s', (_kind, open) => {
     const before = await contents(into);
     const again = await importRegistry(into, blob);
     expectOk(again);
-    expect(again.took).toEqual({ versions: 0, bytes: 0, records: 0, checkpoints: 0, modules: 0 });
-    expect(again.skipped).toEqual({ versions: 3, bytes: 3, records: 3, checkpoints: 2, modules: 2 });
+    expect(again.took).toEqual({ versions: 0, bytes: 0, records: 0, checkpoints: 0, modules: 0, texts: 0 });
+    expect(again.skipped).toEqual({ versions: 3, bytes: 3, records: 3, checkpoints: 2, modules: 2, texts: 1 });
     expect(await contents(into)).toEqual(before);
   });
 
@@ -221,6 +224,7 @@ describe.each(kinds)('export and import, %s', (_kind, open) => {
         },
         /bytes of version clock v1 .* are neither in the file nor kept here/,
       ],
+      ['with a text failing its check', (f) => JSON.stringify({ ...f, texts: [{ ...f.texts![0], text: 42 }] }), /text 1 \(counter .*\) is not valid: "text" should be a string/],
       ['with a checkpoint state that is not base64', (f) => JSON.stringify({ ...f, checkpoints: [{ ...f.checkpoints[0], state: '%%%' }] }), /checkpoint 1 .* is not valid: "state" should be bytes/],
     ];
 
@@ -232,7 +236,7 @@ describe.each(kinds)('export and import, %s', (_kind, open) => {
       const report = await importRegistry(into, new Blob([spoil(JSON.parse(text) as RegistryExport, text)]));
       expect(report.ok).toBe(false);
       if (!report.ok) expect(report.reason).toMatch(reason);
-      expect(await contents(into)).toEqual({ versions: [], bytes: {}, records: [], checkpoints: {}, modules: [] });
+      expect(await contents(into)).toEqual({ versions: [], bytes: {}, records: [], checkpoints: {}, modules: [], texts: {} });
     });
   });
 });

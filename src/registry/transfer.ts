@@ -13,10 +13,10 @@
  * records and checkpoints, then module records (which name versions written before them).
  */
 import type { UpdateRecord } from '../core/history';
-import type { CheckpointRecord, ModuleRecord, Registry, VersionRecord } from '../core/registry';
+import type { CheckpointRecord, ModuleRecord, Registry, TextRecord, VersionRecord } from '../core/registry';
 import { messageOf } from '../shared/errors';
 import { sha256Hex } from '../shared/inspect';
-import { checkCheckpoint, checkModule, checkUpdateRecord, checkVersion, type Check } from './validate';
+import { checkCheckpoint, checkModule, checkText, checkUpdateRecord, checkVersion, type Check } from './validate';
 
 export const EXPORT_FORMAT = 'hotwasm-registry';
 /** The file schema this code writes and reads. */
@@ -43,6 +43,8 @@ export interface RegistryExport {
    * `bytes`, nor listed here, nor kept by the importing registry makes the file refused.
    */
   bytesNotKept: string[];
+  /** The texts versions were built from in the Source panel (absent from files of before they were kept). */
+  texts?: TextRecord[];
 }
 
 export interface ExportOptions {
@@ -56,6 +58,7 @@ export interface ImportCounts {
   records: number;
   checkpoints: number;
   modules: number;
+  texts: number;
 }
 
 export type ImportReport =
@@ -111,7 +114,18 @@ export async function exportRegistry(registry: Registry, options: ExportOptions 
     if (kept && (await sha256Hex(kept)) === sha256.toLowerCase()) bytes[sha256] = toBase64(kept);
     else bytesNotKept.push(sha256);
   }
-  const file: RegistryExport = { format: EXPORT_FORMAT, schema: EXPORT_SCHEMA, exportedAt: Date.now(), modules, versions, records, checkpoints, bytes, bytesNotKept };
+  const texts: TextRecord[] = [];
+  if (registry.getText) {
+    const seen = new Set<string>();
+    for (const v of versions) {
+      const key = `${v.module}\u0000${v.sha256}`;
+      if (v.removed !== null || seen.has(key)) continue;
+      seen.add(key);
+      const text = await registry.getText(v.module, v.sha256);
+      if (text !== null) texts.push({ schema: 1, module: v.module, sha256: v.sha256, text, at: Date.now() });
+    }
+  }
+  const file: RegistryExport = { format: EXPORT_FORMAT, schema: EXPORT_SCHEMA, exportedAt: Date.now(), modules, versions, records, checkpoints, bytes, bytesNotKept, texts };
   return new Blob([JSON.stringify(file)], { type: 'application/json' });
 }
 
@@ -144,6 +158,7 @@ interface Parsed {
   checkpoints: CheckpointRecord[];
   bytes: Map<string, Uint8Array>;
   bytesNotKept: Set<string>;
+  texts: TextRecord[];
 }
 
 /** The file, read and checked whole; throws Refused with the reason. */
@@ -197,10 +212,11 @@ async function parse(file: Blob | string): Promise<Parsed> {
     if (twin && twin.sha256 !== v.sha256) throw new Refused(`the label ${v.label} of ${v.module} is given to two different sha256s in the file`);
     byKey.set(versionKey(v), v);
   }
-  return { modules, versions: [...byKey.values()], records, checkpoints, bytes, bytesNotKept: new Set(notKept as string[]) };
+  const texts = data.texts === undefined ? [] : checkAll(data.texts, 'texts', checkText, (t, i) => itemName('text', i, t, (o) => `${String(o.module)} ${String(o.sha256).slice(0, 12)}…`));
+  return { modules, versions: [...byKey.values()], records, checkpoints, bytes, bytesNotKept: new Set(notKept as string[]), texts };
 }
 
-const zero = (): ImportCounts => ({ versions: 0, bytes: 0, records: 0, checkpoints: 0, modules: 0 });
+const zero = (): ImportCounts => ({ versions: 0, bytes: 0, records: 0, checkpoints: 0, modules: 0, texts: 0 });
 
 /**
  * Take what a file exported by {@link exportRegistry} holds that this registry has not. The file
@@ -283,6 +299,15 @@ export async function importRegistry(registry: Registry, file: Blob | string): P
     else checkpointWrites.push(c);
   }
 
+  // A text goes with a version of its module and bytes kept here after the import.
+  const withVersion = new Set([...present].map(([key, sha256]) => `${key.slice(0, key.indexOf('\u0000'))}\u0000${sha256}`));
+  const textWrites: TextRecord[] = [];
+  for (const t of parsed.texts) {
+    if (!registry.putText || !withVersion.has(`${t.module}\u0000${t.sha256}`)) continue;
+    if ((await registry.getText?.(t.module, t.sha256)) === t.text) skipped.texts++;
+    else textWrites.push(t);
+  }
+
   const moduleWrites: ModuleRecord[] = [];
   for (const m of parsed.modules) {
     if (keptModules.has(m.name)) {
@@ -325,6 +350,11 @@ export async function importRegistry(registry: Registry, file: Blob | string): P
       step = `the checkpoint of ${c.module}`;
       await registry.putCheckpoint(c);
       took.checkpoints++;
+    }
+    for (const t of textWrites) {
+      step = `the text of ${t.module} ${t.sha256.slice(0, 12)}…`;
+      await registry.putText!(t.module, t.sha256, t.text);
+      took.texts++;
     }
     for (const m of moduleWrites) {
       step = `module record ${m.name}`;
