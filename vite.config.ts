@@ -1,32 +1,50 @@
 import react from '@vitejs/plugin-react';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { defineConfig, type Plugin, runnerImport, type UserConfig } from 'vite';
+import { watToWasm } from './scripts/wat.mjs';
 
 /**
- * The bundled examples' WebAssembly text beside their builds, for the Source panel: a build
- * writes each as a file of the site; the dev server reads it from disk at every request, so that
- * the page sees the text a live push of the example was just built from.
+ * The bundled examples' WebAssembly text beside their builds, for the Source panel, and
+ * `examples/sources.json`: each text's URL with the sha256 of its build, so that the page knows
+ * which text builds the module it serves without compiling anything. A build writes them as files
+ * of the site; the dev server reads and builds them from disk at every request, so that the page
+ * finds the text a live push of the example was just built from.
  */
 const EXAMPLE_SOURCES: Record<string, string> = { 'examples/counter.wat': 'examples/counter-wat/counter.wat' };
 
+async function sourcesManifest(root: string): Promise<string> {
+  const entries = [];
+  for (const [url, file] of Object.entries(EXAMPLE_SOURCES)) {
+    const bytes = await watToWasm(await readFile(join(root, file), 'utf8'), file).catch(() => null);
+    if (bytes) entries.push({ url, sha256: createHash('sha256').update(bytes).digest('hex') });
+  }
+  return JSON.stringify(entries);
+}
+
 function exampleSources(root: string): Plugin {
+  const send = (res: ServerResponse, type: string, body: string) => {
+    res.setHeader('content-type', `${type}; charset=utf-8`);
+    res.setHeader('cache-control', 'no-store');
+    res.end(body);
+  };
   return {
     name: 'hotwasm-example-sources',
     configureServer(server) {
       server.middlewares.use((req, res, next) => {
-        const file = EXAMPLE_SOURCES[(req.url ?? '').split('?')[0]!.replace(/^\//, '')];
+        const path = (req.url ?? '').split('?')[0]!.replace(/^\//, '');
+        if (path === 'examples/sources.json') return void sourcesManifest(root).then((json) => send(res, 'application/json', json), next);
+        const file = EXAMPLE_SOURCES[path];
         if (!file) return next();
-        readFile(join(root, file), 'utf8').then((text) => {
-          res.setHeader('content-type', 'text/plain; charset=utf-8');
-          res.setHeader('cache-control', 'no-store');
-          res.end(text);
-        }, next);
+        readFile(join(root, file), 'utf8').then((text) => send(res, 'text/plain', text), next);
       });
     },
-    generateBundle() {
+    async generateBundle() {
       for (const [fileName, file] of Object.entries(EXAMPLE_SOURCES)) this.emitFile({ type: 'asset', fileName, source: readFileSync(join(root, file), 'utf8') });
+      this.emitFile({ type: 'asset', fileName: 'examples/sources.json', source: await sourcesManifest(root) });
     },
   };
 }

@@ -64,7 +64,7 @@ test('the History panel lists every version with its metadata; a version is pick
   await onV3.getByRole('button', { name: 'Delete…' }).click();
   await onV3.getByRole('button', { name: 'Delete v3' }).click();
   await expect.poll(() => labels(page)).toEqual(['v2', 'v1']);
-  await expect(page.getByRole('status')).toContainText('Deleted counter v3 and its bytes');
+  await expect(page.getByRole('status', { name: 'Notice' })).toContainText('Deleted counter v3 and its bytes');
 
   // The filter narrows the versions and the updates alike.
   await history(page).getByLabel('Filter').fill('known');
@@ -144,13 +144,13 @@ test('storage full: the update stands, the page says the version was not saved, 
     await page.getByRole('button', { name: 'Prune old versions' }).click();
     // The older half is gone. Chromium gives the room of deleted data back only when it compacts
     // its files, at a time of its own choosing: the page says so, and the writes wait for room.
-    await expect(page.getByRole('status')).toContainText(/^Pruned \d+ old versions; (everything is saved|storage is still full: the browser may give the room back only later\. \d+ writes? waits? and will be saved as soon as there is room\.)$/);
+    await expect(page.getByRole('status', { name: 'Notice' })).toContainText(/^Pruned \d+ old versions; (everything is saved|storage is still full: the browser may give the room back only later\. \d+ writes? waits? and will be saved as soon as there is room\.)$/);
     await expect.poll(() => labels(page)).toEqual(before.slice(0, Math.ceil(before.length / 2))); // newest first
     // Room comes back (here: the quota is raised, as compacting would free it): the waiting
     // writes go in on their own, and the alert goes.
     await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 4 * 1024 * 1024 });
     await expect(alert(page)).toHaveCount(0, { timeout: 20_000 });
-    await expect(page.getByRole('status')).toContainText(/everything is saved|Everything that waited for room is saved now/);
+    await expect(page.getByRole('status', { name: 'Notice' })).toContainText(/everything is saved|Everything that waited for room is saved now/);
     // Saved now: it is there after a reload, serving, with its bytes and its last checkpoint.
     await expect
       .poll(async () => {

@@ -76,7 +76,7 @@ export function Notices() {
           </button>
         )}
       </div>
-      <div role="status" className={info ? 'notice notice-info' : 'notice-empty'}>
+      <div role="status" aria-label="Notice" className={info ? 'notice notice-info' : 'notice-empty'}>
         {info && (
           <p key={info.id} className="notice-text">
             {info.text}

@@ -23,6 +23,8 @@ export interface SourceEditorProps {
   onText: (text: string) => void;
   onApplyNow: () => void;
   onToggleLive: () => void;
+  /** The editor got the focus: an edit may follow. */
+  onFocus: () => void;
   problems: readonly SourceProblem[];
   label: string;
   describedBy: string;
@@ -44,14 +46,14 @@ const OPTIONS = {
 /** The markers' owner: the panel's problems replace the previous ones. */
 const OWNER = 'hotwasm';
 
-export default function MonacoSourceEditor({ doc, onText, onApplyNow, onToggleLive, problems, label, describedBy }: SourceEditorProps) {
+export default function MonacoSourceEditor({ doc, onText, onApplyNow, onToggleLive, onFocus, problems, label, describedBy }: SourceEditorProps) {
   const dark = useDarkMode();
   const editorRef = useRef<CodeEditor | null>(null);
   // Monaco keeps the first callbacks it is given: reach the latest ones through refs.
-  const callbacks = useRef({ onText, onApplyNow, onToggleLive });
+  const callbacks = useRef({ onText, onApplyNow, onToggleLive, onFocus });
   useEffect(() => {
-    callbacks.current = { onText, onApplyNow, onToggleLive };
-  }, [onText, onApplyNow, onToggleLive]);
+    callbacks.current = { onText, onApplyNow, onToggleLive, onFocus };
+  }, [onText, onApplyNow, onToggleLive, onFocus]);
   const shownId = useRef(doc.id);
   /** True while the panel's own replacement of the text runs: not a user's edit. */
   const replacing = useRef(false);
@@ -97,6 +99,7 @@ export default function MonacoSourceEditor({ doc, onText, onApplyNow, onToggleLi
     editorRef.current = editor;
     shownId.current = doc.id;
     editor.getDomNode()?.querySelector('.native-edit-context, textarea.inputarea')?.setAttribute('aria-describedby', describedBy);
+    editor.onDidFocusEditorText(() => callbacks.current.onFocus());
     editor.onDidChangeModelContent(() => {
       if (!replacing.current) callbacks.current.onText(editor.getValue());
     });

@@ -65,7 +65,11 @@ export function SourcePanel() {
           </button>
         </div>
       )}
-      {open && doc?.kind === 'unavailable' && <p role="alert">{doc.message}</p>}
+      {open && doc?.kind === 'unavailable' && (
+        <p className="notice" role="note">
+          {doc.message}
+        </p>
+      )}
       {open && doc && 'text' in doc && (
         <>
           <div className="source-toolbar">
@@ -106,6 +110,7 @@ export function SourcePanel() {
               onText={session.edited}
               onApplyNow={session.applyNow}
               onToggleLive={toggleLive}
+              onFocus={session.warm}
               problems={session.problems}
               label={`WebAssembly text of ${open.module}`}
               describedBy={`${hintId} ${statusId}`}

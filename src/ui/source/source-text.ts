@@ -1,19 +1,18 @@
 /**
  * Which text the Source panel opens for a version: the text it was compiled from when it came
  * from the editor (kept with the version), else a bundled example's source when it builds these
- * very bytes (compiled and compared by sha256, so a pushed build of another text never shows the
- * wrong source), else the text wabt makes from the binary — unless the module is too large to
+ * very bytes (the site lists each example text with the sha256 of its build, so a pushed build of
+ * another text never shows the wrong source), else the text wabt makes from the binary — unless the module is too large to
  * edit comfortably as text.
  */
-import { formatBytes, sha256Hex } from '../../shared/inspect';
+import { formatBytes } from '../../shared/inspect';
 import { messageOf } from '../../shared/errors';
-import type { CompileOutcome } from './edit-loop';
 
 /** Modules larger than this open with a notice instead of their text (a 1 MiB module is about 10 MB of text). */
 export const MAX_TEXT_MODULE_BYTES = 1024 * 1024;
 
-/** The bundled examples' sources, served beside their builds (vite.config.ts: exampleSources). */
-export const EXAMPLE_SOURCES = ['examples/counter.wat'] as const;
+/** The bundled examples' sources with the sha256 of their builds (vite.config.ts: exampleSources). */
+export const EXAMPLE_SOURCES_URL = 'examples/sources.json';
 
 export type SourceDoc =
   | { kind: 'kept' | 'example' | 'disassembly'; text: string; filename: string }
@@ -25,7 +24,6 @@ export interface SourceNeeds {
   keptText(): Promise<string | null>;
   /** The version's bytes (checked against its sha256). */
   bytes(): Promise<Uint8Array>;
-  compile(text: string, filename: string): Promise<CompileOutcome>;
   toText(bytes: Uint8Array): Promise<{ ok: true; text: string } | { ok: false; message: string }>;
   fetchText(url: string): Promise<string | null>;
 }
@@ -36,9 +34,6 @@ export interface VersionRef {
   sha256: string;
   size: number;
 }
-
-/** sha256 of each example's build, once per page (the examples do not change under a built page; a dev server's do). */
-const exampleBuilds = new Map<string, { text: string; sha256: string }>();
 
 export async function sourceFor(version: VersionRef, needs: SourceNeeds, options: { large?: boolean } = {}): Promise<SourceDoc> {
   const filename = `${version.module}.wat`;
@@ -56,19 +51,20 @@ export async function sourceFor(version: VersionRef, needs: SourceNeeds, options
   }
 }
 
+/** The example whose build has these very bytes, from the site's list of example sources. */
 async function matchingExample(sha256: string, needs: SourceNeeds): Promise<{ text: string; filename: string } | null> {
-  for (const url of EXAMPLE_SOURCES) {
+  let list: unknown;
+  try {
+    list = JSON.parse((await needs.fetchText(EXAMPLE_SOURCES_URL)) ?? '[]');
+  } catch {
+    return null; // no list (an app of its own): no example sources
+  }
+  if (!Array.isArray(list)) return null;
+  for (const entry of list as unknown[]) {
+    const { url, sha256: built } = (entry ?? {}) as { url?: unknown; sha256?: unknown };
+    if (built !== sha256 || typeof url !== 'string') continue;
     const text = await needs.fetchText(url);
-    if (text === null) continue;
-    const filename = url.slice(url.lastIndexOf('/') + 1);
-    let known = exampleBuilds.get(url);
-    if (!known || known.text !== text) {
-      const built = await needs.compile(text, filename);
-      if (!built.ok) continue;
-      known = { text, sha256: await sha256Hex(built.bytes) };
-      exampleBuilds.set(url, known);
-    }
-    if (known.sha256 === sha256) return { text, filename };
+    if (text !== null) return { text, filename: url.slice(url.lastIndexOf('/') + 1) };
   }
   return null;
 }

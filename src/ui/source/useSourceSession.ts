@@ -12,10 +12,20 @@ import { sourceFor, type SourceDoc } from './source-text';
 
 type Toolchain = import('../../editor/wat-client').WatToolchain;
 let toolchain: Promise<Toolchain> | null = null;
-/** One WAT worker for the page, started when the Source panel first needs it. */
+/**
+ * One WAT worker for the page, started when the Source panel first needs it: when the editor
+ * gets the focus (a compile of an empty module warms it up), or to show a binary as text.
+ */
 function watToolchain(): Promise<Toolchain> {
   toolchain ??= import('../../editor/wat-client').then((m) => m.createWatToolchain());
   return toolchain;
+}
+
+let warmed = false;
+function warmToolchain(): void {
+  if (warmed) return;
+  warmed = true;
+  void watToolchain().then((t) => t.compile('(module)', 'warm-up.wat'));
 }
 
 export interface OpenDoc {
@@ -36,6 +46,8 @@ export interface SourceSession {
   showLarge(): void;
   /** The text in the editor now, for Download .wat. */
   text(): string | null;
+  /** Start the WAT compiler (its first build takes a few hundred ms: worker, wabt, JIT) before the first edit needs it. */
+  warm(): void;
 }
 
 export function useSourceSession(engine: Engine, module: ModuleInfo | null, settings: { live: boolean; debounceMs: number }): SourceSession {
@@ -127,7 +139,7 @@ export function useSourceSession(engine: Engine, module: ModuleInfo | null, sett
   }, [loop]);
   useEffect(() => () => clearTimeout(timer.current), []);
 
-  return { open, last, problems, edited, applyNow, showLarge: () => showLarge.current(), text: () => latest.current };
+  return { open, last, problems, edited, applyNow, showLarge: () => showLarge.current(), text: () => latest.current, warm: warmToolchain };
 }
 
 function servingInfo(engine: Engine, name: string): ModuleInfo | null {
@@ -152,7 +164,6 @@ function openText(engine: Engine, info: ModuleInfo, large: boolean): Promise<Sou
     {
       keptText: () => handle.sourceText(version),
       bytes: () => handle.download(version),
-      compile: async (text, filename) => (await watToolchain()).compile(text, filename),
       toText: async (bytes) => (await watToolchain()).toText(bytes),
       fetchText: (url) =>
         fetch(new URL(url, document.baseURI), { cache: 'no-store' }).then(
