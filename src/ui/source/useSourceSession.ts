@@ -129,7 +129,10 @@ export function useSourceSession(engine: Engine, module: ModuleInfo | null, sett
     (text: string) => {
       latest.current = text;
       clearTimeout(timer.current);
-      if (live && loop) timer.current = setTimeout(() => loop.edit(text), debounceMs);
+      if (!live || !loop) return;
+      // No delay: at once, in the keystroke's own task (a timer would wait for Monaco's render).
+      if (debounceMs === 0) loop.edit(text);
+      else timer.current = setTimeout(() => loop.edit(text), debounceMs);
     },
     [live, debounceMs, loop],
   );

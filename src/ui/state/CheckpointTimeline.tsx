@@ -17,6 +17,10 @@ import type { Outcome } from './StatePanel';
 type Verdict = { state: 'checking' } | { state: 'accepted' } | { state: 'refused'; reason: string };
 
 const NAV_KEYS = new Set(['ArrowDown', 'ArrowUp', 'Home', 'End']);
+/** How long updates must pause before other versions' checkpoints are probed. */
+const PROBE_QUIET_MS = 1500;
+/** Other versions probed per serving version (the newest ones); older ones wait for the user to come to the list. */
+const MAX_PROBES = 4;
 
 export function CheckpointTimeline({ module, checkpoints, onOutcome }: { module: ModuleInfo; checkpoints: readonly CheckpointInfo[]; onOutcome: (o: Outcome) => void }) {
   const engine = useEngine();
@@ -30,24 +34,47 @@ export function CheckpointTimeline({ module, checkpoints, onOutcome }: { module:
   /** A verdict is the serving version's about another version's checkpoints. */
   const key = (sha256: string) => `${serving}|${sha256}`;
 
-  // The newest checkpoint of each other version, probed once per serving version.
+  // The newest checkpoint of each other version, probed once per serving version — one probe at
+  // a time, newest versions first, and only once updates have paused (PROBE_QUIET_MS) or the
+  // user comes to the list: a probe stages a throwaway instance in a worker, and while a user
+  // types in the Source panel every keystroke is a version, whose updates the probes would slow.
+  const [eager, setEager] = useState(false);
+  const newestOf = useMemo(() => {
+    const newest = new Map<string, CheckpointInfo>();
+    for (const c of newestFirst) if (c.sha256 !== serving && !newest.has(c.sha256)) newest.set(c.sha256, c);
+    return newest;
+  }, [newestFirst, serving]);
+  // The probes wait for a pause in updates, not in checkpoints (taken every second while calls run).
+  const others = [...newestOf.keys()].join(' ');
+  const latestNewest = useRef(newestOf);
   useEffect(() => {
-    const newestOf = new Map<string, CheckpointInfo>();
-    for (const c of newestFirst) if (c.sha256 !== serving && !newestOf.has(c.sha256)) newestOf.set(c.sha256, c);
-    for (const [sha, c] of newestOf) {
-      const k = `${serving}|${sha}`;
-      if (asked.current.has(k)) continue;
-      asked.current.add(k);
-      const handle = engine.module(module.name);
-      const bytes = handle.checkpointState(c.seq);
-      if (!bytes) continue;
-      setVerdicts((v) => ({ ...v, [k]: { state: 'checking' } }));
-      handle.probeState(bytes).then(
-        (probe) => setVerdicts((v) => ({ ...v, [k]: probe.accepted ? { state: 'accepted' } : { state: 'refused', reason: probe.reason ?? 'refused' } })),
-        (error: unknown) => setVerdicts((v) => ({ ...v, [k]: { state: 'refused', reason: (error as Error).message } })),
-      );
-    }
-  }, [engine, module.name, newestFirst, serving]);
+    latestNewest.current = newestOf;
+  }, [newestOf]);
+  useEffect(() => {
+    if (others === '') return;
+    let stopped = false;
+    const run = async () => {
+      const waiting = [...latestNewest.current].filter(([sha]) => !asked.current.has(`${serving}|${sha}`)).slice(0, eager ? undefined : MAX_PROBES);
+      for (const [sha, c] of waiting) {
+        const k = `${serving}|${sha}`;
+        if (stopped || asked.current.has(k)) continue;
+        asked.current.add(k);
+        const handle = engine.module(module.name);
+        const bytes = handle.checkpointState(c.seq);
+        if (!bytes) continue;
+        setVerdicts((v) => ({ ...v, [k]: { state: 'checking' } }));
+        await handle.probeState(bytes).then(
+          (probe) => setVerdicts((v) => ({ ...v, [k]: probe.accepted ? { state: 'accepted' } : { state: 'refused', reason: probe.reason ?? 'refused' } })),
+          (error: unknown) => setVerdicts((v) => ({ ...v, [k]: { state: 'refused', reason: (error as Error).message } })),
+        );
+      }
+    };
+    const timer = setTimeout(() => void run(), eager ? 0 : PROBE_QUIET_MS);
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+  }, [engine, module.name, others, serving, eager]);
 
   const verdictOf = (c: CheckpointInfo): Verdict | null => (c.sha256 === serving ? null : (verdicts[key(c.sha256)] ?? { state: 'checking' }));
 
@@ -95,7 +122,7 @@ export function CheckpointTimeline({ module, checkpoints, onOutcome }: { module:
               {verdict.state === 'checking' ? `checking whether ${module.version} takes them…` : verdict.state === 'accepted' ? `${module.version}'s restore_state accepts them.` : `refused by ${module.version}: ${verdict.reason}`}
             </p>
           ))}
-          <ol className="checkpoint-list" aria-label="Checkpoints, newest first" ref={listRef} onKeyDown={onKeyDown}>
+          <ol className="checkpoint-list" aria-label="Checkpoints, newest first" ref={listRef} onKeyDown={onKeyDown} onFocus={() => setEager(true)}>
             {newestFirst.map((c, i) => {
               const verdict = verdictOf(c);
               const offered = verdict === null || verdict.state === 'accepted';
