@@ -206,6 +206,32 @@ describe('IndexedDbRegistry: source texts', () => {
   });
 });
 
+/**
+ * A database made by hand at an older `version`, with the stores of versions 1 and 2 (version 3
+ * added `texts`), and `fill` writing records into it in the same upgrade.
+ */
+function oldDatabase(factory: IDBFactory, version: 1 | 2, fill: (versions: IDBObjectStore) => void): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const request = factory.open('hotwasm-registry', version);
+    request.onupgradeneeded = () => {
+      const db = request.result;
+      db.createObjectStore('bytes');
+      const versions = db.createObjectStore('versions', { keyPath: ['module', 'label'] });
+      versions.createIndex('module', 'module');
+      versions.createIndex('sha256', 'sha256');
+      db.createObjectStore('records', { autoIncrement: true }).createIndex('module', 'module');
+      db.createObjectStore('checkpoints', { keyPath: 'module' });
+      db.createObjectStore('modules', { keyPath: 'name' });
+      fill(versions);
+    };
+    request.onsuccess = () => {
+      request.result.close();
+      resolve();
+    };
+    request.onerror = () => reject(request.error);
+  });
+}
+
 describe('IndexedDbRegistry: schema versions', () => {
   it('has one upgrade step per database version, and makes every store and index', async () => {
     expect(UPGRADES).toHaveLength(DB_VERSION);
@@ -224,25 +250,9 @@ describe('IndexedDbRegistry: schema versions', () => {
     const { tag: _t, imports: _i, exports: _e, removed: _r, ...fields } = versionRecord('v1', 'aaa', { servedAt: 5 });
     const old = { ...fields, schema: 1 };
     const broken = { ...old, label: 'v2', size: 'big' };
-    await new Promise<void>((resolve, reject) => {
-      const request = factory.open('hotwasm-registry', 1);
-      request.onupgradeneeded = () => {
-        const db = request.result;
-        db.createObjectStore('bytes');
-        const versions = db.createObjectStore('versions', { keyPath: ['module', 'label'] });
-        versions.createIndex('module', 'module');
-        versions.createIndex('sha256', 'sha256');
-        db.createObjectStore('records', { autoIncrement: true }).createIndex('module', 'module');
-        db.createObjectStore('checkpoints', { keyPath: 'module' });
-        db.createObjectStore('modules', { keyPath: 'name' });
-        versions.put(old);
-        versions.put(broken);
-      };
-      request.onsuccess = () => {
-        request.result.close();
-        resolve();
-      };
-      request.onerror = () => reject(request.error);
+    await oldDatabase(factory, 1, (versions) => {
+      versions.put(old);
+      versions.put(broken);
     });
     const registry = await open({ indexedDB: factory });
     expect(await registry.listVersions()).toEqual([versionRecord('v1', 'aaa', { servedAt: 5 })]);
@@ -259,24 +269,9 @@ describe('IndexedDbRegistry: schema versions', () => {
   it('2 → 3: adds the texts store, and keeps what version 2 kept', async () => {
     const factory = new IDBFactory();
     const kept = versionRecord('v1', 'aaa', { servedAt: 5 });
-    await new Promise<void>((resolve, reject) => {
-      const request = factory.open('hotwasm-registry', 2);
-      request.onupgradeneeded = () => {
-        const db = request.result;
-        db.createObjectStore('bytes').put(new Uint8Array([1]), 'aaa');
-        const versions = db.createObjectStore('versions', { keyPath: ['module', 'label'] });
-        versions.createIndex('module', 'module');
-        versions.createIndex('sha256', 'sha256');
-        db.createObjectStore('records', { autoIncrement: true }).createIndex('module', 'module');
-        db.createObjectStore('checkpoints', { keyPath: 'module' });
-        db.createObjectStore('modules', { keyPath: 'name' });
-        versions.put(kept);
-      };
-      request.onsuccess = () => {
-        request.result.close();
-        resolve();
-      };
-      request.onerror = () => reject(request.error);
+    await oldDatabase(factory, 2, (versions) => {
+      versions.put(kept);
+      versions.transaction.objectStore('bytes').put(new Uint8Array([1]), 'aaa');
     });
     const registry = await open({ indexedDB: factory });
     expect(await registry.listVersions()).toEqual([kept]);
