@@ -7,7 +7,7 @@ import { Suspense, lazy, useCallback, useId } from 'react';
 import { selectModule, selectNoticeActions } from '../../store';
 import { useAppStore, useEngine } from '../common/context';
 import type { EditEvent } from './edit-loop';
-import { tooLargeText } from './source-text';
+import { MAX_TEXT_MODULE_BYTES, tooLargeText } from './source-text';
 import { useSourceSession } from './useSourceSession';
 import { useSourceSettings } from './settings';
 
@@ -61,7 +61,7 @@ export function SourcePanel() {
         <div className="notice" role="note">
           <p>{tooLargeText(open.module, doc.size)}</p>
           <button type="button" className="button" onClick={session.showLarge}>
-            Show its text anyway
+            {doc.size > MAX_TEXT_MODULE_BYTES ? 'Show its text anyway' : 'Show its text'}
           </button>
         </div>
       )}

@@ -8,8 +8,14 @@
 import { formatBytes } from '../../shared/inspect';
 import { messageOf } from '../../shared/errors';
 
-/** Modules larger than this open with a notice instead of their text (a 1 MiB module is about 10 MB of text). */
+/** Modules larger than this are too large to edit comfortably as text (a 1 MiB module is about 10 MB of it). */
 export const MAX_TEXT_MODULE_BYTES = 1024 * 1024;
+/**
+ * Text made from a binary larger than this is made on request, not for each version that
+ * serves: a 100 KiB module's text (about 1 MB) took ~350 ms of the page's main thread to open in
+ * Monaco, at every update of a module someone builds with another toolchain.
+ */
+export const AUTO_TEXT_MODULE_BYTES = 64 * 1024;
 
 /** The bundled examples' sources with the sha256 of their builds (vite.config.ts: exampleSources). */
 export const EXAMPLE_SOURCES_URL = 'examples/sources.json';
@@ -42,7 +48,7 @@ export async function sourceFor(version: VersionRef, needs: SourceNeeds, options
     if (kept !== null) return { kind: 'kept', text: kept, filename };
     const example = await matchingExample(version.sha256, needs);
     if (example) return { kind: 'example', text: example.text, filename: example.filename };
-    if (version.size > MAX_TEXT_MODULE_BYTES && !options.large) return { kind: 'too large', size: version.size };
+    if (version.size > AUTO_TEXT_MODULE_BYTES && !options.large) return { kind: 'too large', size: version.size };
     const text = await needs.toText(await needs.bytes());
     if (!text.ok) return { kind: 'unavailable', message: `${version.module} ${version.version} could not be shown as text: ${text.message}` };
     return { kind: 'disassembly', text: text.text, filename };
@@ -69,7 +75,10 @@ async function matchingExample(sha256: string, needs: SourceNeeds): Promise<{ te
   return null;
 }
 
-/** The notice for a module too large to open as text. */
+/** The notice for a module whose text is not opened by itself. */
 export function tooLargeText(module: string, size: number): string {
-  return `${module} is ${formatBytes(size)}: as text it would be several times that, too large to edit comfortably here (the Source panel opens modules up to ${formatBytes(MAX_TEXT_MODULE_BYTES)}).`;
+  if (size > MAX_TEXT_MODULE_BYTES) {
+    return `${module} is ${formatBytes(size)}: as text it would be several times that, too large to edit comfortably here (the Source panel opens modules up to ${formatBytes(MAX_TEXT_MODULE_BYTES)}).`;
+  }
+  return `${module} is ${formatBytes(size)}: its text, made from the binary, is about ten times that, so it is made when you ask, not for each version that serves.`;
 }

@@ -21,6 +21,9 @@ function watToolchain(): Promise<Toolchain> {
   return toolchain;
 }
 
+/** How long a version must serve before its text opens (see the subscription below). */
+const OPEN_DELAY_MS = 100;
+
 let warmed = false;
 function warmToolchain(): void {
   if (warmed) return;
@@ -94,7 +97,9 @@ export function useSourceSession(engine: Engine, module: ModuleInfo | null, sett
     if (name === null) return setOpen(null);
     let cancelled = false;
     let ticket = 0;
-    const show = (info: ModuleInfo, large = false) => {
+    /** Asked once to show a large module's text: its later versions open as text too. */
+    let large = false;
+    const show = (info: ModuleInfo) => {
       const mine = ++ticket;
       void openText(engine, info, large).then((doc) => {
         if (cancelled || mine !== ticket) return;
@@ -107,19 +112,28 @@ export function useSourceSession(engine: Engine, module: ModuleInfo | null, sett
     const current = servingInfo(engine, name);
     if (current) show(current);
     else setOpen(null);
+    // Versions that serve in a burst (a script loading builds, a restore) open only the last:
+    // each opening reads the bytes and may make megabytes of text for Monaco.
+    let later: ReturnType<typeof setTimeout> | undefined;
     const stop = engine.subscribe((event) => {
       if (event.type !== 'loaded' || event.module !== name) return;
-      if (event.trigger !== 'editor') return show(event.info);
+      clearTimeout(later);
+      if (event.trigger !== 'editor') {
+        later = setTimeout(() => show(event.info), OPEN_DELAY_MS);
+        return;
+      }
       ticket++; // a text still being opened for an older version is not shown over the editor's
       const version = event.info.version ?? '?';
       setOpen((prev) => (prev && prev.module === name ? { ...prev, version } : prev));
     });
     showLarge.current = () => {
+      large = true;
       const info = servingInfo(engine, name);
-      if (info) show(info, true);
+      if (info) show(info);
     };
     return () => {
       cancelled = true;
+      clearTimeout(later);
       stop();
     };
   }, [engine, name]);
