@@ -16,7 +16,10 @@ import type { UpdateRecord } from '../core/history';
 import type { CheckpointRecord, ModuleRecord, Registry, TextRecord, VersionRecord } from '../core/registry';
 import { messageOf } from '../shared/errors';
 import { sha256Hex } from '../shared/inspect';
+import { fromBase64, toBase64 } from './base64';
 import { checkCheckpoint, checkModule, checkText, checkUpdateRecord, checkVersion, type Check } from './validate';
+
+export { fromBase64, toBase64 } from './base64';
 
 export const EXPORT_FORMAT = 'hotwasm-registry';
 /** The file schema this code writes and reads. */
@@ -64,31 +67,6 @@ export interface ImportCounts {
 export type ImportReport =
   | { ok: true; took: ImportCounts; skipped: ImportCounts; refused: { what: string; reason: string }[] }
   | { ok: false; reason: string };
-
-const CHUNK = 0x8000;
-
-/** Bytes as base64, a chunk at a time (never one argument per byte of a whole module). */
-export function toBase64(bytes: Uint8Array): string {
-  const parts: string[] = [];
-  for (let i = 0; i < bytes.length; i += CHUNK) parts.push(String.fromCharCode(...bytes.subarray(i, i + CHUNK)));
-  return btoa(parts.join(''));
-}
-
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
-
-/** Base64 as bytes, or null when it is not base64. */
-export function fromBase64(text: string): Uint8Array | null {
-  if (text.length % 4 !== 0 || !BASE64.test(text)) return null;
-  let binary: string;
-  try {
-    binary = atob(text);
-  } catch {
-    return null;
-  }
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
 
 const moduleNames = (versions: VersionRecord[], records: UpdateRecord[], modules: ModuleRecord[]): string[] => [
   ...new Set([...modules.map((m) => m.name), ...versions.map((v) => v.module), ...records.map((r) => r.module)]),

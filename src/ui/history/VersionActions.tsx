@@ -8,6 +8,7 @@ import { type FormEvent, useEffect, useId, useState } from 'react';
 import type { VersionInfo } from '../../store';
 import { selectNoticeActions } from '../../store';
 import { useAppStore, useEngine } from '../common/context';
+import { saveFile, wasmBlob } from '../common/save-file';
 import { copyText } from '../module/CopyButton';
 
 export interface VersionActionsProps {
@@ -76,12 +77,7 @@ export function VersionActions({ module, versions, servingSha, picked, compareWi
     act('download', async () => {
       if (!target) return;
       const bytes = await handle.download(target.version);
-      const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/wasm' }));
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = `${module}-${target.version}.wasm`;
-      link.click();
-      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      saveFile(wasmBlob(bytes), `${module}-${target.version}.wasm`);
     });
 
   const copySha = () =>

@@ -6,6 +6,7 @@
 import { Suspense, lazy, useCallback, useId } from 'react';
 import { selectModule, selectNoticeActions } from '../../store';
 import { useAppStore, useEngine } from '../common/context';
+import { saveFile, wasmBlob } from '../common/save-file';
 import type { EditEvent } from './edit-loop';
 import { MAX_TEXT_MODULE_BYTES, tooLargeText } from './source-text';
 import { useSourceSession } from './useSourceSession';
@@ -28,19 +29,12 @@ export function SourcePanel() {
 
   const download = (kind: 'wat' | 'wasm') => {
     if (!open) return;
-    const save = (blob: Blob) => {
-      const url = URL.createObjectURL(blob);
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = `${open.module}-${open.version}.${kind}`;
-      link.click();
-      setTimeout(() => URL.revokeObjectURL(url), 0);
-    };
-    if (kind === 'wat') return save(new Blob([session.text() ?? ''], { type: 'text/plain' }));
+    const name = `${open.module}-${open.version}.${kind}`;
+    if (kind === 'wat') return saveFile(new Blob([session.text() ?? ''], { type: 'text/plain' }), name);
     engine
       .module(open.module)
       .download(open.version)
-      .then((bytes) => save(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/wasm' })))
+      .then((bytes) => saveFile(wasmBlob(bytes), name))
       .catch((error: unknown) => notices.reportError(error, 'download'));
   };
 

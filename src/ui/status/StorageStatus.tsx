@@ -12,6 +12,7 @@ import { formatBytes } from '../../shared/inspect';
 import { selectConfig, selectModulesByName, selectStorageMode, selectStorageReason, selectUnreadable } from '../../store';
 import { useAppStore, useEngine } from '../common/context';
 import { Fact } from '../common/Fact';
+import { saveFile } from '../common/save-file';
 
 interface Estimate {
   usage: number;
@@ -75,12 +76,7 @@ export function StorageStatus() {
   const exportAll = async () => {
     try {
       const file = await engine.registry.export();
-      const url = URL.createObjectURL(file);
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = `hotwasm-registry-${new Date().toISOString().slice(0, 10)}.json`;
-      link.click();
-      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      saveFile(file, `hotwasm-registry-${new Date().toISOString().slice(0, 10)}.json`);
       setTransfer(`Exported ${formatBytes(file.size)}.`);
     } catch (error) {
       setTransfer(`The export failed: ${error instanceof Error ? error.message : String(error)}`);
