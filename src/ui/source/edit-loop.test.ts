@@ -25,7 +25,6 @@ function harness() {
       applies.push({ text, done });
       return done.promise;
     },
-    sha256: async (bytes) => `sha-${bytes[0]}`,
     report: (event) => events.push(event),
   });
   const built = (n: number): CompileOutcome => ({ ok: true, bytes: new Uint8Array([n]), ms: 1 });

@@ -28,7 +28,7 @@ export type ApplyOutcome = { ok: true; version: string; sha256: string; ms: numb
 export type EditEvent =
   | { phase: 'compiling'; seq: number }
   | { phase: 'compile failed'; seq: number; message: string; problems: readonly SourceProblem[] }
-  | { phase: 'updating'; seq: number; compileMs: number; sha256: string }
+  | { phase: 'updating'; seq: number; compileMs: number }
   | { phase: 'served'; seq: number; compileMs: number; version: string; sha256: string; updateMs: number }
   | { phase: 'refused'; seq: number; compileMs: number; message: string }
   /** A newer edit overtook this one: its build is dropped. */
@@ -39,8 +39,6 @@ export interface EditLoopDeps {
   compile(text: string): Promise<CompileOutcome>;
   /** Push the bytes through the update pipeline (trigger 'editor'), the text kept with them. */
   apply(bytes: Uint8Array, text: string): Promise<ApplyOutcome>;
-  /** The sha256 of bytes (the build's identity: the panel knows its own builds when they serve). */
-  sha256(bytes: Uint8Array): Promise<string>;
   report(event: EditEvent): void;
 }
 
@@ -90,8 +88,9 @@ export class EditLoop {
     const built = await deps.compile(text).catch((error: unknown): CompileOutcome => ({ ok: false, message: messageOf(error), diagnostics: [] }));
     if (this.queued !== null || this.stopped) return deps.report({ phase: 'superseded', seq });
     if (!built.ok) return deps.report({ phase: 'compile failed', seq, message: built.message, problems: built.diagnostics });
-    const sha256 = await deps.sha256(built.bytes);
-    deps.report({ phase: 'updating', seq, compileMs: built.ms, sha256 });
+    // The engine hashes the bytes (their identity) on its way: a hash here too would only add a
+    // hop through Web Crypto to every keystroke's path.
+    deps.report({ phase: 'updating', seq, compileMs: built.ms });
     const applied = await deps.apply(built.bytes, text).catch((error: unknown): ApplyOutcome => ({ ok: false, message: messageOf(error) }));
     if (applied.ok) deps.report({ phase: 'served', seq, compileMs: built.ms, version: applied.version, sha256: applied.sha256, updateMs: applied.ms });
     else deps.report({ phase: 'refused', seq, compileMs: built.ms, message: applied.message });

@@ -5,7 +5,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { messageOf } from '../../shared/errors';
-import { readModuleLayout, sha256Hex } from '../../shared/inspect';
+import { readModuleLayout } from '../../shared/inspect';
 import type { Engine, ModuleInfo } from '../../store';
 import { EditLoop, type EditEvent, type SourceProblem } from './edit-loop';
 import { sourceFor, type SourceDoc } from './source-text';
@@ -23,6 +23,15 @@ function watToolchain(): Promise<Toolchain> {
 
 /** How long a version must serve before its text opens (see the subscription below). */
 const OPEN_DELAY_MS = 100;
+
+/**
+ * A build's steps on its way ("Compiling…", "swapping it in…") show only when they take longer
+ * than this: most take a few ms, and a render for each would flicker, and would hold the
+ * build's next step behind it on this thread (the keystroke's path, traced).
+ */
+const SHOW_PROGRESS_AFTER_MS = 150;
+const PROGRESS = new Set<EditEvent['phase']>(['compiling', 'updating', 'superseded']);
+const NO_PROBLEMS: readonly SourceProblem[] = [];
 
 let warmed = false;
 function warmToolchain(): void {
@@ -56,9 +65,10 @@ export interface SourceSession {
 export function useSourceSession(engine: Engine, module: ModuleInfo | null, settings: { live: boolean; debounceMs: number }): SourceSession {
   const [open, setOpen] = useState<OpenDoc | null>(null);
   const [last, setLast] = useState<EditEvent | null>(null);
-  const [problems, setProblems] = useState<readonly SourceProblem[]>([]);
+  const [problems, setProblems] = useState<readonly SourceProblem[]>(NO_PROBLEMS);
   const latest = useRef<string | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const progress = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const nextId = useRef(1);
   const name = module?.name ?? null;
 
@@ -66,7 +76,6 @@ export function useSourceSession(engine: Engine, module: ModuleInfo | null, sett
     if (name === null) return null;
     return new EditLoop({
       compile: async (text) => (await watToolchain()).compile(text, `${name}.wat`),
-      sha256: sha256Hex,
       apply: async (bytes, text) => {
         const t0 = performance.now();
         const lost = lostStateExports(engine, name, bytes);
@@ -79,14 +88,26 @@ export function useSourceSession(engine: Engine, module: ModuleInfo | null, sett
         }
       },
       report: (event) => {
+        clearTimeout(progress.current);
+        if (event.phase === 'idle') return;
+        if (PROGRESS.has(event.phase)) {
+          progress.current = setTimeout(() => setLast(event), SHOW_PROGRESS_AFTER_MS);
+          return;
+        }
         if (event.phase === 'compile failed') setProblems(event.problems);
-        else if (event.phase === 'served') setProblems([]);
+        else if (event.phase === 'served') setProblems(NO_PROBLEMS);
         else if (event.phase === 'refused') setProblems([{ line: 1, column: 1, endLine: 1, endColumn: 2, message: event.message }]);
-        if (event.phase !== 'idle') setLast(event);
+        setLast(event);
       },
     });
   }, [engine, name]);
-  useEffect(() => () => loop?.stop(), [loop]);
+  useEffect(
+    () => () => {
+      loop?.stop();
+      clearTimeout(progress.current);
+    },
+    [loop],
+  );
 
   // Open the serving version's text when a module becomes active, and each time another version
   // of it serves (a rollback, a push, a reload) — but not when the editor's own build does: the
@@ -104,7 +125,7 @@ export function useSourceSession(engine: Engine, module: ModuleInfo | null, sett
       void openText(engine, info, large).then((doc) => {
         if (cancelled || mine !== ticket) return;
         latest.current = 'text' in doc ? doc.text : null;
-        setProblems([]);
+        setProblems(NO_PROBLEMS);
         setLast(null);
         setOpen({ id: nextId.current++, module: info.name, version: info.version ?? '?', doc });
       });
