@@ -158,11 +158,28 @@ describe('connectEngine', () => {
     const { engine, emit } = fakeEngine();
     const store = createAppStore();
     connectEngine(engine, store);
+    emit({ type: 'loaded', module: 'counter', info: counter, replaced: false, trigger: 'load' });
     store.getState().notices.reportError({ message: 'Update of counter refused at shadow check', code: 'update-refused', details: { step: 'shadow check', module: 'counter' } }, 'reload');
     emit({ type: 'loaded', module: 'other', info: { ...counter, name: 'other' }, replaced: false, trigger: 'load' });
     expect(store.getState().notices.error).not.toBeNull();
     emit({ type: 'loaded', module: 'counter', info: counter, replaced: true, trigger: 'load' });
     expect(store.getState().notices.error).toBeNull();
+  });
+
+  it('clears the refusal of a file that never became a module when another one loads, and an older info notice when an error comes', () => {
+    const { engine, emit } = fakeEngine();
+    const store = createAppStore();
+    connectEngine(engine, store);
+    emit({ type: 'loaded', module: 'counter', info: counter, replaced: false, trigger: 'load' });
+    expect(store.getState().notices.info?.text).toMatch(/^Loaded counter\.wasm/);
+    // A dropped file refused: the blue "Loaded counter.wasm" from before is not its outcome.
+    emit({ type: 'error', module: 'logo', action: 'load', error: error('logo.wasm is not a WebAssembly module'), at: 2 });
+    expect(store.getState().notices.info).toBeNull();
+    expect(store.getState().notices.error?.module).toBe('logo');
+    // The user goes on to load another file: the refusal of logo.wasm is over.
+    emit({ type: 'loaded', module: 'other', info: { ...counter, name: 'other', source: 'other.wasm' }, replaced: false, trigger: 'load' });
+    expect(store.getState().notices.error).toBeNull();
+    expect(store.getState().notices.info?.text).toMatch(/^Loaded other\.wasm/);
   });
 
   it('forgets a module whose first load failed, and keeps one that serves when a load of it fails', () => {

@@ -7,6 +7,7 @@
 import type { Engine, EngineEvent } from '../core';
 import { formatBytes } from '../shared/inspect';
 import type { AppStore } from './app-store';
+import type { ErrorNotice } from './notices-slice';
 import { type ModuleEntry, type ModulesData, emptyModules } from './modules-slice';
 
 /** Errors that a version going live makes stale (the UI reports reload and rollback failures). */
@@ -34,6 +35,17 @@ export const UPDATE_HOLD_MS = 100;
  * render's whole length (traced: 9 ms of a 14 ms update latency in the playground).
  */
 export const AFTER_UPDATE_MS = 30;
+
+/**
+ * Does a module serving now make the error shown stale? A failed load, reload or rollback of
+ * the same module, or of a file that never became a module (a refused drop: the user went on
+ * to load another one). A refused update of another module that still serves stays: its
+ * build is still broken, and the error names it.
+ */
+function supersededBy(error: ErrorNotice | null, loaded: string, byName: Record<string, ModuleEntry>): boolean {
+  if (!error || !UPDATE_ACTIONS.has(error.action)) return false;
+  return error.module === null || error.module === loaded || byName[error.module]?.info == null;
+}
 
 /** What the engine holds now, as the store keeps it. */
 function snapshot(engine: Engine): ModulesData {
@@ -63,7 +75,7 @@ export function connectEngine(engine: Engine, store: AppStore, options: BridgeOp
       case 'loaded': {
         // Output of the new build starts on its own line.
         output.seal();
-        if (notices.error && UPDATE_ACTIONS.has(notices.error.action) && (notices.error.module === null || notices.error.module === event.module)) notices.dismissError();
+        if (supersededBy(notices.error, event.module, store.getState().modules.byName)) notices.dismissError();
         // A first load is announced; an update is told by the Status panel's message (a live region).
         const { source, size } = event.info;
         if (!event.replaced) notices.announce(`Loaded ${source} (${formatBytes(size)})`);

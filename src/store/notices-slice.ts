@@ -48,7 +48,9 @@ export const createNoticesSlice: StateCreator<AppState, [], [], NoticesSlice> = 
         // HotwasmError's code and details, read by shape: the store does not depend on the engine.
         const { code, details, message, name } = (error ?? {}) as { code?: unknown; details?: { step?: unknown; module?: unknown }; message?: unknown; name?: unknown };
         const text = (v: unknown) => (typeof v === 'string' ? v : null);
+        // An info notice from before is about an earlier moment: beside the newer error it would read as its outcome.
         patch({
+          info: null,
           error: {
             id: nextNoticeId++,
             message: text(message) ?? String(error),

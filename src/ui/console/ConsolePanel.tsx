@@ -4,7 +4,7 @@
  * (the store keeps up to 5000), and each line is memoised, so fast output stays cheap.
  */
 import { useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { selectConsoleActions, selectLines } from '../../store';
+import { selectConsoleActions, selectLines, selectModuleName } from '../../store';
 import { useAppStore } from '../common/context';
 import { formatCount } from '../common/format';
 import { ConsoleLineView } from './ConsoleLineView';
@@ -15,6 +15,7 @@ const STICK_SLACK = 24;
 
 export function ConsolePanel() {
   const lines = useAppStore(selectLines);
+  const active = useAppStore(selectModuleName);
   const { clear } = useAppStore(selectConsoleActions);
   const logRef = useRef<HTMLDivElement>(null);
   const follow = useRef(true);
@@ -22,8 +23,9 @@ export function ConsolePanel() {
 
   const shown = lines.length > RENDER_LIMIT ? lines.slice(-RENDER_LIMIT) : lines;
   const hidden = lines.length - shown.length;
-  // Name the module of each line once more than one has printed.
-  const showModule = useMemo(() => shown.some((l) => l.module !== shown[0]!.module), [shown]);
+  // Lines say which module printed them once any is not the active module's: output of several
+  // modules, or of one that is no longer the one being worked on, is never taken for its.
+  const showModule = useMemo(() => shown.some((l) => l.module !== active), [shown, active]);
 
   useLayoutEffect(() => {
     const log = logRef.current;
