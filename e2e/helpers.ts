@@ -13,7 +13,20 @@ export const example = (name: string) => join(root, 'public', 'examples', name);
  */
 export const toPage = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
 
-export const region = (page: Page, name: 'Status' | 'Module' | 'Call' | 'Console' | 'History' | 'Config') => page.getByRole('region', { name });
+export const region = (page: Page, name: 'Status' | 'Module' | 'Call' | 'Console' | 'History' | 'Source' | 'State' | 'Config') => page.getByRole('region', { name });
+
+/** Open Settings from the header: its dialog holds the Config panel. */
+export async function openSettings(page: Page): Promise<Locator> {
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const config = page.getByRole('dialog', { name: 'Settings' }).getByRole('region', { name: 'Config' });
+  await expect(config).toBeVisible();
+  return config;
+}
+
+/** The <dd> that follows the <dt> named `term` in the History panel (where versions are kept, and how). */
+export function historyValue(page: Page, term: string): Locator {
+  return region(page, 'History').locator(`dt:text-is("${term}") + dd`);
+}
 
 /** The <dd> that follows the <dt> named `term` in the Status panel. */
 export function statusValue(page: Page, term: string): Locator {

@@ -1,6 +1,6 @@
 /** The History, Config and Status controls of hot swap, used as a person would. */
 import { expect, test } from '@playwright/test';
-import { apiCall, apiLoad, apiPush, example, openPlayground, region, setArgument, statusValue, swapFixture } from './helpers';
+import { apiCall, apiLoad, apiPush, example, openPlayground, openSettings, region, setArgument, statusValue, swapFixture } from './helpers';
 
 test('History lists updates newest first, filters by outcome, and is navigable with arrow keys', async ({ page }) => {
   await openPlayground(page);
@@ -38,7 +38,7 @@ test('Roll back in the History panel returns to a kept version with the state', 
 
 test('Config refuses out-of-range values with a message, applies valid ones, and keeps them across reloads', async ({ page }) => {
   await openPlayground(page);
-  const config = region(page, 'Config');
+  const config = await openSettings(page);
   const probation = config.getByLabel('probation_ms');
   await probation.fill('-5');
   await expect(config).toContainText('probation_ms must be between 0 and 3600000 ms, got -5');
@@ -51,8 +51,47 @@ test('Config refuses out-of-range values with a message, applies valid ones, and
   await page.reload();
   await expect(statusValue(page, 'State')).toContainText('healthy');
   expect(await page.evaluate(() => window.hotwasm.config.probation_ms)).toBe(1200);
-  await expect(region(page, 'Config').getByLabel('probation_ms')).toHaveValue('1200');
+  await expect((await openSettings(page)).getByLabel('probation_ms')).toHaveValue('1200');
 });
+
+test('Settings open in a dialog from the header, with human names beside the API ones; Escape closes it and the focus goes back', async ({ page }) => {
+  await openPlayground(page);
+  // Closed, the settings take no room on the page.
+  await expect(page.getByRole('region', { name: 'Config' })).toBeHidden();
+  await page.getByRole('button', { name: 'Settings' }).focus();
+  await page.keyboard.press('Enter');
+  const dialog = page.getByRole('dialog', { name: 'Settings' });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByLabel('Probation (ms) probation_ms')).toHaveValue('5000');
+  await expect(dialog.getByLabel('Auto reload enabled')).toBeChecked();
+  // A draft survives closing and opening again.
+  await dialog.getByLabel('Call timeout').fill('2500');
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+  await expect(page.getByRole('button', { name: 'Settings' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(dialog.getByLabel('Call timeout')).toHaveValue('2500');
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  await expect(dialog).toBeHidden();
+});
+
+for (const [width, height] of [[1280, 800], [400, 800]] as const) {
+  test(`the work comes first at ${width} px: the Call panel right after the header, its result and output in view`, async ({ page }) => {
+    await page.setViewportSize({ width, height });
+    await openPlayground(page);
+    const top = async (name: Parameters<typeof region>[1]) => (await region(page, name).boundingBox())!.y;
+    // The first panel in reading (and keyboard) order is Call.
+    const names = await page.getByRole('main').getByRole('region').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+    expect(names[0]).toBe('Call');
+    if (width >= 960) {
+      // The common path needs no scrolling: the call, its result, the console and the source are all in view.
+      for (const name of ['Call', 'Console', 'Source'] as const) expect(await top(name)).toBeLessThan(height - 100);
+      await expect(region(page, 'Call').getByLabel('Result')).toBeInViewport();
+    } else {
+      expect(await top('Call')).toBeLessThan(Math.min(await top('Status'), await top('Source'), await top('Module')));
+    }
+  });
+}
 
 test('Status: with Auto reload off a pushed build waits for Reload; with it on, it goes live', async ({ page }) => {
   await openPlayground(page);

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { expect, type Page, test } from '@playwright/test';
-import { alert, apiCall, dropFile, example, expectServing, fixture, openPlayground, region, statusValue } from './helpers';
+import { alert, apiCall, dropFile, example, expectServing, fixture, historyValue, openPlayground, region, statusValue } from './helpers';
 
 async function counterAtV2(page: Page, count: number) {
   await openPlayground(page);
@@ -26,10 +26,10 @@ async function counterAtV2(page: Page, count: number) {
 test('a reload brings back the module at the version that served, with its state and its history', async ({ page }) => {
   await counterAtV2(page, 4);
   // Where versions are kept, with the storage the site uses (navigator.storage.estimate()).
-  await expect(statusValue(page, 'Versions kept')).toHaveText(/^in this browser \(across reloads\), [\d.]+ (B|KiB|MiB) used of [\d.]+ (MiB|GiB|TiB)$/);
+  await expect(historyValue(page, 'Versions kept')).toHaveText(/^in this browser \(across reloads\), [\d.]+ (B|KiB|MiB) used of [\d.]+ (MiB|GiB|TiB)$/);
   // Asking the browser to keep it: what it answered is said (headless Chromium may grant or not).
-  await region(page, 'Status').getByRole('button', { name: 'Keep storage persistent' }).click();
-  await expect(region(page, 'Status')).toContainText(/The browser keeps this storage until you clear it|The browser did not promise to keep this storage/);
+  await region(page, 'History').getByRole('button', { name: 'Keep storage persistent' }).click();
+  await expect(region(page, 'History')).toContainText(/The browser keeps this storage until you clear it|The browser did not promise to keep this storage/);
   await page.reload();
   await expectServing(page, 'counter');
   await expect(statusValue(page, 'Version')).toHaveText('v2');
@@ -109,17 +109,17 @@ test('a corrupt version record is listed as unreadable with the reason, the othe
   await expect(history.getByRole('note')).toContainText('Unreadable versions of counter');
   await expect(history.getByRole('note')).toContainText('v9: "createdAt" should be a number, but is the text "yesterday"');
   await expect(history.getByRole('radio', { name: 'v9', exact: true })).toHaveCount(0);
-  await expect(region(page, 'Status')).toContainText('1 stored record is unreadable: skipped, never run');
+  await expect(region(page, 'History')).toContainText('1 stored record is unreadable: skipped, never run');
   expect(await page.evaluate(() => window.hotwasm.rollback('v9').then(() => 'rolled back', (e: Error) => e.message))).toMatch(/no version "v9"/);
 });
 
-test('where the browser refuses IndexedDB, versions are kept in memory and the Status panel says so', async ({ page }) => {
+test('where the browser refuses IndexedDB, versions are kept in memory and the History panel says so', async ({ page }) => {
   await page.addInitScript(() => {
     Object.defineProperty(window, 'indexedDB', { get: () => ({ open: () => { throw new DOMException('The user denied permission to access the database.', 'SecurityError'); } }) });
   });
   await openPlayground(page);
-  await expect(region(page, 'Status').getByRole('note')).toContainText(/kept in this page’s memory only, and are lost on a reload: .*denied permission/);
-  await expect(statusValue(page, 'Versions kept')).toHaveText('in memory only');
+  await expect(region(page, 'History').getByRole('note')).toContainText(/kept in this page’s memory only, and are lost on a reload: .*denied permission/);
+  await expect(historyValue(page, 'Versions kept')).toHaveText('in memory only');
   expect(await apiCall(page, 'increment', 3)).toEqual({ ok: true, value: 3 });
   await dropFile(page, fixture('swap/counter-b.wasm'), 'counter.wasm');
   await expect(statusValue(page, 'Version')).toHaveText('v2');
@@ -155,8 +155,8 @@ test('Download .wasm saves a kept version\'s bytes, also after a reload', async 
 
 test('Export versions makes one file that Import versions takes in another browser; a bad file is refused whole', async ({ page, browser }) => {
   await counterAtV2(page, 6);
-  const status = region(page, 'Status');
-  const [download] = await Promise.all([page.waitForEvent('download'), status.getByRole('button', { name: 'Export versions' }).click()]);
+  const history = region(page, 'History');
+  const [download] = await Promise.all([page.waitForEvent('download'), history.getByRole('button', { name: 'Export versions' }).click()]);
   expect(download.suggestedFilename()).toMatch(/^hotwasm-registry-\d{4}-\d\d-\d\d\.json$/);
   const file = await download.path();
 
@@ -164,11 +164,11 @@ test('Export versions makes one file that Import versions takes in another brows
   try {
     const other = await elsewhere.newPage();
     await openPlayground(other); // the example counter: v1, the same bytes as the exported v1
-    const otherStatus = region(other, 'Status');
-    await otherStatus.getByLabel('Import versions…').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"format": "hotwasm-registry", "sch') });
-    await expect(otherStatus).toContainText(/Nothing was imported: .*(JSON|cut short|truncated)/i);
-    await otherStatus.getByLabel('Import versions…').setInputFiles(file);
-    await expect(otherStatus).toContainText(/Imported 1 versions, \d+ records, 1 checkpoints; skipped 1 versions/);
+    const otherHistory = region(other, 'History');
+    await otherHistory.getByLabel('Import versions…').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"format": "hotwasm-registry", "sch') });
+    await expect(otherHistory).toContainText(/Nothing was imported: .*(JSON|cut short|truncated)/i);
+    await otherHistory.getByLabel('Import versions…').setInputFiles(file);
+    await expect(otherHistory).toContainText(/Imported 1 versions, \d+ records, 1 checkpoints; skipped 1 versions/);
     // v2 came with its bytes: this browser can roll back to it (state carried, its own: 0). It was
     // made before this browser's v1, so it is listed first (oldest first).
     await expect.poll(() => other.evaluate(() => window.hotwasm.versions().map((v) => v.version))).toEqual(['v2', 'v1']);

@@ -1,9 +1,14 @@
-/** The app shell: header, live regions, the panels in a grid (Config spans it below), and the window-wide drop zone. */
+/**
+ * The app shell: header, live regions, the panels, and the window-wide drop zone. The work comes
+ * first: the call, its result and its output, then the module's status; the source and its
+ * state beside them on a wide screen; details and history below. The DOM order is the reading
+ * and keyboard order, and on a narrow screen the Call panel is the first thing after the header.
+ * Settings open in a dialog from the header.
+ */
 import type { AppStore, Engine } from '../store';
 import './app.css';
 import { CallPanel } from './call/CallPanel';
 import { AppProvider } from './common/context';
-import { ConfigPanel } from './config/ConfigPanel';
 import { ConsolePanel } from './console/ConsolePanel';
 import { DropZone } from './dropzone/DropZone';
 import { Header } from './header/Header';
@@ -21,19 +26,19 @@ export function App({ engine, store }: { engine: Engine; store: AppStore }) {
         <Header />
         <Notices />
         <main className="panels">
-          <div className="column column-side">
+          <div className="column column-work">
+            <CallPanel />
+            <ConsolePanel />
             <StatusPanel />
-            <ModulePanel />
+          </div>
+          <div className="column column-edit">
+            <SourcePanel />
             <StatePanel />
           </div>
-          <div className="column column-main">
-            <CallPanel />
-            <SourcePanel />
-            <ConsolePanel />
+          <div className="column column-more">
+            <ModulePanel />
             <HistoryPanel />
           </div>
-          {/* Spans both columns, and comes last in the DOM: the keyboard reaches Call before the long settings form. */}
-          <ConfigPanel />
         </main>
         <DropZone />
       </div>

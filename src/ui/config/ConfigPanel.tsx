@@ -8,7 +8,7 @@ import { type FormEvent, useId, useRef, useState } from 'react';
 import { CONFIG_RULES, DEFAULT_CONFIG, type EngineConfig, selectConfig, selectNoticeActions } from '../../store';
 import { useAppStore, useEngine } from '../common/context';
 import { formatCount } from '../common/format';
-import { DESCRIPTIONS } from './descriptions';
+import { DESCRIPTIONS, LABELS } from './descriptions';
 import { CONFIG_KEYS, type ConfigKey, type Draft, type FieldState, fieldState, patchOf } from './draft';
 
 export function ConfigPanel() {
@@ -102,7 +102,9 @@ function ConfigField({ name, state, onEdit }: { name: ConfigKey; state: FieldSta
       <div className={className}>
         <div className="config-check">
           <input id={ids.input} type="checkbox" checked={state.input === true} onChange={(e) => onEdit(name, e.currentTarget.checked)} aria-describedby={describedBy} />
-          <label htmlFor={ids.input}>{name}</label>
+          <label htmlFor={ids.input}>
+            {LABELS[name]} <code className="config-api">{name}</code>
+          </label>
         </div>
         <p id={ids.hint} className="config-hint">
           {DESCRIPTIONS[name]}. Default: {DEFAULT_CONFIG[name] ? 'on' : 'off'}
@@ -115,7 +117,7 @@ function ConfigField({ name, state, onEdit }: { name: ConfigKey; state: FieldSta
   return (
     <div className={className}>
       <label htmlFor={ids.input}>
-        {name} <span className="config-unit">({rule.unit})</span>
+        {LABELS[name]} <span className="config-unit">({rule.unit})</span> <code className="config-api">{name}</code>
       </label>
       <input
         id={ids.input}

@@ -1,7 +1,8 @@
-/** The page header: the app name, the file picker and the URL form. */
+/** The page header: the app name, the file picker, the URL form and Settings. */
 import { type FormEvent, useId, useState } from 'react';
 import { useEngine } from '../common/context';
 import { startLoad } from '../common/load';
+import { SettingsButton } from '../settings/SettingsDialog';
 
 export function Header() {
   const engine = useEngine();
@@ -50,6 +51,7 @@ export function Header() {
             Load URL
           </button>
         </form>
+        <SettingsButton />
       </div>
     </header>
   );

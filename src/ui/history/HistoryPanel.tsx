@@ -13,6 +13,7 @@ import { RecordItem } from './RecordItem';
 import { VersionActions } from './VersionActions';
 import { VersionComparePane } from './VersionComparePane';
 import { VersionsTable, validations } from './VersionsTable';
+import { StorageStatus } from './StorageStatus';
 
 type Filter = UpdateOutcome | 'all';
 
@@ -167,6 +168,8 @@ export function HistoryPanel() {
           Show all {matching.length}
         </button>
       )}
+      {/* Where the versions are kept, export and import: with the versions, for every module. */}
+      <StorageStatus />
     </section>
   );
 }

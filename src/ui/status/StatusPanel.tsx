@@ -8,7 +8,6 @@ import { useAppStore, useEngine } from '../common/context';
 import { DASH, formatCount, formatMs, formatTime } from '../common/format';
 import { Fact } from '../common/Fact';
 import { LivePushStatus } from './LivePushStatus';
-import { StorageStatus } from './StorageStatus';
 
 export function StatusPanel() {
   const engine = useEngine();
@@ -110,7 +109,6 @@ export function StatusPanel() {
       </dl>
       {/* Always mounted, so each update's outcome is announced. */}
       <div aria-live="polite">{message && <p className="status-message">{message}</p>}</div>
-      <StorageStatus />
       <LivePushStatus />
     </section>
   );
