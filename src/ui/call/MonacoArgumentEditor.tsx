@@ -4,7 +4,7 @@
  */
 import Editor, { type OnMount } from '@monaco-editor/react';
 import { useEffect, useMemo, useRef } from 'react';
-import { monaco } from './monaco-setup';
+import { editorTheme, monaco } from './monaco-setup';
 import type { ArgumentEditorProps } from './ArgumentEditor';
 import { PlainArgumentEditor } from './PlainArgumentEditor';
 import { useDarkMode } from '../common/useDarkMode';
@@ -77,7 +77,7 @@ export default function MonacoArgumentEditor(props: ArgumentEditorProps) {
         onChange={(text) => onChange(text ?? '')}
         language="json"
         path="inmemory://hotwasm/argument.json"
-        theme={dark ? 'vs-dark' : 'vs'}
+        theme={editorTheme(dark)}
         height="7.5rem"
         loading={<PlainArgumentEditor {...props} />}
         onMount={onMount}

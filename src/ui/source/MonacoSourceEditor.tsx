@@ -8,7 +8,7 @@
  */
 import Editor, { type OnMount } from '@monaco-editor/react';
 import { useEffect, useMemo, useRef } from 'react';
-import { monaco } from '../call/monaco-setup';
+import { editorTheme, monaco } from '../call/monaco-setup';
 import { useDarkMode } from '../common/useDarkMode';
 import type { SourceProblem } from './edit-loop';
 import { registerWat } from './wat-language';
@@ -125,7 +125,7 @@ export default function MonacoSourceEditor({ doc, onText, onApplyNow, onToggleLi
         onMount={onMount}
         language="wat"
         path="inmemory://hotwasm/source.wat"
-        theme={dark ? 'vs-dark' : 'vs'}
+        theme={editorTheme(dark)}
         height="100%"
         loading={<p className="muted">Loading the editor…</p>}
         options={options}

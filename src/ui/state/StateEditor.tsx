@@ -92,10 +92,10 @@ export function StateEditor({ module, current, onOutcome }: { module: ModuleInfo
         </p>
       )}
       <div className="panel-actions">
-        <button type="submit" disabled={applying}>
+        <button type="submit" className="button button-primary" disabled={applying}>
           Apply
         </button>
-        <button type="button" onClick={startFromCurrent} disabled={!current}>
+        <button type="button" className="button" onClick={startFromCurrent} disabled={!current}>
           Edit current state
         </button>
       </div>

@@ -80,7 +80,7 @@ function ModuleState({ module }: { module: ModuleInfo }) {
       ) : (
         <>
           <div className="panel-actions">
-            <button type="button" onClick={() => void read()} disabled={reading}>
+            <button type="button" className="button" onClick={() => void read()} disabled={reading}>
               Read state
             </button>
             {shown && (

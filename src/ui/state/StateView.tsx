@@ -61,7 +61,7 @@ function HexView({ bytes }: { bytes: Uint8Array }) {
             The first {shown.toLocaleString('en-US')} of {bytes.byteLength.toLocaleString('en-US')} bytes.
           </span>
           {/* Eight times as much each time: a 16 MiB state is a few presses, never one huge render. */}
-          <button type="button" onClick={() => setLimit(limit * 8)}>
+          <button type="button" className="button button-small" onClick={() => setLimit(limit * 8)}>
             Show more
           </button>
         </p>
