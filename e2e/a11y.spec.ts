@@ -45,3 +45,10 @@ test('no axe violations with the Settings dialog open', async ({ page }) => {
   await expect(page.getByRole('dialog', { name: 'Settings' })).toBeVisible();
   expect(await violations(page)).toEqual([]);
 });
+
+test('no axe violations with the examples menu open', async ({ page }) => {
+  await openPlayground(page);
+  await page.getByRole('button', { name: 'Examples' }).click();
+  await expect(page.getByRole('dialog', { name: 'Examples' })).toBeVisible();
+  expect(await violations(page)).toEqual([]);
+});

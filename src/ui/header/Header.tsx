@@ -1,8 +1,9 @@
-/** The page header: the app name, the file picker, the URL form and Settings. */
+/** The page header: the app name, the examples, the file picker, the URL form and Settings. */
 import { type FormEvent, useId, useState } from 'react';
 import { useEngine } from '../common/context';
 import { startLoad } from '../common/load';
 import { SettingsButton } from '../settings/SettingsDialog';
+import { ExamplesMenu } from './ExamplesMenu';
 
 export function Header() {
   const engine = useEngine();
@@ -31,6 +32,7 @@ export function Header() {
       </h1>
       <p className="app-tagline">Load a WebAssembly module, call it, watch it.</p>
       <div className="header-actions">
+        <ExamplesMenu />
         <label className="button button-primary file-button">
           <input type="file" accept=".wasm,application/wasm" multiple onChange={onFile} className="file-input" />
           Load module
@@ -43,7 +45,7 @@ export function Header() {
             inputMode="url"
             autoComplete="url"
             spellCheck={false}
-            placeholder="examples/counter.wasm"
+            placeholder="a .wasm file’s URL, e.g. examples/counter.wasm"
             value={url}
             onChange={(e) => setUrl(e.currentTarget.value)}
           />
