@@ -18,3 +18,15 @@ test('a refusal replaces the "Loaded" notice before it, and the next good load e
   await expect(info).toContainText('Loaded counter-c.wasm');
   await expect(page.getByRole('alert').filter({ hasText: /\S/ })).toHaveCount(0);
 });
+
+test('Copy sha256 copies it and says "Copied" beside the button, then not', async ({ page, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await openPlayground(page);
+  const module = page.getByRole('region', { name: 'Module' });
+  await module.getByRole('button', { name: 'Copy sha256' }).click();
+  await expect(module.getByText('✓ Copied')).toBeVisible();
+  const sha = await page.evaluate(() => window.hotwasm.status().sha256);
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(sha);
+  await expect(page.getByRole('status', { name: 'Notice' })).toContainText('Copied the sha256 to the clipboard');
+  await expect(module.getByText('✓ Copied')).toBeHidden();
+});

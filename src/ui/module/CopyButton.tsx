@@ -1,21 +1,42 @@
+import { useEffect, useRef, useState } from 'react';
 import { selectNoticeActions } from '../../store';
 import { useAppStore } from '../common/context';
 
-/** Copy text to the clipboard and say so in the status region. */
+/** How long "Copied" shows beside the button. */
+const COPIED_MS = 2000;
+
+/**
+ * Copy text to the clipboard and say so: in the status region (announced), and with a
+ * "Copied" beside the button for a moment, where the eye is.
+ */
 export function CopyButton({ text, label, copied }: { text: string; label: string; copied: string }) {
   const notices = useAppStore(selectNoticeActions);
+  const [done, setDone] = useState(false);
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  useEffect(() => () => clearTimeout(timer.current), []);
   const copy = async () => {
     try {
       await copyText(text);
       notices.announce(copied);
+      setDone(true);
+      clearTimeout(timer.current);
+      timer.current = setTimeout(() => setDone(false), COPIED_MS);
     } catch (error) {
       notices.reportError(new Error(`Could not copy to the clipboard: ${error instanceof Error ? error.message : String(error)}`), 'copy');
     }
   };
   return (
-    <button type="button" className="button button-small" onClick={copy}>
-      {label}
-    </button>
+    <>
+      <button type="button" className="button button-small" onClick={copy}>
+        {label}
+      </button>
+      {/* The notice says it to screen readers; this is for the eye. */}
+      {done && (
+        <span className="copied" aria-hidden="true">
+          ✓ Copied
+        </span>
+      )}
+    </>
   );
 }
 
