@@ -35,6 +35,7 @@ export class Checkpoints {
     private readonly clock: Clock,
     private readonly config: () => EngineConfig,
     private readonly taken: (checkpoint: CheckpointEntry) => void,
+    private readonly cleared: () => void = () => undefined,
   ) {}
 
   latest(): CheckpointEntry | null {
@@ -105,6 +106,8 @@ export class Checkpoints {
 
   /** The serving version has no save_state: nothing older may be restored into it. */
   clear(): void {
+    if (this.ring.length === 0) return;
     this.ring.length = 0;
+    this.cleared();
   }
 }

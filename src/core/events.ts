@@ -55,6 +55,8 @@ export type EngineEvent =
   /** A module's versions kept for rollback changed. */
   | { type: 'versions'; module: string; versions: VersionInfo[] }
   | { type: 'checkpoint'; module: string; checkpoint: CheckpointInfo }
+  /** The module's checkpoints were dropped: the version serving now has no save_state, so none of them may be restored into it. */
+  | { type: 'checkpoints-cleared'; module: string }
   /** Settings changed (the engine-wide ones), or auto reload was paused. */
   | { type: 'config'; config: EngineConfig; autoReloadPaused: string | null }
   | { type: 'output'; module: string; stream: OutputStream; text: string }

@@ -92,7 +92,12 @@ export class ModuleController {
       (error: unknown) => console.warn(`hotwasm: the kept versions of ${name} could not be read:`, error),
     );
     this.texts = new SourceTexts(name, deps.registry, warn);
-    this.checkpoints = new Checkpoints(deps.clock, deps.config, (c) => this.checkpointTaken(c));
+    this.checkpoints = new Checkpoints(
+      deps.clock,
+      deps.config,
+      (c) => this.checkpointTaken(c),
+      () => this.deps.emit({ type: 'checkpoints-cleared', module: this.name }),
+    );
     this.leftovers = new Leftovers(deps.clock);
     // A first load that failed, with nothing queued behind it: the name serves nothing.
     this.queue = new UpdateQueue(() => this.pool === null && this.forget());

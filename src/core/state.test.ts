@@ -35,6 +35,21 @@ async function counterAt(n: number) {
   await engine.call('increment', n);
 }
 
+describe('checkpoints dropped', () => {
+  it('says so with an event when the ring is cleared, so that no one offers them any more', async () => {
+    await counterAt(3);
+    await engine.state(); // a checkpoint of v1
+    expect(engine.checkpoints().length).toBeGreaterThan(0);
+    const cleared: string[] = [];
+    engine.subscribe((e) => e.type === 'checkpoints-cleared' && cleared.push(e.module));
+    await engine.load(swap('stateless'), { name: 'counter' });
+    // Displacing a version without save_state leaves no state to keep: the ring goes.
+    await engine.load(counter(), { name: 'counter' });
+    await expect.poll(() => cleared).toEqual(['counter']);
+    expect(engine.checkpoints()).toEqual([]);
+  });
+});
+
 describe('reading state', () => {
   it('answers the serving version\'s save_state and keeps it as a checkpoint', async () => {
     await counterAt(7);

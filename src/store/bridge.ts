@@ -111,6 +111,7 @@ export function connectEngine(engine: Engine, store: AppStore, options: BridgeOp
       case 'unloaded':
       case 'active':
       case 'checkpoint':
+      case 'checkpoints-cleared':
         break; // the modules and checkpoints slices have them
       default: {
         const check: never = event;

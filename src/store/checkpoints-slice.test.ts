@@ -21,6 +21,13 @@ describe('the checkpoints slice', () => {
     expect(data.byModule.counter!.restarts).toEqual([10, 20]);
   });
 
+  it('drops a module\'s checkpoints when the engine cleared its ring', () => {
+    const data = run([checkpoint(1), checkpoint(2), status('restarting', 10)]);
+    const cleared = reduceCheckpoints(data, { type: 'checkpoints-cleared', module: 'counter' });
+    expect(cleared.byModule.counter).toEqual({ ...data.byModule.counter, checkpoints: [] });
+    expect(reduceCheckpoints(cleared, { type: 'checkpoints-cleared', module: 'counter' })).toBe(cleared);
+  });
+
   it('answers the same data for events it does not keep, and forgets an unloaded module', () => {
     const data = run([checkpoint(1)]);
     expect(reduceCheckpoints(data, { type: 'active', module: 'counter' })).toBe(data);

@@ -51,6 +51,8 @@ export function reduceCheckpoints(data: CheckpointsData, event: EngineEvent): Ch
         const restarts = restarted ? [...entry.restarts, event.status.messageAt!].slice(-MAX_RESTARTS) : entry.restarts;
         return { ...entry, restarts, lastState: state };
       });
+    case 'checkpoints-cleared':
+      return patch(data, event.module, (entry) => (entry.checkpoints.length === 0 ? entry : { ...entry, checkpoints: [] }));
     case 'unloaded': {
       if (!(event.module in data.byModule)) return data;
       const { [event.module]: _gone, ...byModule } = data.byModule;
