@@ -72,6 +72,11 @@ export interface OpSpec<O extends Op> {
   step?: true;
   /** Leaves the guest's state as it was (a cutover may use a snapshot taken before it). */
   keepsState?: true;
+  /**
+   * The worker says how long it spent serving the request (Reply.ms): the guest's own time, as
+   * opposed to the round trip the page sees. Only for calls, whose time people read.
+   */
+  timed?: true;
   /** Is an answer of the right shape? Checked on arrival: the worker runs guest code. */
   check(value: unknown): boolean;
 }
@@ -90,8 +95,8 @@ export const OPS: { readonly [O in Op]: OpSpec<O> } = {
     check: (v) => isObject(v) && typeof v.sha256 === 'string' && v.bytes instanceof Uint8Array && isPackedLayout(v.layout) && v.module instanceof WebAssembly.Module,
   },
   instantiate: { timeout: 'load_timeout_ms', describe: () => 'Instantiating the module', check: instantiated },
-  call: { timeout: 'call_timeout_ms', describe: callOf, check: () => true },
-  callRaw: { timeout: 'call_timeout_ms', describe: callOf, check: (v) => v === undefined || isRaw(v) || (Array.isArray(v) && v.every(isRaw)) },
+  call: { timeout: 'call_timeout_ms', describe: callOf, timed: true, check: () => true },
+  callRaw: { timeout: 'call_timeout_ms', describe: callOf, timed: true, check: (v) => v === undefined || isRaw(v) || (Array.isArray(v) && v.every(isRaw)) },
   batch: { timeout: 'call_timeout_ms', describe: ({ fn }) => `The batch of calls to ${fn}`, check: Array.isArray },
   run: { timeout: 'call_timeout_ms', describe: () => 'The command run', check: (v) => num(v, 'exitCode') },
   measure: { timeout: 'call_timeout_ms', describe: callOf, check: (v) => num(v, 'nsPerCall') },
