@@ -9,6 +9,7 @@ import { formatError, formatValue } from '../common/format';
 import { ArgumentEditor } from './ArgumentEditor';
 import { FunctionPicker, useFunctionPick } from './FunctionPicker';
 import { parseArgument, rawArguments } from './call-args';
+import { useArgument } from './useArgument';
 import { VisuallyHidden } from '../common/VisuallyHidden';
 import { RunForm } from './RunForm';
 
@@ -48,15 +49,9 @@ function CallForm({ module }: { module: ModuleInfo }) {
   const autoRaw = !!choice && !choice.jsonCallable && choice.rawCallable;
   const raw = rawChoice && rawChoice.fn === selected ? rawChoice.raw : autoRaw;
 
-  const [argText, setArgText] = useState('null');
-  const parsed = useMemo(() => parseArgument(argText, { exactIntegers: raw }), [argText, raw]);
-  // The editor's latest text, ahead of React: Monaco reports edits from its own (non-React)
-  // events, whose re-render may not have happened yet when a fast keyboard user presses Call.
-  const latestText = useRef(argText);
-  const onArgChange = useCallback((text: string) => {
-    latestText.current = text;
-    setArgText(text);
-  }, []);
+  // The text resets to a fitting one when the function or the mode changes (see useArgument).
+  const argument = useArgument(selected === null ? null : `${raw ? 'raw' : 'json'}:${selected}`, 'null');
+  const parsed = useMemo(() => parseArgument(argument.text, { exactIntegers: raw }), [argument.text, raw]);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   /** Only the latest call or run shows its result; older replies are dropped. */
   const sequence = useRef(0);
@@ -75,7 +70,7 @@ function CallForm({ module }: { module: ModuleInfo }) {
 
   const canCall = choice !== null && parsed.ok;
   const call = () => {
-    const arg = parseArgument(latestText.current, { exactIntegers: raw });
+    const arg = parseArgument(argument.current(), { exactIntegers: raw });
     if (!choice || !arg.ok) return;
     const fn = choice.name;
     if (raw) {
@@ -150,8 +145,9 @@ function CallForm({ module }: { module: ModuleInfo }) {
           )}
         </span>
         <ArgumentEditor
-          value={argText}
-          onChange={onArgChange}
+          resetToken={argument.resetToken}
+          resetText={argument.resetText}
+          onChange={argument.onChange}
           onSubmit={submitFromEditor}
           label="Argument (JSON)"
           describedBy={[raw ? ids.argHint : '', parsed.ok ? '' : ids.argError].filter(Boolean).join(' ') || undefined}
