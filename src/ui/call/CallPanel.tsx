@@ -8,7 +8,7 @@ import { useAppStore, useAppStoreApi, useEngine } from '../common/context';
 import { formatError, formatValue } from '../common/format';
 import { ArgumentEditor } from './ArgumentEditor';
 import { FunctionPicker, useFunctionPick } from './FunctionPicker';
-import { parseArgument, rawArguments } from './call-args';
+import { defaultArgument, parseArgument, rawArguments } from './call-args';
 import { useArgument } from './useArgument';
 import { VisuallyHidden } from '../common/VisuallyHidden';
 import { RunForm } from './RunForm';
@@ -50,7 +50,7 @@ function CallForm({ module }: { module: ModuleInfo }) {
   const raw = rawChoice && rawChoice.fn === selected ? rawChoice.raw : autoRaw;
 
   // The text resets to a fitting one when the function or the mode changes (see useArgument).
-  const argument = useArgument(selected === null ? null : `${raw ? 'raw' : 'json'}:${selected}`, 'null');
+  const argument = useArgument(selected === null ? null : `${raw ? 'raw' : 'json'}:${selected}`, defaultArgument(choice?.signature?.params ?? null, raw));
   const parsed = useMemo(() => parseArgument(argument.text, { exactIntegers: raw }), [argument.text, raw]);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   /** Only the latest call or run shows its result; older replies are dropped. */
