@@ -31,6 +31,7 @@ export type {
   ModuleStatus,
   RawValue,
   RunResult,
+  TimedResult,
   UpdateOutcome,
   UpdateRecord,
   UpdateStep,
