@@ -2,8 +2,8 @@
  * Call: pick a function export, write its argument, call it, see the result. For command
  * modules, also run `_start` with arguments. Ctrl+Enter / Cmd+Enter anywhere in the panel calls.
  */
-import { type KeyboardEvent, useCallback, useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { type ModuleInfo, type TimedResult, formatSignature, functionChoices, selectModule } from '../../store';
+import { type KeyboardEvent, useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { type ModuleInfo, type TimedResult, choiceNamed, formatSignature, functionChoices, selectCallPickRequest, selectModule } from '../../store';
 import { useAppStore, useAppStoreApi, useEngine } from '../common/context';
 import { formatError, formatTime, formatValue } from '../common/format';
 import { ArgumentEditor } from './ArgumentEditor';
@@ -12,6 +12,9 @@ import { defaultArgument, parseArgument, rawArguments } from './call-args';
 import { useArgument } from './useArgument';
 import { VisuallyHidden } from '../common/VisuallyHidden';
 import { RunForm } from './RunForm';
+
+/** The argument editor's input: Monaco's, or the plain editor. */
+const ARGUMENT_INPUT = '[aria-label="Argument (JSON)"]:is(textarea, [role="textbox"])';
 
 const IS_MAC = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.userAgent);
 
@@ -53,7 +56,24 @@ function CallForm({ module }: { module: ModuleInfo }) {
   const { selected, choice } = pick;
   const form = useRef<HTMLDivElement>(null);
   // Enter in the picker's filter moves on to the argument (Monaco's input, or the plain one).
-  const focusArgument = () => form.current?.querySelector<HTMLElement>('[aria-label="Argument (JSON)"]:is(textarea, [role="textbox"])')?.focus();
+  const focusArgument = () => form.current?.querySelector<HTMLElement>(ARGUMENT_INPUT)?.focus();
+
+  // Another panel asked for a function (a click on an export): choose it, while rendering so the
+  // argument resets in the same commit, and move the focus to the argument once it has.
+  const request = useAppStore(selectCallPickRequest);
+  const [seenRequest, setSeenRequest] = useState(request?.id ?? 0);
+  const [focusFor, setFocusFor] = useState(0);
+  if (request && request.id !== seenRequest) {
+    setSeenRequest(request.id);
+    if (request.module === module.name && choiceNamed(choices, request.fn)) {
+      pick.setQuery('');
+      pick.pick(request.fn);
+      setFocusFor(request.id);
+    }
+  }
+  useEffect(() => {
+    if (focusFor !== 0) form.current?.querySelector<HTMLElement>(ARGUMENT_INPUT)?.focus();
+  }, [focusFor]);
 
   // Raw mode follows the function (on for raw-only ones) unless the user set it for this function.
   const [rawChoice, setRawChoice] = useState<{ fn: string; raw: boolean } | null>(null);
