@@ -51,9 +51,9 @@ export function makeHandle(m: ModuleController, deps: HandleDeps): ModuleHandle 
     callTimed: (fn, arg) =>
       attempt('call', () => {
         const argJson = jsonArgText(arg);
-        return m.send((i) => i.callTimed({ op: 'call', fn, argJson }));
+        return m.send((i) => i.callTimed({ op: 'call', fn, argJson, timed: true }));
       }),
-    callRawTimed: (fn, ...args) => attempt('call', () => m.send((i) => i.callTimed({ op: 'callRaw', fn, args }))),
+    callRawTimed: (fn, ...args) => attempt('call', () => m.send((i) => i.callTimed({ op: 'callRaw', fn, args, timed: true }))),
     callBatch: (fn, args) =>
       attempt('call', () => {
         const argsJson = args.map(jsonArgText);

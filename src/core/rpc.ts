@@ -45,7 +45,7 @@ export interface PendingRequest {
 
 /** How long one request took. */
 export interface ReplyTiming {
-  /** What the worker says it spent serving the request (OPS[op].timed ops), ms; undefined when it did not say. */
+  /** What the worker says it spent serving the request (when it asked: ops.ts, Timed), ms; undefined when it did not say. */
   guestMs: number | undefined;
   /**
    * From posting the message that carried the request to reading its reply, ms: the worker's

@@ -55,7 +55,7 @@ export type StateMessage = { state: Uint8Array | null } | { error: SerializedErr
 
 /**
  * The answer to one request. Its value is checked against the op's result on arrival (OPS[op].check).
- * `ms`, for the operations that are timed (OPS[op].timed), is how long the worker spent serving it.
+ * `ms`, for a request that asked for it (ops.ts, Timed), is how long the worker spent serving it.
  */
 export type Reply = { id: number; ok: true; value: unknown; ms?: number } | { id: number; ok: false; error: SerializedError };
 
