@@ -9,7 +9,7 @@ import type { Clock } from './clock';
 import type { ConfigStorage, EngineConfig } from './config';
 import type { CheckpointInfo, EngineEvent, ModuleState, ModuleStatus } from './events';
 import type { UpdateRecord } from './history';
-import type { ModuleInfo } from './instance';
+import type { ModuleInfo, TimedResult } from './instance';
 import type { Registry } from './registry';
 import type { RestoreOptions, RestoreReport } from './restore';
 import type { ImportReport } from '../registry/transfer';
@@ -88,6 +88,13 @@ export interface ModuleHandle {
   call(fn: string, arg?: unknown): Promise<unknown>;
   /** Raw numeric call; i64 as BigInt. */
   callRaw(fn: string, ...args: RawValue[]): Promise<RawValue | RawValue[] | undefined>;
+  /**
+   * {@link call}, answering also the module and version that answered, when, and the engine's
+   * measure of its time: the worker's own (`guestMs`) and the round trip (`roundTripMs`).
+   */
+  callTimed(fn: string, arg?: unknown): Promise<TimedResult<unknown>>;
+  /** {@link callRaw}, timed as {@link callTimed} is. */
+  callRawTimed(fn: string, ...args: RawValue[]): Promise<TimedResult<RawValue | RawValue[] | undefined>>;
   /** Many JSON calls of one export in one message; each result settles on its own. */
   callBatch(fn: string, args: unknown[]): Promise<Settled<unknown>[]>;
   /** Run a command module's `_start` on a fresh instance. */
@@ -195,6 +202,8 @@ export interface Engine {
   // Shortcuts for the active module (see ModuleHandle).
   call(fn: string, arg?: unknown): Promise<unknown>;
   callRaw(fn: string, ...args: RawValue[]): Promise<RawValue | RawValue[] | undefined>;
+  callTimed(fn: string, arg?: unknown): Promise<TimedResult<unknown>>;
+  callRawTimed(fn: string, ...args: RawValue[]): Promise<TimedResult<RawValue | RawValue[] | undefined>>;
   callBatch(fn: string, args: unknown[]): Promise<Settled<unknown>[]>;
   run(args?: string[], options?: RunOptions): Promise<RunResult>;
   status(): EngineStatus;

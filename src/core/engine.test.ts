@@ -414,6 +414,26 @@ describe('modules by name', () => {
     expect(await engine.call('get')).toBe(4);
   });
 
+  it('times calls as the engine sees them, and says which module and version answered', async () => {
+    await counterAt(2);
+    const timed = await engine.callTimed('increment', 3);
+    expect(timed).toMatchObject({ value: 5, module: 'counter', version: 'v1' });
+    expect(timed.guestMs).toBeGreaterThanOrEqual(0);
+    expect(timed.roundTripMs).toBeGreaterThanOrEqual(timed.guestMs!);
+    expect(Math.abs(timed.answeredAt - Date.now())).toBeLessThan(5_000);
+    await engine.load(swap('counter-b'), { name: 'counter' });
+    expect(await engine.module('counter').callTimed('get')).toMatchObject({ value: 5, module: 'counter', version: 'v2' });
+    // The plain calls answer the value alone, as before.
+    expect(await engine.call('get')).toBe(5);
+
+    await engine.load(file('fixtures/bad-calls.wasm'), { name: 'bad-calls' });
+    const raw = await engine.callRawTimed('add64', 9007199254740993n, 1n);
+    expect(raw).toMatchObject({ value: 9007199254740994n, module: 'bad-calls', version: 'v1' });
+    expect(raw.roundTripMs).toBeGreaterThanOrEqual(raw.guestMs!);
+    // A failing timed call fails as a plain one does.
+    await expect(engine.callTimed('trap')).rejects.toThrow(/trapped/);
+  });
+
   it('gives each module a handle, and keys events by module', async () => {
     make();
     const events: string[] = [];

@@ -321,6 +321,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
 
     call: (fn, arg) => onActive('call', (h) => h.call(fn, arg)),
     callRaw: (fn, ...args) => onActive('call', (h) => h.callRaw(fn, ...args)),
+    callTimed: (fn, arg) => onActive('call', (h) => h.callTimed(fn, arg)),
+    callRawTimed: (fn, ...args) => onActive('call', (h) => h.callRawTimed(fn, ...args)),
     callBatch: (fn, args) => onActive('call', (h) => h.callBatch(fn, args)),
     run: (args, runOptions) => onActive('run', (h) => h.run(args, runOptions)),
     restart: () => onActive('call', (h) => h.restart()),

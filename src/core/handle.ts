@@ -48,6 +48,12 @@ export function makeHandle(m: ModuleController, deps: HandleDeps): ModuleHandle 
         return m.send((i) => i.call({ op: 'call', fn, argJson }));
       }),
     callRaw: (fn, ...args) => attempt('call', () => m.send((i) => i.call({ op: 'callRaw', fn, args }))),
+    callTimed: (fn, arg) =>
+      attempt('call', () => {
+        const argJson = jsonArgText(arg);
+        return m.send((i) => i.callTimed({ op: 'call', fn, argJson, timed: true }));
+      }),
+    callRawTimed: (fn, ...args) => attempt('call', () => m.send((i) => i.callTimed({ op: 'callRaw', fn, args, timed: true }))),
     callBatch: (fn, args) =>
       attempt('call', () => {
         const argsJson = args.map(jsonArgText);

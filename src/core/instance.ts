@@ -15,7 +15,7 @@ import { type PackedLayout, unpackLayout } from '../shared/packed-layout';
 import type { GuestOptions, OutputStream } from '../shared/protocol';
 import type { BufferPool } from './buffer-pool';
 import type { Clock } from './clock';
-import { type PendingRequest, RpcClient, type WorkerLike } from './rpc';
+import { type PendingRequest, type ReplyTiming, RpcClient, type WorkerLike } from './rpc';
 import type { SparePool } from './spares';
 import { LatencyStats } from './stats';
 
@@ -39,6 +39,26 @@ export interface ModuleInfo extends ModuleLayoutInfo {
   loadedAt: number;
   compileMs: number;
   instantiateMs: number;
+}
+
+/** A call's answer, who gave it, when, and how long it took (`ModuleHandle.callTimed`). */
+export interface TimedResult<T> {
+  value: T;
+  /** The module and the version whose instance answered. */
+  module: string;
+  version: string | null;
+  /**
+   * What the worker spent serving the call, ms: writing the argument into the guest, the guest's
+   * own code, reading its answer. Absent when the worker did not say.
+   */
+  guestMs?: number;
+  /**
+   * From posting the call to the worker to reading its reply, ms, as the engine measures it: the
+   * guest's time, any calls queued ahead of it, both hops — not the caller's work after it.
+   */
+  roundTripMs: number;
+  /** When the answer arrived (ms since epoch, the engine's clock). */
+  answeredAt: number;
 }
 
 /** A state checkpoint: the bytes save_state answered, and when. */
@@ -157,23 +177,23 @@ export class Instance {
     return { instance: ref.instance, steps: pipelined, bytes };
   }
 
-  /** Send a request (lifecycle and pipeline steps: no statistics). */
-  request<O extends Op>(body: RequestOf<O>, timeoutMs = this.deps.timeouts().callMs): Promise<ResultOf<O>> {
+  /** Send a request (lifecycle and pipeline steps: no statistics). `timed` hears how long it took (see RequestOptions.timed). */
+  request<O extends Op>(body: RequestOf<O>, timeoutMs = this.deps.timeouts().callMs, timed?: (timing: ReplyTiming, by: RpcClient) => void): Promise<ResultOf<O>> {
     if (this.disposed) return Promise.reject(new HotwasmError('disposed', `${this.info.name} was unloaded`));
     if (this.state === 'failed') return Promise.reject(new HotwasmError('worker-died', `${this.info.name} is not running: ${this.notice ?? 'it failed'}. Restart it or load it again.`));
     if (!OPS[body.op].keepsState) this.changes++;
     if (body.op === 'prepare' || body.op === 'renew') this.deps.spares.countInstance(this.worker);
     // State bytes and ports move to the worker instead of being copied (the sender gives them up).
-    return this.rpc.request(body, { timeoutMs, transfer: transferablesOf(body) });
+    return this.rpc.request(body, { timeoutMs, transfer: transferablesOf(body), ...(timed && { timed }) });
   }
 
   /**
    * Send a call and count it in the statistics. Plain `then` rather than async/await: this is
    * on every call's path.
    */
-  call<O extends Op>(body: RequestOf<O>): Promise<ResultOf<O>> {
+  call<O extends Op>(body: RequestOf<O>, timed?: (timing: ReplyTiming, by: RpcClient) => void): Promise<ResultOf<O>> {
     const t0 = this.deps.clock.now();
-    return this.request(body).then(
+    return this.request(body, undefined, timed).then(
       (value) => {
         this.stats.record(this.deps.clock.now() - t0, true);
         this.deps.owner.onChange(this);
@@ -186,6 +206,25 @@ export class Instance {
         throw error;
       },
     );
+  }
+
+  /**
+   * {@link call}, answering also who answered and how long it took. The answer may come from
+   * another version than this one: calls queued behind a runaway one in probation go back to the
+   * version it replaced.
+   */
+  callTimed<O extends 'call' | 'callRaw'>(body: RequestOf<O>): Promise<TimedResult<ResultOf<O>>> {
+    let timing: ReplyTiming = { guestMs: undefined, roundTripMs: 0 };
+    let by: Instance | null = null;
+    return this.call(body, (t, client) => {
+      timing = t;
+      by = answering.get(client)?.instance ?? null;
+    }).then((value) => {
+      const { name, version } = (by ?? this).info;
+      const result: TimedResult<ResultOf<O>> = { value, module: name, version, roundTripMs: timing.roundTripMs, answeredAt: this.deps.clock.wallNow() };
+      if (timing.guestMs !== undefined) result.guestMs = timing.guestMs;
+      return result;
+    });
   }
 
   /** Requests sent and not answered yet. */
@@ -327,6 +366,9 @@ export class Instance {
  * An RPC client whose stall and crash handlers reach the instance once it exists; before that
  * (while loading) a stall or crash fails the load.
  */
+/** Which instance each RPC client serves: a request adopted by another client says who answered it. */
+const answering = new WeakMap<RpcClient, { instance: Instance | null }>();
+
 function connect(worker: WorkerLike, ref: { instance: Instance | null }, deps: InstanceDeps, label: string): RpcClient {
   const rpc: RpcClient = new RpcClient(worker, {
     clock: deps.clock,
@@ -339,5 +381,6 @@ function connect(worker: WorkerLike, ref: { instance: Instance | null }, deps: I
       if (ref.instance) void ref.instance.restart(error.message);
     },
   });
+  answering.set(rpc, ref);
   return rpc;
 }

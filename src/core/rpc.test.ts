@@ -186,6 +186,39 @@ describe('RpcClient', () => {
     expect(worker.transfers).toEqual([[]]);
   });
 
+  it('times a timed request from the post of its message to its reply, with the time the worker reports', async () => {
+    const { worker, rpc, advance } = setup();
+    const timings: { guestMs: number | undefined; roundTripMs: number; by: RpcClient }[] = [];
+    const timed = rpc.request({ op: 'call', fn: 'f', argJson: '1' }, { timeoutMs: 100, timed: (t, by) => timings.push({ ...t, by }) });
+    const plain = rpc.request({ op: 'call', fn: 'f', argJson: '2' }, { timeoutMs: 100 });
+    advance(5); // waiting for the message to go out does not count: the round trip starts at the post
+    await tick();
+    const [a, b] = worker.requests;
+    advance(7);
+    worker.reply({ id: a!.id, ok: true, value: 'A', ms: 0.25 }, { id: b!.id, ok: true, value: 'B', ms: 0.5 });
+    expect(await timed).toBe('A');
+    expect(await plain).toBe('B');
+    expect(timings).toEqual([{ guestMs: 0.25, roundTripMs: 7, by: rpc }]);
+  });
+
+  it('times an adopted request from its new post, and leaves the guest time out when the worker gives none', async () => {
+    const { worker, rpc, advance } = setup();
+    const timings: number[] = [];
+    const guest: (number | undefined)[] = [];
+    const answer = rpc.request({ op: 'call', fn: 'f', argJson: '1' }, { timeoutMs: 100, timed: (t) => (timings.push(t.roundTripMs), guest.push(t.guestMs)) });
+    await tick();
+    advance(50);
+    const next = setup();
+    next.rpc.adopt(rpc.detach(new HotwasmError('worker-died', 'restarting')));
+    await tick();
+    next.advance(3);
+    next.worker.reply({ id: next.worker.requests[0]!.id, ok: true, value: 'A' });
+    expect(await answer).toBe('A');
+    expect(timings).toEqual([3]);
+    expect(guest).toEqual([undefined]);
+    expect(worker.requests).toHaveLength(1);
+  });
+
   it('resolves idle() once every pending request is answered', async () => {
     const { worker, rpc } = setup();
     void rpc.request({ op: 'ping' }, { timeoutMs: 100 });

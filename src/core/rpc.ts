@@ -37,6 +37,22 @@ export interface PendingRequest {
   transfer: Transferable[];
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
+  /** Told how long the request took, just before it resolves (see RequestOptions.timed). */
+  timed?: (timing: ReplyTiming, by: RpcClient) => void;
+  /** When the message carrying the request was posted (only for timed requests). */
+  postedAt?: number;
+}
+
+/** How long one request took. */
+export interface ReplyTiming {
+  /** What the worker says it spent serving the request (when it asked: ops.ts, Timed), ms; undefined when it did not say. */
+  guestMs: number | undefined;
+  /**
+   * From posting the message that carried the request to reading its reply, ms: the worker's
+   * time, waiting behind earlier requests, both hops, and any stall of the page's own thread
+   * before the reply was read — not what the page does with the answer afterwards.
+   */
+  roundTripMs: number;
 }
 
 export interface RpcOptions {
@@ -54,6 +70,8 @@ export interface RpcOptions {
 export interface RequestOptions {
   timeoutMs: number;
   transfer?: Transferable[];
+  /** Told the request's timing (and which client answered: a detached request may be adopted by another) before it resolves. */
+  timed?: (timing: ReplyTiming, by: RpcClient) => void;
 }
 
 export class RpcClient {
@@ -61,6 +79,8 @@ export class RpcClient {
   private readonly pending = new Map<number, PendingRequest>();
   private outbox: Request[] = [];
   private outboxTransfer: Transferable[] = [];
+  /** The timed requests in the outbox: they learn when their message was posted. */
+  private outboxTimed: PendingRequest[] = [];
   private flushScheduled = false;
   private lastProgress = 0;
   /** Page stalls seen since the running request could start (not held against it). */
@@ -104,7 +124,9 @@ export class RpcClient {
     if (this.closed) return Promise.reject(this.closed);
     const request = { ...body, id: this.nextId++ } as Request;
     return new Promise<ResultOf<O>>((resolve, reject) => {
-      this.enqueue({ request, timeoutMs: options.timeoutMs, sentAt: this.clock.now(), transfer: options.transfer ?? [], resolve: resolve as (v: unknown) => void, reject });
+      const entry: PendingRequest = { request, timeoutMs: options.timeoutMs, sentAt: this.clock.now(), transfer: options.transfer ?? [], resolve: resolve as (v: unknown) => void, reject };
+      if (options.timed) entry.timed = options.timed;
+      this.enqueue(entry);
     });
   }
 
@@ -130,6 +152,7 @@ export class RpcClient {
     this.pending.set(entry.request.id, entry);
     this.outbox.push(entry.request);
     if (entry.transfer.length) this.outboxTransfer.push(...entry.transfer);
+    if (entry.timed) this.outboxTimed.push(entry);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       queueMicrotask(() => this.flush());
@@ -144,6 +167,11 @@ export class RpcClient {
     const transfer = this.outboxTransfer;
     this.outbox = [];
     this.outboxTransfer = [];
+    if (this.outboxTimed.length > 0) {
+      const postedAt = this.clock.now();
+      for (const entry of this.outboxTimed) entry.postedAt = postedAt;
+      this.outboxTimed = [];
+    }
     try {
       this.worker.postMessage({ type: 'requests', requests }, transfer);
     } catch (error) {
@@ -162,7 +190,7 @@ export class RpcClient {
       case 'replies':
         this.lastProgress = this.clock.now();
         this.stalledMs = 0;
-        for (const reply of message.replies) this.settle(reply);
+        for (const reply of message.replies) this.settle(reply, this.lastProgress);
         this.checkIdle();
         return;
       case 'output':
@@ -177,13 +205,17 @@ export class RpcClient {
     }
   }
 
-  private settle(reply: Reply): void {
+  private settle(reply: Reply, receivedAt: number): void {
     const entry = this.pending.get(reply.id);
     if (!entry) return; // already failed by the watchdog or closed: drop the late reply
     this.pending.delete(reply.id);
     if (!reply.ok) return entry.reject(reviveError(reply.error));
     if (!OPS[entry.request.op].check(reply.value)) {
       return entry.reject(new HotwasmError('internal', `${describeRequest(entry.request)} was answered with a value of the wrong shape (${typeof reply.value})`));
+    }
+    if (entry.timed) {
+      const guestMs = typeof reply.ms === 'number' && reply.ms >= 0 ? reply.ms : undefined;
+      entry.timed({ guestMs, roundTripMs: receivedAt - (entry.postedAt ?? entry.sentAt) }, this);
     }
     entry.resolve(reply.value);
   }
@@ -213,6 +245,7 @@ export class RpcClient {
     this.pending.clear();
     this.outbox = [];
     this.outboxTransfer = [];
+    this.outboxTimed = [];
     for (const entry of entries) entry.reject(error);
     this.checkIdle();
   }

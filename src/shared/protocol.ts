@@ -53,8 +53,11 @@ export interface MeasureResult {
 /** What a worker's `saveState { to }` posts on the port. */
 export type StateMessage = { state: Uint8Array | null } | { error: SerializedError };
 
-/** The answer to one request. Its value is checked against the op's result on arrival (OPS[op].check). */
-export type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: SerializedError };
+/**
+ * The answer to one request. Its value is checked against the op's result on arrival (OPS[op].check).
+ * `ms`, for a request that asked for it (ops.ts, Timed), is how long the worker spent serving it.
+ */
+export type Reply = { id: number; ok: true; value: unknown; ms?: number } | { id: number; ok: false; error: SerializedError };
 
 export type OutputStream = 'stdout' | 'stderr';
 

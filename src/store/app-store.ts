@@ -3,6 +3,7 @@
  * reads it through `useStore` in src/ui; the engine writes to it only through the bridge.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import { type CallPickSlice, createCallPickSlice } from './call-pick-slice';
 import { type CheckpointsSlice, createCheckpointsSlice } from './checkpoints-slice';
 import { type ConfigSlice, createConfigSlice } from './config-slice';
 import { type ConsoleSlice, createConsoleSlice } from './console-slice';
@@ -12,7 +13,7 @@ import { type LiveSlice, createLiveSlice } from './live-slice';
 import { type ModulesSlice, createModulesSlice } from './modules-slice';
 import { type StorageSlice, createStorageSlice } from './storage-slice';
 
-export type AppState = ModulesSlice & ConsoleSlice & NoticesSlice & HistorySlice & ConfigSlice & LiveSlice & StorageSlice & CheckpointsSlice;
+export type AppState = ModulesSlice & ConsoleSlice & NoticesSlice & HistorySlice & ConfigSlice & LiveSlice & StorageSlice & CheckpointsSlice & CallPickSlice;
 export type AppStore = StoreApi<AppState>;
 
 export function createAppStore(): AppStore {
@@ -25,5 +26,6 @@ export function createAppStore(): AppStore {
     ...createLiveSlice(...a),
     ...createStorageSlice(...a),
     ...createCheckpointsSlice(...a),
+    ...createCallPickSlice(...a),
   }));
 }

@@ -14,6 +14,7 @@ export { type ModuleEntry, type ModulesData, reduceModules } from './modules-sli
 export { MAX_CHECKPOINTS, reduceCheckpoints, type CheckpointsData, type ModuleCheckpoints } from './checkpoints-slice';
 export type { LiveConnection, LiveData } from './live-slice';
 export type { ErrorNotice, InfoNotice } from './notices-slice';
+export type { CallPickRequest } from './call-pick-slice';
 export * from './selectors';
 export { CONFIG_RULES, DEFAULT_CONFIG, configProblem, formatSignature, HotwasmError } from '../core';
 export type {
@@ -31,6 +32,7 @@ export type {
   ModuleStatus,
   RawValue,
   RunResult,
+  TimedResult,
   UpdateOutcome,
   UpdateRecord,
   UpdateStep,

@@ -179,6 +179,10 @@ export function firstMatches<T>(items: readonly T[], query: string, text: (item:
   return { shown, total };
 }
 export const selectLive = (s: AppState) => s.live;
+/** The latest request that the Call panel choose a function (see call-pick-slice.ts). */
+export const selectCallPickRequest = (s: AppState) => s.callPick.request;
+/** The request maker: the same function for the store's life, so a row that only asks never re-renders for it. */
+export const selectCallPick = (s: AppState) => s.callPick.pick;
 export const selectStorageMode = (s: AppState) => s.storage.mode;
 export const selectStorageReason = (s: AppState) => s.storage.reason;
 export const selectUnreadable = (s: AppState) => s.storage.unreadable;

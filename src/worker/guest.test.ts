@@ -265,6 +265,28 @@ describe('a load through the request server', () => {
     expect(() => (instance.exports.memory as WebAssembly.Memory).grow(41)).toThrow(RangeError);
   });
 
+  it('says how long it served a call only when the call asks', async () => {
+    const { WorkerServer } = await import('./server');
+    const replies: { id: number; ok: boolean; value?: unknown; ms?: number }[] = [];
+    const server = new WorkerServer((message) => message.type === 'replies' && replies.push(...message.replies));
+    server.receive({ type: 'requests', requests: [{ id: 1, op: 'load', data: file('public/examples/counter.wasm'), options: options('counter.wasm') }] });
+    await expect.poll(() => replies.length).toBe(1);
+    server.receive({
+      type: 'requests',
+      requests: [
+        { id: 2, op: 'call', fn: 'increment', argJson: '2', timed: true },
+        { id: 3, op: 'call', fn: 'increment', argJson: '3' },
+        { id: 4, op: 'callRaw', fn: 'get', args: [0, 0], timed: true },
+      ],
+    });
+    await expect.poll(() => replies.length).toBe(4);
+    const [, timed, plain, raw] = replies;
+    expect(timed).toMatchObject({ id: 2, ok: true, value: 2, ms: expect.any(Number) });
+    expect(timed!.ms).toBeGreaterThanOrEqual(0);
+    expect(plain).toEqual({ id: 3, ok: true, value: 5 });
+    expect(raw).toMatchObject({ id: 4, ok: true, ms: expect.any(Number) });
+  });
+
   it('caps a module whose buffer has no room by compiling a capped copy', async () => {
     const bytes = file('public/examples/counter.wasm');
     const exact = bytes.slice();

@@ -97,6 +97,9 @@ export class WorkerServer {
     };
     if (spec.step && this.state.pipelineFailed) return fail(new HotwasmError('skipped', `${request.op} was skipped: an earlier update step failed`));
     let value: unknown;
+    // A call that asks to be timed (calls are synchronous): the guest's time is the handler's.
+    const timed = 'timed' in request && request.timed === true;
+    const t0 = timed ? performance.now() : 0;
     try {
       value = (this.handlers[request.op] as (r: Request) => unknown)(request);
     } catch (error) {
@@ -105,7 +108,7 @@ export class WorkerServer {
     if (value instanceof Promise) {
       return value.then((v: unknown) => void this.replies.push({ id, ok: true, value: v }), fail);
     }
-    this.replies.push({ id, ok: true, value });
+    this.replies.push(timed ? { id, ok: true, value, ms: performance.now() - t0 } : { id, ok: true, value });
   }
 
   private async drain(): Promise<void> {

@@ -2,22 +2,37 @@
  * Call: pick a function export, write its argument, call it, see the result. For command
  * modules, also run `_start` with arguments. Ctrl+Enter / Cmd+Enter anywhere in the panel calls.
  */
-import { type KeyboardEvent, useCallback, useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { type ModuleInfo, formatSignature, functionChoices, selectModule } from '../../store';
+import { type KeyboardEvent, useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { type ModuleInfo, type TimedResult, choiceNamed, formatSignature, functionChoices, selectCallPickRequest, selectModule } from '../../store';
 import { useAppStore, useAppStoreApi, useEngine } from '../common/context';
-import { formatError, formatValue } from '../common/format';
+import { formatError, formatTime, formatValue } from '../common/format';
 import { ArgumentEditor } from './ArgumentEditor';
 import { FunctionPicker, useFunctionPick } from './FunctionPicker';
-import { parseArgument, rawArguments } from './call-args';
+import { defaultArgument, parseArgument, rawArguments } from './call-args';
+import { useArgument } from './useArgument';
 import { VisuallyHidden } from '../common/VisuallyHidden';
 import { RunForm } from './RunForm';
 
+/** The argument editor's input: Monaco's, or the plain editor. */
+const ARGUMENT_INPUT = '[aria-label="Argument (JSON)"]:is(textarea, [role="textbox"])';
+
 const IS_MAC = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.userAgent);
+
+/** Who gave a result, and when: a result belongs to a module, a version and a moment. */
+export interface Answered {
+  module: string;
+  version: string | null;
+  /** ms since epoch. */
+  at: number;
+  /** The engine's measure of a call (calls only): the worker's own time, and the round trip. */
+  guestMs?: number;
+  roundTripMs?: number;
+}
 
 export type Outcome =
   | { kind: 'pending'; text: string }
-  | { kind: 'ok'; text: string; ms: number | null }
-  | { kind: 'error'; text: string; ms: number | null };
+  | { kind: 'ok'; text: string; by: Answered }
+  | { kind: 'error'; text: string; by: Answered };
 
 export function CallPanel() {
   const module = useAppStore(selectModule);
@@ -41,49 +56,63 @@ function CallForm({ module }: { module: ModuleInfo }) {
   const { selected, choice } = pick;
   const form = useRef<HTMLDivElement>(null);
   // Enter in the picker's filter moves on to the argument (Monaco's input, or the plain one).
-  const focusArgument = () => form.current?.querySelector<HTMLElement>('[aria-label="Argument (JSON)"]:is(textarea, [role="textbox"])')?.focus();
+  const focusArgument = () => form.current?.querySelector<HTMLElement>(ARGUMENT_INPUT)?.focus();
+
+  // Another panel asked for a function (a click on an export): choose it, while rendering so the
+  // argument resets in the same commit, and move the focus to the argument once it has.
+  const request = useAppStore(selectCallPickRequest);
+  const [seenRequest, setSeenRequest] = useState(request?.id ?? 0);
+  const [focusFor, setFocusFor] = useState(0);
+  if (request && request.id !== seenRequest) {
+    setSeenRequest(request.id);
+    if (request.module === module.name && choiceNamed(choices, request.fn)) {
+      pick.setQuery('');
+      pick.pick(request.fn);
+      setFocusFor(request.id);
+    }
+  }
+  useEffect(() => {
+    if (focusFor !== 0) form.current?.querySelector<HTMLElement>(ARGUMENT_INPUT)?.focus();
+  }, [focusFor]);
 
   // Raw mode follows the function (on for raw-only ones) unless the user set it for this function.
   const [rawChoice, setRawChoice] = useState<{ fn: string; raw: boolean } | null>(null);
   const autoRaw = !!choice && !choice.jsonCallable && choice.rawCallable;
   const raw = rawChoice && rawChoice.fn === selected ? rawChoice.raw : autoRaw;
 
-  const [argText, setArgText] = useState('null');
-  const parsed = useMemo(() => parseArgument(argText, { exactIntegers: raw }), [argText, raw]);
-  // The editor's latest text, ahead of React: Monaco reports edits from its own (non-React)
-  // events, whose re-render may not have happened yet when a fast keyboard user presses Call.
-  const latestText = useRef(argText);
-  const onArgChange = useCallback((text: string) => {
-    latestText.current = text;
-    setArgText(text);
-  }, []);
+  // The text resets to a fitting one when the function or the mode changes (see useArgument).
+  const argument = useArgument(selected === null ? null : `${raw ? 'raw' : 'json'}:${selected}`, defaultArgument(choice?.signature?.params ?? null, raw));
+  const parsed = useMemo(() => parseArgument(argument.text, { exactIntegers: raw }), [argument.text, raw]);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   /** Only the latest call or run shows its result; older replies are dropped. */
   const sequence = useRef(0);
+  // A result belongs to its module: another active module starts with none, and the replies
+  // still to come from the one before are dropped.
+  useLayoutEffect(() => {
+    sequence.current++;
+    setOutcome(null);
+  }, [module.name]);
 
-  const run = async <T,>(what: string, work: () => Promise<T>, show: (value: T) => string) => {
+  /** Run `work`; `answered` says who answered (and how fast) from its value, when it can. */
+  const run = async <T,>(what: string, work: () => Promise<T>, show: (value: T) => string, answered: (value: T) => Partial<Answered>) => {
     const seq = ++sequence.current;
+    const asked: Answered = { module: module.name, version: module.version, at: 0 };
     setOutcome({ kind: 'pending', text: `${what}…` });
-    const t0 = performance.now();
     try {
       const value = await work();
-      if (seq === sequence.current) setOutcome({ kind: 'ok', text: show(value), ms: performance.now() - t0 });
+      if (seq === sequence.current) setOutcome({ kind: 'ok', text: show(value), by: { ...asked, at: Date.now(), ...answered(value) } });
     } catch (error) {
-      if (seq === sequence.current) setOutcome({ kind: 'error', text: formatError(error), ms: performance.now() - t0 });
+      if (seq === sequence.current) setOutcome({ kind: 'error', text: formatError(error), by: { ...asked, at: Date.now() } });
     }
   };
 
   const canCall = choice !== null && parsed.ok;
   const call = () => {
-    const arg = parseArgument(latestText.current, { exactIntegers: raw });
+    const arg = parseArgument(argument.current(), { exactIntegers: raw });
     if (!choice || !arg.ok) return;
     const fn = choice.name;
-    if (raw) {
-      const args = rawArguments(arg.value, choice.signature?.params ?? []);
-      void run(`Calling ${fn}`, () => engine.callRaw(fn, ...args), formatValue);
-    } else {
-      void run(`Calling ${fn}`, () => engine.call(fn, arg.value), formatValue);
-    }
+    const work = raw ? () => engine.callRawTimed(fn, ...rawArguments(arg.value, choice.signature?.params ?? [])) : () => engine.callTimed(fn, arg.value);
+    void run(`Calling ${fn}`, work, (timed: TimedResult<unknown>) => formatValue(timed.value), answeredBy);
   };
   // Monaco's keybinding outlives renders: it calls the latest `call` through this ref.
   const callRef = useRef(call);
@@ -104,6 +133,7 @@ function CallForm({ module }: { module: ModuleInfo }) {
         }
       },
       (result) => `Exit code: ${result.exitCode}`,
+      () => ({}),
     );
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
@@ -150,8 +180,9 @@ function CallForm({ module }: { module: ModuleInfo }) {
           )}
         </span>
         <ArgumentEditor
-          value={argText}
-          onChange={onArgChange}
+          resetToken={argument.resetToken}
+          resetText={argument.resetText}
+          onChange={argument.onChange}
           onSubmit={submitFromEditor}
           label="Argument (JSON)"
           describedBy={[raw ? ids.argHint : '', parsed.ok ? '' : ids.argError].filter(Boolean).join(' ') || undefined}
@@ -176,22 +207,48 @@ function CallForm({ module }: { module: ModuleInfo }) {
   );
 }
 
+/** The module and version that answered, when, and the engine's measure of the call. */
+function answeredBy(timed: TimedResult<unknown>): Partial<Answered> {
+  const by: Partial<Answered> = { module: timed.module, version: timed.version, at: timed.answeredAt, roundTripMs: timed.roundTripMs };
+  if (timed.guestMs !== undefined) by.guestMs = timed.guestMs;
+  return by;
+}
+
+/** A call's time: sub-millisecond ones need two decimals to say anything ("0.04 ms"). */
+const callMs = (ms: number): string => (ms < 1 ? `${ms.toFixed(2)} ms` : ms < 10 ? `${ms.toFixed(1)} ms` : `${Math.round(ms)} ms`);
+
+/** "counter v2 answered at 12:04:31 · in 0.31 ms (round trip 0.52 ms)". */
+export function answeredText(outcome: Extract<Outcome, { by: Answered }>): string {
+  const { module, version, at, guestMs, roundTripMs } = outcome.by;
+  const who = `${module}${version ? ` ${version}` : ''} ${outcome.kind === 'ok' ? 'answered' : 'failed'} at ${formatTime(at)}`;
+  if (roundTripMs === undefined) return who;
+  const time = guestMs === undefined ? `round trip ${callMs(roundTripMs)}` : `in ${callMs(guestMs)} (round trip ${callMs(roundTripMs)})`;
+  return `${who} · ${time}`;
+}
+
 function ResultView({ outcome }: { outcome: Outcome | null }) {
+  const metaId = useId();
+  const answered = outcome && outcome.kind !== 'pending' ? answeredText(outcome) : null;
   return (
     <div className="result-block">
       <div className="result-header">
         <h3>Result</h3>
-        {outcome && outcome.kind !== 'pending' && outcome.ms !== null && <span className="muted duration">in {outcome.ms.toFixed(2)} ms</span>}
+        {answered && (
+          <span id={metaId} className="muted duration">
+            {answered}
+          </span>
+        )}
       </div>
       <pre
         className={`result result-${outcome?.kind ?? 'none'}`}
         role="region"
         aria-label="Result"
+        aria-describedby={answered ? metaId : undefined}
         aria-live="polite"
         aria-busy={outcome?.kind === 'pending'}
         tabIndex={0}
       >
-        {outcome?.text ?? ''}
+        {outcome?.text ?? <span className="muted">Call a function to see its answer here.</span>}
       </pre>
     </div>
   );

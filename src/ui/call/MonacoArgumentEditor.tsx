@@ -1,11 +1,14 @@
 /**
  * The argument editor proper: Monaco with JSON. Loaded lazily (see ArgumentEditor) because
  * Monaco is megabytes; the app shell never imports this module statically.
+ *
+ * Uncontrolled, as the Source panel's editor is: the text is Monaco's own, edits are reported
+ * from its model, and the panel replaces the text only by a reset (a new `resetToken`).
  */
 import Editor, { type OnMount } from '@monaco-editor/react';
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import { editorTheme, monaco } from './monaco-setup';
-import type { ArgumentEditorProps } from './ArgumentEditor';
+import { type EditorInternals, applyReset, shouldTakeFocus } from './ArgumentEditor';
 import { PlainArgumentEditor } from './PlainArgumentEditor';
 import { useDarkMode } from '../common/useDarkMode';
 
@@ -38,15 +41,20 @@ const OPTIONS = {
   fixedOverflowWidgets: true,
 } as const;
 
-export default function MonacoArgumentEditor(props: ArgumentEditorProps) {
-  const { value, onChange, onSubmit, label, describedBy, focusOnMount } = props;
+export default function MonacoArgumentEditor(props: EditorInternals) {
+  const { resetToken, resetText, onChange, onSubmit, label, describedBy, live } = props;
   const dark = useDarkMode();
-  // Monaco keeps the first callbacks it is given: reach the latest ones through refs.
-  const submit = useRef(onSubmit);
+  // Monaco keeps the first callbacks it is given (and the component its first onMount): reach
+  // the latest ones through a ref.
+  const latest = useRef({ onChange, onSubmit, describedBy });
   useEffect(() => {
-    submit.current = onSubmit;
-  }, [onSubmit]);
+    latest.current = { onChange, onSubmit, describedBy };
+  }, [onChange, onSubmit, describedBy]);
   const editorRef = useRef<CodeEditor | null>(null);
+  /** The reset the editor's text follows. */
+  const applied = useRef(live.current.token);
+  /** True while the panel's own replacement of the text runs: not a user's edit. */
+  const replacing = useRef(false);
   const options = useMemo(() => ({ ...OPTIONS, ariaLabel: label }), [label]);
 
   // Monaco has no option for aria-describedby: set it on its input element (the hint, the JSON error).
@@ -54,27 +62,63 @@ export default function MonacoArgumentEditor(props: ArgumentEditorProps) {
     if (editorRef.current) describeInput(editorRef.current, describedBy);
   }, [describedBy]);
 
+  // A reset (another function chosen): its text replaces the editor's, as one undoable edit.
+  // A layout effect: applied in the commit that chose the function, before any key can follow.
+  useLayoutEffect(() => {
+    const editor = editorRef.current;
+    const model = editor?.getModel();
+    if (!editor || !model || applied.current === resetToken) return;
+    applied.current = resetToken;
+    replacing.current = true;
+    editor.pushUndoStop();
+    editor.executeEdits('hotwasm.reset', [{ range: model.getFullModelRange(), text: resetText }]);
+    editor.pushUndoStop();
+    replacing.current = false;
+    editor.setPosition(model.getFullModelRange().getEndPosition());
+    applyReset(live, resetToken, resetText);
+  }, [resetToken, resetText, live]);
+
   const onMount: OnMount = (editor) => {
     editorRef.current = editor;
+    // Start from what the plain editor had when it went away a moment ago — it took keys until
+    // then, after Monaco's model was made — with its caret, and its focus.
+    const now = live.current;
+    applied.current = now.token;
+    if (editor.getValue() !== now.text) editor.setValue(now.text);
+    const model = editor.getModel();
+    if (model) {
+      const start = model.getPositionAt(now.selectionStart);
+      const end = model.getPositionAt(now.selectionEnd);
+      editor.setSelection(new monaco.Selection(start.lineNumber, start.column, end.lineNumber, end.column));
+    }
+    if (shouldTakeFocus(live)) editor.focus();
+    editor.onDidChangeModelContent(() => {
+      if (replacing.current) return;
+      const text = editor.getValue();
+      const selection = editor.getSelection();
+      const offset = (line: number, column: number) => model?.getOffsetAt({ lineNumber: line, column }) ?? text.length;
+      live.current = {
+        token: applied.current,
+        text,
+        selectionStart: selection ? offset(selection.startLineNumber, selection.startColumn) : text.length,
+        selectionEnd: selection ? offset(selection.endLineNumber, selection.endColumn) : text.length,
+        focused: editor.hasTextFocus(),
+      };
+      latest.current.onChange(text, applied.current);
+    });
     editor.addAction({
       id: 'hotwasm.call',
       label: 'Call the function',
       keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter],
-      run: () => submit.current(),
+      run: () => latest.current.onSubmit(),
     });
-    describeInput(editor, describedBy);
-    // The plain editor had the focus while Monaco loaded: keep the user typing where they were.
-    if (focusOnMount()) {
-      editor.focus();
-      editor.setPosition(editor.getModel()?.getFullModelRange().getEndPosition() ?? { lineNumber: 1, column: 1 });
-    }
+    describeInput(editor, latest.current.describedBy);
   };
 
   return (
     <div className="monaco-frame" data-editor="monaco">
       <Editor
-        value={value}
-        onChange={(text) => onChange(text ?? '')}
+        defaultValue={live.current.text}
         language="json"
         path="inmemory://hotwasm/argument.json"
         theme={editorTheme(dark)}

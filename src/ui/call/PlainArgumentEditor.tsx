@@ -1,19 +1,56 @@
-import type { ArgumentEditorProps } from './ArgumentEditor';
+import { useLayoutEffect, useRef } from 'react';
+import { type EditorInternals, applyReset, shouldTakeFocus } from './ArgumentEditor';
 
-/** A plain textarea with the editor's name: shown while Monaco loads, and if it cannot load. */
-export function PlainArgumentEditor({ value, onChange, label, describedBy, onFocusChange, invalid }: ArgumentEditorProps) {
+/**
+ * A plain textarea with the editor's name: shown while Monaco loads, and if it cannot load.
+ * Uncontrolled, like Monaco: it starts from the live text, caret and focus (another plain editor
+ * may have stood here a moment ago), reports every edit, and leaves them behind when it goes.
+ */
+export function PlainArgumentEditor({ resetToken, resetText, onChange, label, describedBy, invalid, live, onFocus }: EditorInternals) {
+  const ref = useRef<HTMLTextAreaElement>(null);
+  /** The reset this editor's text follows. */
+  const applied = useRef(live.current.token);
+
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    // Keys may have reached the editor before this one between this one's render and now.
+    const now = live.current;
+    applied.current = now.token;
+    if (el.value !== now.text) el.value = now.text;
+    el.setSelectionRange(now.selectionStart, now.selectionEnd);
+    if (shouldTakeFocus(live)) el.focus();
+    return () => {
+      // Going away (Monaco arrives): the next editor starts from here. Not after a newer reset.
+      if (live.current.token !== applied.current) return;
+      live.current = { token: applied.current, text: el.value, selectionStart: el.selectionStart, selectionEnd: el.selectionEnd, focused: document.activeElement === el };
+    };
+  }, [live]);
+
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el || applied.current === resetToken) return;
+    applied.current = resetToken;
+    el.value = resetText;
+    applyReset(live, resetToken, resetText);
+  }, [resetToken, resetText, live]);
+
   return (
     <textarea
+      ref={ref}
       className="plain-editor"
       aria-label={label}
       aria-describedby={describedBy}
       aria-invalid={invalid || undefined}
-      value={value}
+      defaultValue={live.current.text}
       spellCheck={false}
       rows={6}
-      onChange={(e) => onChange(e.currentTarget.value)}
-      onFocus={() => onFocusChange(true)}
-      onBlur={() => onFocusChange(false)}
+      onChange={(e) => {
+        const el = e.currentTarget;
+        live.current = { token: applied.current, text: el.value, selectionStart: el.selectionStart, selectionEnd: el.selectionEnd, focused: true };
+        onChange(el.value, applied.current);
+      }}
+      onFocus={onFocus}
     />
   );
 }

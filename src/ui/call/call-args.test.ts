@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseArgument, quoteBigIntegers, rawArguments } from './call-args';
+import { defaultArgument, parseArgument, quoteBigIntegers, rawArguments } from './call-args';
 
 describe('parseArgument', () => {
   it('reads JSON, with an empty editor meaning null', () => {
@@ -43,5 +43,23 @@ describe('rawArguments', () => {
     expect(rawArguments([1.5], ['i64'])).toEqual([1.5]);
     expect(rawArguments(['x'], ['i32'])).toEqual(['x']);
     expect(rawArguments([1, 2], ['i32'])).toEqual([1, 2]);
+  });
+});
+
+describe('defaultArgument', () => {
+  it('starts a raw call from a zero of each parameter type, which reaches the call as that type', () => {
+    expect(defaultArgument(['i32'], true)).toBe('[0]');
+    expect(defaultArgument(['i64', 'i64'], true)).toBe('[0, 0]');
+    expect(defaultArgument(['i32', 'f32', 'f64', 'i64'], true)).toBe('[0, 0.0, 0.0, 0]');
+    expect(defaultArgument([], true)).toBe('[]');
+    const parsed = parseArgument(defaultArgument(['i32', 'i64', 'f64'], true), { exactIntegers: true });
+    expect(parsed.ok && rawArguments(parsed.value, ['i32', 'i64', 'f64'])).toEqual([0, 0n, 0]);
+  });
+  it('starts a JSON call, or a function whose signature is unknown, from null', () => {
+    expect(defaultArgument(['i32', 'i32'], false)).toBe('null');
+    expect(defaultArgument(null, true)).toBe('null');
+  });
+  it('gives a parameter a raw call cannot pass a zero too, for the engine to explain', () => {
+    expect(defaultArgument(['v128', 'externref'], true)).toBe('[0, 0]');
   });
 });

@@ -78,3 +78,15 @@ function convert(item: unknown, type: ValType | undefined): unknown {
   if (numericText) return Number(item);
   return item;
 }
+
+/**
+ * The argument a function starts from. A raw call takes one number per parameter, so it starts
+ * from a zero of each parameter's type: `0` for integers (an i64 too: rawArguments makes it a
+ * BigInt), `0.0` for floats, so the text says which is which. A JSON call starts from `null`.
+ * A parameter a raw call cannot pass (v128, references) gets a `0` too: the engine then says
+ * what is wrong with it, which an empty list ("takes 1 argument, got 0") would hide.
+ */
+export function defaultArgument(params: readonly ValType[] | null, raw: boolean): string {
+  if (!raw || params === null) return 'null';
+  return `[${params.map((type) => (type === 'f32' || type === 'f64' ? '0.0' : '0')).join(', ')}]`;
+}
