@@ -111,6 +111,7 @@ export function reduceModules(data: ModulesData, event: EngineEvent): ModulesDat
     case 'update':
     case 'history':
     case 'checkpoint':
+    case 'checkpoints-cleared':
     case 'config':
     case 'output':
     case 'saved':
