@@ -11,6 +11,9 @@ import type { HotChannel } from './core/live-push';
 import { openIndexedDbRegistry } from './registry/idb-registry';
 import { connectEngine, createAppStore, localConfigStorage } from './store';
 import { App } from './ui/App';
+import { startLoad } from './ui/common/load';
+import { decodeShare } from './ui/share/share-link';
+import { watToolchain } from './ui/source/useSourceSession';
 
 // The app's start, for the benchmarks (bench/registry.mjs).
 performance.mark('hotwasm:start');
@@ -89,8 +92,12 @@ void opening.then((opened) => {
 engine.subscribe((event) => event.type === 'active' && writeText(ACTIVE_KEY, event.module));
 
 // `?module=` is handed over as given: the engine resolves it (against baseUrl) inside the load,
-// so even a malformed URL fails like any load, with its message in the page's alert.
-const requested = new URLSearchParams(window.location.search).get('module');
+// so even a malformed URL fails like any load, with its message in the page's alert. A share
+// link (src/ui/share/share-link.ts) may carry the module as WebAssembly text instead (`wat`),
+// and a call to set up in the Call panel (`fn`, `arg`).
+const query = new URLSearchParams(window.location.search);
+const requested = query.get('module');
+const sharedText = query.has('wat');
 // The dev server's HMR channel: import.meta.hot under `npm run dev` and `hotwasm dev` from these
 // sources; the one `hotwasm dev` hands the built playground of an installed package
 // (bin/lib/playground.mjs); none in a production build.
@@ -98,11 +105,31 @@ const hot: HotChannel | undefined = import.meta.hot ?? window.__hotwasmDevServer
 // `hotwasm dev <path>` serves the playground for the user's own module: no example then, nor
 // when the last visit's modules came back — or failed to, so the alert saying why stays up
 // (an example loaded under the same name would take its place).
-const wantsExample = import.meta.env.VITE_HOTWASM_EXAMPLE !== 'none' && !window.__hotwasmDevServer && !restored?.restored.length && !restored?.failed.length;
-const example = wantsExample ? new URL('examples/counter.wasm', document.baseURI) : null;
+const wantsExample = import.meta.env.VITE_HOTWASM_EXAMPLE !== 'none' && !window.__hotwasmDevServer && !restored?.restored.length && !restored?.failed.length && !sharedText;
+// Relative, as a share link names it: the engine resolves it against the page.
+const example = wantsExample ? 'examples/counter.wasm' : null;
 const initial = requested || example;
-// A failed load reaches the alert through the bridge; nothing more to do here.
-if (initial) engine.load(initial).catch(() => undefined);
+void openShared();
+
+/** Load what the page was asked for (a module URL, a share link's text, else the example) and set up the call a link names. */
+async function openShared(): Promise<void> {
+  const notices = store.getState().notices;
+  const decoded = await decodeShare(window.location.search);
+  if (!decoded.ok) notices.reportError(new Error(decoded.message), 'load');
+  const request = decoded.ok ? decoded.request : {};
+  let info = null;
+  if (request.wat !== undefined) {
+    const name = request.name ?? 'shared';
+    const built = await (await watToolchain()).compile(request.wat, `${name}.wat`);
+    if (!built.ok) return notices.reportError(new Error(`The link's WebAssembly text does not compile: ${built.message}`), 'load');
+    // Loaded as the Source panel's builds are: the text is kept with the version.
+    info = await startLoad(engine, built.bytes, { name, text: request.wat });
+  } else if (initial) {
+    // A failed load reaches the alert through the bridge; nothing more to do here.
+    info = await startLoad(engine, initial);
+  }
+  if (info && request.fn !== undefined) store.getState().callPick.pick(info.name, request.fn, request.arg);
+}
 
 // Live push from the dev server (`npm run dev`, `hotwasm dev`); its code is loaded only then.
 if (hot) {

@@ -11,13 +11,15 @@ export interface CallPickRequest {
   /** The module whose export it is: a request for a module no longer active is ignored. */
   module: string;
   fn: string;
+  /** The argument's text to start from (a share link's); else the function's own default. */
+  arg?: string;
 }
 
 export interface CallPickSlice {
   callPick: {
     request: CallPickRequest | null;
     /** Ask the Call panel to choose `fn` of `module`, with a fitting argument, and move the focus to the argument. */
-    pick(module: string, fn: string): void;
+    pick(module: string, fn: string, arg?: string): void;
   };
 }
 
@@ -26,7 +28,7 @@ export const createCallPickSlice: StateCreator<AppState, [], [], CallPickSlice> 
   return {
     callPick: {
       request: null,
-      pick: (module, fn) => set((state) => ({ callPick: { ...state.callPick, request: { id: nextId++, module, fn } } })),
+      pick: (module, fn, arg) => set((state) => ({ callPick: { ...state.callPick, request: { id: nextId++, module, fn, ...(arg !== undefined ? { arg } : {}) } } })),
     },
   };
 };

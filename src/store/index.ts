@@ -28,6 +28,7 @@ export type {
   EngineEvent,
   ExportInfo,
   ImportInfo,
+  LoadOptions,
   ModuleInfo,
   ModuleStatus,
   RawValue,

@@ -12,6 +12,7 @@ import { defaultArgument, parseArgument, rawArguments } from './call-args';
 import { useArgument } from './useArgument';
 import { VisuallyHidden } from '../common/VisuallyHidden';
 import { RunForm } from './RunForm';
+import { CopyLinkButton } from '../share/CopyLinkButton';
 
 /** The argument editor's input: Monaco's, or the plain editor. */
 const ARGUMENT_INPUT = '[aria-label="Argument (JSON)"]:is(textarea, [role="textbox"])';
@@ -63,11 +64,14 @@ function CallForm({ module }: { module: ModuleInfo }) {
   const request = useAppStore(selectCallPickRequest);
   const [seenRequest, setSeenRequest] = useState(request?.id ?? 0);
   const [focusFor, setFocusFor] = useState(0);
+  /** The argument a request brought (a share link's), for the function it chose. */
+  const [requestedArg, setRequestedArg] = useState<{ id: number; fn: string; text: string } | null>(null);
   if (request && request.id !== seenRequest) {
     setSeenRequest(request.id);
     if (request.module === module.name && choiceNamed(choices, request.fn)) {
       pick.setQuery('');
       pick.pick(request.fn);
+      setRequestedArg(request.arg !== undefined ? { id: request.id, fn: request.fn, text: request.arg } : null);
       setFocusFor(request.id);
     }
   }
@@ -81,7 +85,8 @@ function CallForm({ module }: { module: ModuleInfo }) {
   const raw = rawChoice && rawChoice.fn === selected ? rawChoice.raw : autoRaw;
 
   // The text resets to a fitting one when the function or the mode changes (see useArgument).
-  const argument = useArgument(selected === null ? null : `${raw ? 'raw' : 'json'}:${selected}`, defaultArgument(choice?.signature?.params ?? null, raw));
+  const fitting = requestedArg && requestedArg.fn === selected ? requestedArg.text : defaultArgument(choice?.signature?.params ?? null, raw);
+  const argument = useArgument(selected === null ? null : `${raw ? 'raw' : 'json'}:${selected}`, fitting, requestedArg?.id ?? 0);
   const parsed = useMemo(() => parseArgument(argument.text, { exactIntegers: raw }), [argument.text, raw]);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   /** Only the latest call or run shows its result; older replies are dropped. */
@@ -201,6 +206,7 @@ function CallForm({ module }: { module: ModuleInfo }) {
         <span className="muted keyhint">
           or <kbd>{IS_MAC ? '⌘' : 'Ctrl'}</kbd>+<kbd>Enter</kbd>
         </span>
+        <CopyLinkButton module={module} fn={choice?.name ?? null} arg={argument.current} />
       </div>
       <ResultView outcome={outcome} />
     </div>

@@ -35,24 +35,30 @@ interface Reset {
   text: string;
   /** Texts the user wrote for other functions and modes. */
   drafts: ReadonlyMap<string, string>;
+  /** The caller's request for this text (see useArgument's `given`). */
+  given: number;
 }
 
-/** `key` names the function and mode; `fitting` is its default text. */
-export function useArgument(key: string | null, fitting: string): ArgumentText {
-  const [reset, setReset] = useState<Reset>(() => ({ key, token: 0, text: fitting, drafts: new Map() }));
+/**
+ * `key` names the function and mode; `fitting` is its default text. A new `given` (a share
+ * link's argument, say) resets the text to `fitting` even for the same function, over a draft.
+ */
+export function useArgument(key: string | null, fitting: string, given = 0): ArgumentText {
+  const [reset, setReset] = useState<Reset>(() => ({ key, token: 0, text: fitting, drafts: new Map(), given }));
   const [edit, setEdit] = useState<Edit | null>(null);
   /** The latest edit, set from the editor's input event (the state above follows it a render later). */
   const latest = useRef<Edit | null>(null);
 
   let shown = reset;
-  if (reset.key !== key) {
+  if (reset.key !== key || reset.given !== given) {
     // Another function (or mode): adjust the state while rendering, so that the editor applies
     // the reset in the same commit as the choice, before any key can reach it.
     const drafts = new Map(reset.drafts);
     // The editor's latest text, not this render's: a key may not have been rendered yet.
     const left = textOf(reset, latest.current);
     if (reset.key !== null && left !== reset.text) drafts.set(reset.key, left);
-    shown = { key, token: reset.token + 1, text: (key !== null ? drafts.get(key) : undefined) ?? fitting, drafts };
+    const draft = key !== null && reset.given === given ? drafts.get(key) : undefined;
+    shown = { key, token: reset.token + 1, text: draft ?? fitting, drafts, given };
     setReset(shown);
   }
 

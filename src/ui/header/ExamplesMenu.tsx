@@ -5,6 +5,7 @@
  */
 import { useId, useRef } from 'react';
 import { useEngine } from '../common/context';
+import { startLoad } from '../common/load';
 import { EXAMPLES, type Example } from './examples';
 
 export function ExamplesMenu() {
@@ -14,7 +15,7 @@ export function ExamplesMenu() {
   const open = (example: Example) => {
     menu.current?.hidePopover();
     // A failure reaches the page's alert through the bridge.
-    engine.load(new URL(example.url, document.baseURI), example.name ? { name: example.name } : {}).catch(() => undefined);
+    void startLoad(engine, example.url, example.name ? { name: example.name } : {});
   };
   return (
     <>

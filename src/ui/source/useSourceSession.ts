@@ -16,7 +16,7 @@ let toolchain: Promise<Toolchain> | null = null;
  * One WAT worker for the page, started when the Source panel first needs it: when the editor
  * gets the focus (a compile of an empty module warms it up), or to show a binary as text.
  */
-function watToolchain(): Promise<Toolchain> {
+export function watToolchain(): Promise<Toolchain> {
   toolchain ??= import('../../editor/wat-client').then((m) => m.createWatToolchain());
   return toolchain;
 }
@@ -189,7 +189,7 @@ function servingInfo(engine: Engine, name: string): ModuleInfo | null {
 }
 
 /** The text to open for a serving version (see ./source-text.ts). */
-function openText(engine: Engine, info: ModuleInfo, large: boolean): Promise<SourceDoc> {
+export function openText(engine: Engine, info: ModuleInfo, large: boolean): Promise<SourceDoc> {
   const version = info.version ?? '?';
   let handle: ReturnType<Engine['module']>;
   try {
