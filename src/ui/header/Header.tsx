@@ -37,6 +37,8 @@ export function Header() {
           <input type="file" accept=".wasm,application/wasm" multiple onChange={onFile} className="file-input" />
           Load module
         </label>
+        {/* Before the URL form: on a narrow screen the form takes a row of its own, under the buttons. */}
+        <SettingsButton />
         <form className="url-form" onSubmit={onSubmit}>
           <label htmlFor={urlId}>Module URL</label>
           <input
@@ -53,7 +55,6 @@ export function Header() {
             Load URL
           </button>
         </form>
-        <SettingsButton />
       </div>
     </header>
   );
