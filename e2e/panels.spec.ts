@@ -151,3 +151,14 @@ test('Module: with two modules loaded, Active module shows how each is and picks
   await expect(statusValue(page, 'Module')).toHaveText('other');
   expect(await apiCall(page, 'get')).toEqual({ ok: true, value: 0 });
 });
+
+test('Status: a sparkline of recent call latency, with a mark where a new version started answering', async ({ page }) => {
+  await openPlayground(page);
+  for (let i = 0; i < 3; i++) expect(await apiCall(page, 'increment', 1)).toMatchObject({ ok: true });
+  const status = region(page, 'Status');
+  await expect(status.getByRole('img', { name: /^Call latency, last 3 calls: median [\d.]+ ms, slowest [\d.]+ ms$/ })).toBeVisible();
+  await apiLoad(page, swapFixture('counter-b'), { name: 'counter' });
+  await expect(statusValue(page, 'Version')).toHaveText('v2');
+  expect(await apiCall(page, 'get')).toEqual({ ok: true, value: 3 });
+  await expect(status.getByRole('img', { name: /^Call latency, last 4 calls: .*; v1 → v2$/ })).toBeVisible();
+});

@@ -3,6 +3,7 @@
  * a {@link ModuleHandle}. The engine's own methods (`call`, `rollback`, `status`, …) are
  * shortcuts for the active module, so `window.hotwasm.call('increment', 1)` keeps working.
  */
+import type { CallSample } from './call-trace';
 import type { ModuleLayoutInfo } from '../shared/inspect';
 import type { MeasureResult, RawValue, RunResult, Settled } from '../shared/protocol';
 import type { Clock } from './clock';
@@ -123,6 +124,8 @@ export interface ModuleHandle {
   history(): UpdateRecord[];
   /** Recent state checkpoints, oldest first. */
   checkpoints(): CheckpointInfo[];
+  /** The last 120 calls, across versions, oldest first: when each answered, in how long, and which version answered. */
+  recentCalls(): CallSample[];
   /**
    * The serving version's state now: its save_state, after the calls made before (null when it
    * has no save_state). It is kept as a checkpoint too, so checkpoints() and the timeline show it.

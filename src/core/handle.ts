@@ -75,6 +75,7 @@ export function makeHandle(m: ModuleController, deps: HandleDeps): ModuleHandle 
     },
     history: () => deps.history(name),
     checkpoints: () => m.checkpoints.list().map(({ state: _state, ...info }) => info),
+    recentCalls: () => m.calls.list(),
     state: () => attempt('state', () => readState(m)),
     // The caller keeps its bytes: the engine gives a copy of its own (moved to workers).
     injectState: (bytes, options = {}) => attempt('state', () => m.giveState(ownCopy(bytes), 'inject', options.version)),

@@ -41,3 +41,4 @@ export type { ExportInfo, ImportInfo, ModuleLayoutInfo } from '../shared/inspect
 export { formatSignature } from '../shared/inspect';
 export { compareLayouts, sameSignature, type CustomSectionInfo, type EntryDiff, type InterfaceAspect, type LayoutComparison, type ListDiff, type MemoryAspect, type MemoryDiff, type SectionAspect } from '../shared/compare';
 export type { RawValue, RunResult, Settled, MeasureResult } from '../shared/protocol';
+export type { CallSample } from './call-trace';

@@ -80,6 +80,8 @@ export interface InstanceOwner {
   onCallFailed(instance: Instance, error: unknown, request?: RequestOf<Op>): void;
   /** Statistics or state changed. */
   onChange(instance: Instance): void;
+  /** A call answered (or failed) after `ms`. */
+  onCall?(instance: Instance, ms: number, ok: boolean): void;
 }
 
 export interface InstanceDeps {
@@ -195,12 +197,16 @@ export class Instance {
     const t0 = this.deps.clock.now();
     return this.request(body, undefined, timed).then(
       (value) => {
-        this.stats.record(this.deps.clock.now() - t0, true);
+        const ms = this.deps.clock.now() - t0;
+        this.stats.record(ms, true);
+        this.deps.owner.onCall?.(this, ms, true);
         this.deps.owner.onChange(this);
         return value;
       },
       (error: unknown) => {
-        this.stats.record(this.deps.clock.now() - t0, false);
+        const ms = this.deps.clock.now() - t0;
+        this.stats.record(ms, false);
+        this.deps.owner.onCall?.(this, ms, false);
         this.deps.owner.onChange(this);
         this.deps.owner.onCallFailed(this, error, body);
         throw error;

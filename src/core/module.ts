@@ -4,6 +4,7 @@
  * checkpoints and probation. Updates walk the pipeline's steps (./pipeline); what a cutover
  * leaves behind waits in ./leftovers.ts.
  */
+import { CallTrace } from './call-trace';
 import { HotwasmError } from '../shared/errors';
 import type { GuestOptions } from '../shared/protocol';
 import type { BufferPool } from './buffer-pool';
@@ -60,6 +61,8 @@ export class ModuleController {
   readonly clock: Clock;
   readonly versions: VersionBook;
   readonly checkpoints: Checkpoints;
+  /** Recent calls across versions (see ./call-trace.ts). */
+  readonly calls = new CallTrace();
   readonly texts: SourceTexts;
   readonly leftovers: Leftovers;
   readonly probation: Probation;
@@ -338,6 +341,7 @@ export class ModuleController {
         onRunaway: (instance, requeue, reason) => this.onRunaway(instance, requeue, reason),
         onCallFailed: (instance, error, request) => this.probation.onCallFailed(instance, error, request),
         onChange: (instance) => this.onChange(instance),
+        onCall: (instance, ms, ok) => this.calls.record({ at: this.clock.wallNow(), ms, ok, version: instance.info.version ?? '?' }),
       },
     };
   }

@@ -7,6 +7,7 @@ import { selectAutoReload, selectAutoReloadPaused, selectHasModule, selectLastEr
 import { useAppStore, useEngine } from '../common/context';
 import { DASH, formatCount, formatMs, formatTime } from '../common/format';
 import { Fact } from '../common/Fact';
+import { CallSparkline } from './CallSparkline';
 import { LivePushStatus } from './LivePushStatus';
 
 export function StatusPanel() {
@@ -107,6 +108,7 @@ export function StatusPanel() {
         <Fact term="p50" value={formatMs(status?.p50Ms ?? null)} />
         <Fact term="p99" value={formatMs(status?.p99Ms ?? null)} />
       </dl>
+      {status && <CallSparkline name={status.name} calls={status.calls} version={status.version} />}
       {/* Always mounted, so each update's outcome is announced. */}
       <div aria-live="polite">{message && <p className="status-message">{message}</p>}</div>
       <LivePushStatus />
