@@ -1,9 +1,6 @@
-import { useEffect, useRef, useState } from 'react';
 import { selectNoticeActions } from '../../store';
 import { useAppStore } from '../common/context';
-
-/** How long "Copied" shows beside the button. */
-const COPIED_MS = 2000;
+import { useFlash } from '../common/useFlash';
 
 /**
  * Copy text to the clipboard and say so: in the status region (announced), and with a
@@ -11,16 +8,12 @@ const COPIED_MS = 2000;
  */
 export function CopyButton({ text, label, copied }: { text: string; label: string; copied: string }) {
   const notices = useAppStore(selectNoticeActions);
-  const [done, setDone] = useState(false);
-  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
-  useEffect(() => () => clearTimeout(timer.current), []);
+  const [done, flash] = useFlash();
   const copy = async () => {
     try {
       await copyText(text);
       notices.announce(copied);
-      setDone(true);
-      clearTimeout(timer.current);
-      timer.current = setTimeout(() => setDone(false), COPIED_MS);
+      flash();
     } catch (error) {
       notices.reportError(new Error(`Could not copy to the clipboard: ${error instanceof Error ? error.message : String(error)}`), 'copy');
     }

@@ -3,15 +3,13 @@
  * A module loaded from a URL is named by it; any other (dropped, edited in Source, pushed) goes
  * in as its WebAssembly text — the text the Source panel shows — when it fits in a link.
  */
-import { useEffect, useRef, useState } from 'react';
 import { type Engine, type ModuleInfo, selectNoticeActions } from '../../store';
 import { useAppStore, useEngine } from '../common/context';
 import { urlOfBuild } from '../common/load';
+import { useFlash } from '../common/useFlash';
 import { copyText } from '../module/CopyButton';
 import { openText } from '../source/useSourceSession';
 import { type Encoded, type ShareRequest, encodeShare } from './share-link';
-
-const COPIED_MS = 2000;
 
 /** The link for `module` and, when given, the call of `fn` with `arg`. */
 export async function shareLink(engine: Engine, module: ModuleInfo, fn: string | null, arg: string | null, page: Location = window.location): Promise<Encoded> {
@@ -38,9 +36,7 @@ export async function shareLink(engine: Engine, module: ModuleInfo, fn: string |
 export function CopyLinkButton({ module, fn, arg }: { module: ModuleInfo; fn: string | null; arg: () => string | null }) {
   const engine = useEngine();
   const notices = useAppStore(selectNoticeActions);
-  const [done, setDone] = useState(false);
-  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
-  useEffect(() => () => clearTimeout(timer.current), []);
+  const [done, flash] = useFlash();
   const copy = async () => {
     const link = await shareLink(engine, module, fn, arg());
     if (!link.ok) return notices.reportError(new Error(`No link: ${link.message}`), 'share');
@@ -50,9 +46,7 @@ export function CopyLinkButton({ module, fn, arg }: { module: ModuleInfo; fn: st
       return notices.reportError(new Error(`Could not copy the link: ${error instanceof Error ? error.message : String(error)}`), 'share');
     }
     notices.announce(`Copied a link that opens ${module.name}${fn ? ` with ${fn} and its argument` : ''}`);
-    setDone(true);
-    clearTimeout(timer.current);
-    timer.current = setTimeout(() => setDone(false), COPIED_MS);
+    flash();
   };
   return (
     <>
