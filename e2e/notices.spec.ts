@@ -19,7 +19,7 @@ test('a refusal replaces the "Loaded" notice before it, and the next good load e
   await expect(page.getByRole('alert').filter({ hasText: /\S/ })).toHaveCount(0);
 });
 
-test('Copy sha256 copies it and says "Copied" beside the button, then not', async ({ page, context }) => {
+test('Copy sha256 copies it and says "Copied" beside the button while it has the focus, then not', async ({ page, context }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   await openPlayground(page);
   const module = page.getByRole('region', { name: 'Module' });
@@ -28,5 +28,8 @@ test('Copy sha256 copies it and says "Copied" beside the button, then not', asyn
   const sha = await page.evaluate(() => window.hotwasm.status().sha256);
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(sha);
   await expect(page.getByRole('status', { name: 'Notice' })).toContainText('Copied the sha256 to the clipboard');
+  // It stays while the button has the focus, and goes a moment after it leaves.
+  await expect(module.getByRole('button', { name: 'Copy sha256' })).toBeFocused();
+  await page.keyboard.press('Tab');
   await expect(module.getByText('✓ Copied')).toBeHidden();
 });

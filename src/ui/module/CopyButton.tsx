@@ -8,23 +8,23 @@ import { useFlash } from '../common/useFlash';
  */
 export function CopyButton({ text, label, copied }: { text: string; label: string; copied: string }) {
   const notices = useAppStore(selectNoticeActions);
-  const [done, flash] = useFlash();
+  const copiedMark = useFlash();
   const copy = async () => {
     try {
       await copyText(text);
       notices.announce(copied);
-      flash();
+      copiedMark.flash();
     } catch (error) {
       notices.reportError(new Error(`Could not copy to the clipboard: ${error instanceof Error ? error.message : String(error)}`), 'copy');
     }
   };
   return (
     <>
-      <button type="button" className="button button-small" onClick={copy}>
+      <button type="button" className="button button-small" onClick={copy} onFocus={() => copiedMark.hold(true)} onBlur={() => copiedMark.hold(false)}>
         {label}
       </button>
       {/* The notice says it to screen readers; this is for the eye. */}
-      {done && (
+      {copiedMark.shown && (
         <span className="copied" aria-hidden="true">
           ✓ Copied
         </span>

@@ -36,7 +36,7 @@ export async function shareLink(engine: Engine, module: ModuleInfo, fn: string |
 export function CopyLinkButton({ module, fn, arg }: { module: ModuleInfo; fn: string | null; arg: () => string | null }) {
   const engine = useEngine();
   const notices = useAppStore(selectNoticeActions);
-  const [done, flash] = useFlash();
+  const copiedMark = useFlash();
   const copy = async () => {
     const link = await shareLink(engine, module, fn, arg());
     if (!link.ok) return notices.reportError(new Error(`No link: ${link.message}`), 'share');
@@ -46,14 +46,14 @@ export function CopyLinkButton({ module, fn, arg }: { module: ModuleInfo; fn: st
       return notices.reportError(new Error(`Could not copy the link: ${error instanceof Error ? error.message : String(error)}`), 'share');
     }
     notices.announce(`Copied a link that opens ${module.name}${fn ? ` with ${fn} and its argument` : ''}`);
-    flash();
+    copiedMark.flash();
   };
   return (
     <>
-      <button type="button" className="button" onClick={() => void copy()} title="A link that opens this module with this function and argument">
+      <button type="button" className="button" onClick={() => void copy()} onFocus={() => copiedMark.hold(true)} onBlur={() => copiedMark.hold(false)} title="A link that opens this module with this function and argument">
         Copy link
       </button>
-      {done && (
+      {copiedMark.shown && (
         <span className="copied" aria-hidden="true">
           ✓ Copied
         </span>
