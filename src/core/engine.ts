@@ -324,6 +324,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     callBatch: (fn, args) => onActive('call', (h) => h.callBatch(fn, args)),
     run: (args, runOptions) => onActive('run', (h) => h.run(args, runOptions)),
     restart: () => onActive('call', (h) => h.restart()),
+    stop: () => onActive('call', (h) => h.stop()),
     rollback: (version) => onActive('load', (h) => h.rollback(version)),
     reload: (reloadOptions) => onActive('load', (h) => h.reload(reloadOptions)),
     state: () => onActive('state', (h) => h.state()),

@@ -94,6 +94,7 @@ export function makeHandle(m: ModuleController, deps: HandleDeps): ModuleHandle 
     rollback: (version) => attempt('load', () => m.rollback(version)),
     reload: (options = {}) => attempt('load', () => m.reload(options.fresh === true)),
     restart: () => m.restart(),
+    stop: () => attempt('call', () => m.stop()),
     config: () => m.config(),
     configure: (patch) => {
       const config = deps.configure(name, patch);

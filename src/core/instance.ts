@@ -62,6 +62,21 @@ export interface InstanceOwner {
   onChange(instance: Instance): void;
 }
 
+/** What an instance resumed with after a restart: its latest checkpoint, or reset state; or the restart failed (or it was unloaded meanwhile). */
+export type Resumed = 'checkpoint' | 'reset' | 'checkpoint refused' | 'failed' | 'unloaded';
+
+/** What stopping an instance on request did (see ModuleHandle.stop). */
+export interface Stopped {
+  /** The request that was running, in words: "The call to spin". */
+  what: string;
+  /** How long it had run when it was stopped, ms. */
+  ranMs: number;
+  /** Calls and runs queued behind it: they had not started, and are sent again after the restart. */
+  requeued: number;
+  /** Settles once the instance serves again (or could not), with what it resumed with. */
+  restarted: Promise<Resumed>;
+}
+
 export interface InstanceDeps {
   spares: SparePool;
   clock: Clock;
@@ -234,11 +249,56 @@ export class Instance {
   }
 
   /**
-   * Re-instantiate in a new worker, restoring the latest checkpoint if there is one; `requeue`
-   * (requests that had not started) are sent again after it.
+   * Stop what the worker runs now, at a person's request: the way a runaway call is stopped
+   * ({@link recover}) — the worker is terminated, the module re-instantiated and its latest
+   * checkpoint restored, the requests queued behind sent again — except that the running request
+   * fails with `stopped`, and no version is blamed for it (a stop is not a failure of the guest,
+   * so a version in probation is not rolled back). What is stopped is the oldest request a user
+   * asked for (OPS[op].asked): the engine's own (a checkpoint's save_state) are not what a person
+   * means to stop — they are sent again with the others. Null when none is pending (or while
+   * restarting).
    */
-  async restart(reason: string, requeue: PendingRequest[] = [], { useCheckpoint = true } = {}): Promise<void> {
-    if (this.disposed) return;
+  stop(): Stopped | null {
+    const target = this.rpc.find((e) => OPS[e.request.op].asked === true);
+    if (this.disposed || this.state !== 'healthy' || !target) return null;
+    const what = describeRequest(target.request);
+    // It runs when it is the oldest; else it waits behind a request of the engine's own.
+    const running = this.rpc.head() === target;
+    const ranMs = running ? Math.max(0, this.deps.clock.now() - this.rpc.headStartedAt()!) : 0;
+    const reason = `${what} was stopped by you ${running ? `after ${formatRan(ranMs)}` : 'before it began'}`;
+    // Said before the restart begins, from the checkpoint it is about to restore (see restart()).
+    const resumes = this.resumeWords(this.resumeCheckpoint(true), true);
+    const entries = this.rpc.detach(new HotwasmError('worker-died', reason));
+    this.worker.terminate();
+    const requeue = entries.filter((e) => e !== target);
+    const restarted = this.restart(reason, requeue);
+    target.reject(new HotwasmError('stopped', `${reason}; ${resumes}`, { ranMs }));
+    return { what, ranMs, requeued: requeue.filter((e) => OPS[e.request.op].asked === true).length, restarted };
+  }
+
+  /** The checkpoint a restart restores: the latest one, when the module can take it back. */
+  private resumeCheckpoint(useCheckpoint: boolean): Checkpoint | null {
+    return useCheckpoint && this.has('restore_state') ? this.deps.owner.checkpoint() : null;
+  }
+
+  /** What a restart about to begin will resume with, in words. */
+  private resumeWords(checkpoint: Checkpoint | null, useCheckpoint: boolean): string {
+    const { name } = this.info;
+    if (checkpoint) return `${name} restarts from its last checkpoint (of ${clockTime(checkpoint.at)}): calls made after it are lost`;
+    return `${name} restarts with its state reset${this.noCheckpointWhy(useCheckpoint)}`;
+  }
+
+  private noCheckpointWhy(useCheckpoint: boolean): string {
+    if (!useCheckpoint) return '';
+    return this.has('save_state') ? ' (no checkpoint had been taken yet)' : ' (it has no save_state, so no checkpoint exists)';
+  }
+
+  /**
+   * Re-instantiate in a new worker, restoring the latest checkpoint if there is one; `requeue`
+   * (requests that had not started) are sent again after it. Resolves with what it resumed with.
+   */
+  async restart(reason: string, requeue: PendingRequest[] = [], { useCheckpoint = true } = {}): Promise<Resumed> {
+    if (this.disposed) return 'unloaded';
     this.changes++;
     this.worker.terminate();
     if (!this.rpc.isClosed) requeue = [...requeue, ...this.rpc.detach(new HotwasmError('worker-died', reason))];
@@ -250,27 +310,29 @@ export class Instance {
     const timeoutMs = this.deps.timeouts().loadMs;
     const ready = this.rpc.request({ op: 'instantiate', module: this.compiled, layout: this.packed, options: this.options }, { timeoutMs });
     // The checkpoint is restored before the requeued calls run: they were made after it.
-    const checkpoint = useCheckpoint && this.has('restore_state') ? this.deps.owner.checkpoint() : null;
+    const checkpoint = this.resumeCheckpoint(useCheckpoint);
     const restored = checkpoint ? this.rpc.request({ op: 'restoreState', state: checkpoint.state.slice() }, { timeoutMs }) : Promise.resolve(null);
     this.rpc.adopt(requeue);
     try {
       await ready;
       const result = await restored.catch((error: unknown) => ({ code: -1, ms: 0, error }));
-      if (this.disposed) return;
+      if (this.disposed) return 'unloaded';
       this.state = 'healthy';
-      const time = (at: number) => new Date(at).toLocaleTimeString();
       if (!checkpoint) {
-        const why = !useCheckpoint ? '' : this.has('save_state') ? ' (no checkpoint had been taken yet)' : ' (it has no save_state, so no checkpoint exists)';
-        this.say(`${reason}; ${this.info.name} was re-instantiated and its state was reset${why}`);
-      } else if (result && result.code === 0) {
-        this.say(`${reason}; ${this.info.name} was re-instantiated and restored from the checkpoint of ${time(checkpoint.at)}: calls after it are lost`);
-      } else {
-        this.say(`${reason}; ${this.info.name} was re-instantiated but restore_state refused the checkpoint of ${time(checkpoint.at)}, so its state was reset`);
+        this.say(`${reason}; ${this.info.name} was re-instantiated and its state was reset${this.noCheckpointWhy(useCheckpoint)}`);
+        return 'reset';
       }
+      if (result && result.code === 0) {
+        this.say(`${reason}; ${this.info.name} was re-instantiated and restored from the checkpoint of ${clockTime(checkpoint.at)}: calls after it are lost`);
+        return 'checkpoint';
+      }
+      this.say(`${reason}; ${this.info.name} was re-instantiated but restore_state refused the checkpoint of ${clockTime(checkpoint.at)}, so its state was reset`);
+      return 'checkpoint refused';
     } catch (error) {
-      if (this.disposed) return;
+      if (this.disposed) return 'unloaded';
       this.state = 'failed';
       this.say(`${reason}; restarting failed: ${messageOf(error)}`);
+      return 'failed';
     }
   }
 
@@ -321,6 +383,14 @@ export class Instance {
     if (this.rpc.pendingCount === 0) done();
     else void this.rpc.idle().then(done);
   }
+}
+
+/** A wall-clock time in the user's locale: when a checkpoint was taken. */
+const clockTime = (at: number) => new Date(at).toLocaleTimeString();
+
+/** How long a request ran, for people: "850 ms", "3.2 s". */
+export function formatRan(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
 /**

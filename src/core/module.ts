@@ -9,6 +9,7 @@ import type { GuestOptions } from '../shared/protocol';
 import type { BufferPool } from './buffer-pool';
 import { type CheckpointEntry, Checkpoints } from './checkpoints';
 import type { Clock } from './clock';
+import type { StopResult } from './api';
 import type { EngineConfig } from './config';
 import type { EngineEvent, ModuleStatus } from './events';
 import type { UpdateRecord, UpdateTrigger } from './history';
@@ -311,6 +312,26 @@ export class ModuleController {
   send<T>(request: (instance: Instance) => Promise<T>): Promise<T> {
     if (!this.pool) return Promise.reject(new HotwasmError('not-loaded', `${this.name} is still loading`));
     return this.pool.send(request);
+  }
+
+  /** Stop what the serving instances run now (see ModuleHandle.stop). */
+  async stop(): Promise<StopResult> {
+    const instances = this.pool?.all ?? [];
+    if (instances.length === 0) return { stopped: false, message: `${this.name} is still loading: nothing of it was running, so nothing was stopped` };
+    // One instance serves today; a pool of several would stop each one that is busy.
+    const stops = instances.flatMap((instance) => {
+      const stopped = instance.stop();
+      return stopped ? [{ instance, stopped }] : [];
+    });
+    const [first] = stops;
+    if (!first) {
+      const restarting = instances.some((i) => i.state === 'restarting');
+      return { stopped: false, message: restarting ? `${this.name} is restarting: nothing of it was running, so nothing was stopped` : `Nothing was running in ${this.name}, so nothing was stopped` };
+    }
+    const resumed = await first.stopped.restarted;
+    await Promise.all(stops.slice(1).map((s) => s.stopped.restarted));
+    const { what, ranMs, requeued } = first.stopped;
+    return { stopped: true, what, ranMs, requeued, resumed, message: first.instance.notice ?? `${what} was stopped` };
   }
 
   async restart(): Promise<void> {

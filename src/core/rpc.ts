@@ -231,6 +231,18 @@ export class RpcClient {
     return undefined;
   }
 
+  /** The oldest pending request that `match` accepts. */
+  find(match: (entry: PendingRequest) => boolean): PendingRequest | undefined {
+    for (const entry of this.pending.values()) if (match(entry)) return entry;
+    return undefined;
+  }
+
+  /** When the running request ({@link head}) could start: its send time or the previous reply, whichever is later. */
+  headStartedAt(): number | null {
+    const head = this.head();
+    return head ? Math.max(head.sentAt, this.lastProgress) : null;
+  }
+
   private armWatchdog(): void {
     if (this.watchdog !== null) return;
     this.lastTick = this.clock.now();
@@ -257,7 +269,7 @@ export class RpcClient {
     this.lastTick = now;
     const head = this.head();
     if (!head) return this.disarmWatchdog();
-    const startedAt = Math.max(head.sentAt, this.lastProgress);
+    const startedAt = this.headStartedAt()!;
     if (now - startedAt - this.stalledMs > head.timeoutMs) this.options.onStall?.(head);
   }
 }
