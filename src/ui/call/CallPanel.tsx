@@ -11,11 +11,13 @@ import { FunctionPicker, useFunctionPick } from './FunctionPicker';
 import { parseArgument, rawArguments } from './call-args';
 import { VisuallyHidden } from '../common/VisuallyHidden';
 import { RunForm } from './RunForm';
+import { PendingCall } from './PendingCall';
 
 const IS_MAC = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.userAgent);
 
 export type Outcome =
-  | { kind: 'pending'; text: string }
+  /** `since`: performance.now() when it was asked; `module`: the module it went to (what Stop stops). */
+  | { kind: 'pending'; text: string; since: number; module: string }
   | { kind: 'ok'; text: string; ms: number | null }
   | { kind: 'error'; text: string; ms: number | null };
 
@@ -63,7 +65,7 @@ function CallForm({ module }: { module: ModuleInfo }) {
 
   const run = async <T,>(what: string, work: () => Promise<T>, show: (value: T) => string) => {
     const seq = ++sequence.current;
-    setOutcome({ kind: 'pending', text: `${what}…` });
+    setOutcome({ kind: 'pending', text: `${what}…`, since: performance.now(), module: module.name });
     const t0 = performance.now();
     try {
       const value = await work();
@@ -71,6 +73,18 @@ function CallForm({ module }: { module: ModuleInfo }) {
     } catch (error) {
       if (seq === sequence.current) setOutcome({ kind: 'error', text: formatError(error), ms: performance.now() - t0 });
     }
+  };
+
+  // The stopped call's rejection shows in the Result; a call that ended meanwhile has nothing to stop.
+  const stopPending = async (name: string) => {
+    try {
+      const result = await engine.module(name).stop();
+      if (!result.stopped) store.getState().notices.announce(result.message);
+    } catch (error) {
+      store.getState().notices.reportError(error, 'stop');
+    }
+    // Stop goes with the pending call: keep the keyboard where its outcome is.
+    form.current?.querySelector<HTMLElement>('[aria-label="Result"]')?.focus();
   };
 
   const canCall = choice !== null && parsed.ok;
@@ -171,17 +185,18 @@ function CallForm({ module }: { module: ModuleInfo }) {
           or <kbd>{IS_MAC ? '⌘' : 'Ctrl'}</kbd>+<kbd>Enter</kbd>
         </span>
       </div>
-      <ResultView outcome={outcome} />
+      <ResultView outcome={outcome} onStop={stopPending} />
     </div>
   );
 }
 
-function ResultView({ outcome }: { outcome: Outcome | null }) {
+function ResultView({ outcome, onStop }: { outcome: Outcome | null; onStop: (module: string) => Promise<void> }) {
   return (
     <div className="result-block">
       <div className="result-header">
         <h3>Result</h3>
         {outcome && outcome.kind !== 'pending' && outcome.ms !== null && <span className="muted duration">in {outcome.ms.toFixed(2)} ms</span>}
+        {outcome?.kind === 'pending' && <PendingCall key={outcome.since} since={outcome.since} onStop={() => onStop(outcome.module)} />}
       </div>
       <pre
         className={`result result-${outcome?.kind ?? 'none'}`}

@@ -41,6 +41,14 @@ export function formatError(error: unknown): string {
   return `Error: ${String(error)}`;
 }
 
+/** How long something has run, for a ticking display: "0.4 s", "12.3 s", "2 min 05 s". */
+export function formatElapsed(ms: number): string {
+  const seconds = Math.max(0, ms) / 1000;
+  if (seconds < 60) return `${seconds.toFixed(1)} s`;
+  const whole = Math.floor(seconds);
+  return `${Math.floor(whole / 60)} min ${String(whole % 60).padStart(2, '0')} s`;
+}
+
 /** A duration in ms: one decimal under 10 ms, whole ms above ("0.4 ms", "12 ms", "1,250 ms"). */
 export const formatDuration = (ms: number): string => (ms < 10 ? `${ms.toFixed(1)} ms` : `${formatCount(Math.round(ms))} ms`);
 
