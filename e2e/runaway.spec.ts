@@ -80,7 +80,7 @@ test('Stop ends a call that never returns: the time it has run shows, the module
   await stop.focus();
   await page.keyboard.press('Enter');
 
-  await expect(result).toHaveText(/The call to spin was stopped by you after \d+\.\d s; counter-spin restarts from its last checkpoint \(of .+\): calls made after it are lost$/);
+  await expect(result).toHaveText(/^The call to spin was stopped by you after \d+\.\d s; counter-spin restarts from its last checkpoint \(of .+\): calls made after it are lost$/);
   await expect(elapsed).toHaveCount(0);
   await expect(stop).toHaveCount(0);
   await expect(result).toBeFocused();
