@@ -14,7 +14,7 @@ export type { CheckpointInfo, EngineEvent, EngineEventType, ErrorAction, ModuleS
 export type { InstanceState, ModuleInfo, Resumed } from './instance';
 export { CONFIG_RULES, DEFAULT_CONFIG, configProblem, type ConfigStorage, type EngineConfig, type StoredConfig } from './config';
 export type { UpdateOutcome, UpdateRecord, UpdateStep, UpdateTrigger, VersionRef } from './history';
-export type { Refusal, RefusalCode } from './pipeline/refusal';
+export { STEP_WORDS, freshGetsPast, isRefusalStory, refusalMessage, sentence, type Audience, type Refusal, type RefusalCode, type RefusalStory } from './pipeline/refusal';
 export { MemoryRegistry, type CheckpointRecord, type ModuleRecord, type Registry, type VersionRecord } from './registry';
 export { openingRegistry } from './opening-registry';
 export {

@@ -15,6 +15,7 @@ import { type PackedLayout, unpackLayout } from '../shared/packed-layout';
 import type { GuestOptions, OutputStream } from '../shared/protocol';
 import type { BufferPool } from './buffer-pool';
 import type { Clock } from './clock';
+import { sentence } from './pipeline/refusal';
 import { type PendingRequest, RpcClient, type WorkerLike } from './rpc';
 import type { SparePool } from './spares';
 import { LatencyStats } from './stats';
@@ -175,7 +176,7 @@ export class Instance {
   /** Send a request (lifecycle and pipeline steps: no statistics). */
   request<O extends Op>(body: RequestOf<O>, timeoutMs = this.deps.timeouts().callMs): Promise<ResultOf<O>> {
     if (this.disposed) return Promise.reject(new HotwasmError('disposed', `${this.info.name} was unloaded`));
-    if (this.state === 'failed') return Promise.reject(new HotwasmError('worker-died', `${this.info.name} is not running: ${this.notice ?? 'it failed'}. Restart it or load it again.`));
+    if (this.state === 'failed') return Promise.reject(new HotwasmError('worker-died', `${this.info.name} is not running: ${sentence(this.notice ?? 'it failed')} Restart it or load it again.`));
     if (!OPS[body.op].keepsState) this.changes++;
     if (body.op === 'prepare' || body.op === 'renew') this.deps.spares.countInstance(this.worker);
     // State bytes and ports move to the worker instead of being copied (the sender gives them up).

@@ -17,8 +17,8 @@ import { Instance, type InstanceDeps, type ModuleInfo, type Send, type Staged } 
 import { Leftovers } from './leftovers';
 import { StatusReporter } from './module-status';
 import { type PipelineHost, type Ticket, type UpdateInput, newContext } from './pipeline/context';
-import { type RecordDraft, refusedLoadRecord, refusedWhat, updateNotice, updateRecord, versionRef } from './pipeline/records';
-import { failed, refusalText } from './pipeline/refusal';
+import { type RecordDraft, refusalSubject, refusedError, refusedLoadRecord, updateNotice, updateRecord, updateStory, versionRef } from './pipeline/records';
+import { failed } from './pipeline/refusal';
 import { walk } from './pipeline/run';
 import { REPLACE_STEPS, shaMismatch } from './pipeline/steps';
 import { InstancePool } from './pool';
@@ -180,7 +180,8 @@ export class ModuleController {
     if (mismatch) {
       staged.instance.dispose('refused');
       this.record(refusedLoadRecord(this.name, mismatch, { trigger, asked, durationMs: this.clock.now() - t0, from: null }));
-      throw new HotwasmError('update-refused', `Loading ${this.name} refused at check: ${refusalText(mismatch)}`, { step: 'check', refusal: mismatch.code, module: this.name });
+      const subject = refusalSubject(trigger, this.name, null, { label: staged.instance.info.version, source: input.source });
+      throw refusedError(this.name, { subject, keeper: null, untouched: false, refusal: mismatch });
     }
     this.pool = new InstancePool(staged.instance);
     this.versions.markServed(staged.instance.info.version!);
@@ -227,7 +228,7 @@ export class ModuleController {
       case 'superseded':
         throw this.superseded({ ...input, version: ctx.candidate?.info.version ?? input.version });
       case 'refused':
-        throw new HotwasmError('update-refused', `${refusedWhat(trigger, this.name, ctx.serving.info.version)} refused at ${end.refusal.step}: ${refusalText(end.refusal)}`, { step: end.refusal.step, refusal: end.refusal.code, module: this.name });
+        throw refusedError(this.name, updateStory(ctx, end.refusal, trigger));
     }
   }
 
@@ -299,7 +300,8 @@ export class ModuleController {
       if (serving && meantFor !== undefined && serving.info.version !== meantFor) {
         const refusal = { step: 'check', code: 'other-version', detail: { expected: meantFor, serving: serving.info.version ?? '?' } } as const;
         this.record(refusedLoadRecord(this.name, refusal, { trigger, asked, durationMs: 0, from: versionRef(serving) }));
-        throw new HotwasmError('update-refused', `${refusedWhat(trigger, this.name, serving.info.version)} refused at check: ${refusalText(refusal)}`, { step: 'check', refusal: refusal.code, module: this.name });
+        const from = serving.info.version;
+        throw refusedError(this.name, { subject: refusalSubject(trigger, this.name, from, { label: from, source: serving.info.source }), keeper: from ?? '?', untouched: true, refusal });
       }
       return this.update(ticket, await stateInput(this, state), trigger, asked);
     };

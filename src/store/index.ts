@@ -15,7 +15,7 @@ export { MAX_CHECKPOINTS, reduceCheckpoints, type CheckpointsData, type ModuleCh
 export type { LiveConnection, LiveData } from './live-slice';
 export type { ErrorNotice, InfoNotice } from './notices-slice';
 export * from './selectors';
-export { CONFIG_RULES, DEFAULT_CONFIG, configProblem, formatSignature, HotwasmError } from '../core';
+export { CONFIG_RULES, DEFAULT_CONFIG, STEP_WORDS, configProblem, formatSignature, HotwasmError, isRefusalStory, refusalMessage, sentence } from '../core';
 export type {
   CheckpointInfo,
   CheckpointRef,
@@ -30,6 +30,7 @@ export type {
   ModuleInfo,
   ModuleStatus,
   RawValue,
+  RefusalStory,
   RunResult,
   UpdateOutcome,
   UpdateRecord,

@@ -1,5 +1,6 @@
 /** Formatting shared by the panels. */
 import { formatBytes } from '../../shared/inspect';
+import { type RefusalStory, isRefusalStory, refusalMessage } from '../../store';
 
 export const DASH = '—';
 
@@ -41,10 +42,20 @@ export function formatValue(value: unknown): string {
 /**
  * A thrown value as a person reads it: its message alone. The engine's messages are written for
  * people; a class name in front ("HotwasmError: …") says nothing to them (the console keeps it).
+ * A refused update is worded again from its story, for the playground: its way out is a button
+ * (Load it fresh), not an option to pass.
  */
 export function formatError(error: unknown): string {
+  const story = refusalStoryOf(error);
+  if (story) return refusalMessage(story, 'ui');
   if (error instanceof Error) return error.message || error.name || 'Something went wrong (no message)';
   return String(error);
+}
+
+/** The story of a refused update (see RefusalStory), when `error` is one. */
+export function refusalStoryOf(error: unknown): RefusalStory | null {
+  const story = (error as { code?: unknown; details?: { story?: unknown } } | null)?.details?.story;
+  return isRefusalStory(story) ? story : null;
 }
 
 /** How long something has run, for a ticking display: "0.4 s", "12.3 s", "2 min 05 s". */
