@@ -115,12 +115,14 @@ test('a file over the size cap is refused from its size, before it is read', asy
   await stillServingCounter(page);
 });
 
-test('a URL that does not exist is refused with the server answer', async ({ page }) => {
+test('a URL that does not exist is refused with the server answer, naming it as it was typed', async ({ page }) => {
   await counterAtThree(page);
-  await page.getByLabel('Module URL').fill('examples/nope.wasm');
+  await page.getByLabel('Module URL').fill('examples/no such module.wasm');
   await page.getByRole('button', { name: 'Load URL' }).click();
   // Vite's preview server answers unknown paths with 404, or with the app's HTML page.
   await expect(alert(page)).toContainText(/answered 404|an HTML page/);
+  await expect(alert(page)).toContainText('no such module.wasm');
+  await expect(alert(page)).not.toContainText('%20');
   await stillServingCounter(page);
 });
 
