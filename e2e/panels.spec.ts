@@ -112,3 +112,19 @@ test('Module: with two modules loaded, Active module shows how each is and picks
   await expect(statusValue(page, 'Module')).toHaveText('other');
   expect(await apiCall(page, 'get')).toEqual({ ok: true, value: 0 });
 });
+
+test('Status: Restart says before it is pressed what becomes of the state; a Reload of the bytes already serving says they are', async ({ page }) => {
+  await openPlayground(page);
+  expect(await apiCall(page, 'increment', 4)).toEqual({ ok: true, value: 4 });
+  const status = region(page, 'Status');
+  await expect(status.getByRole('button', { name: 'Restart' })).toHaveAccessibleDescription(
+    'Restart: a fresh instance of counter v1; its state is reset to what a new instance starts with, not to a checkpoint (the checkpoints stay, for the State panel to rewind to)',
+  );
+
+  await status.getByRole('button', { name: 'Reload' }).click();
+  await expect(page.getByRole('status', { name: 'Notice' })).toHaveText('Nothing to reload: counter is already running v1, and the latest build received is the one serving');
+  const [record] = await page.evaluate(() => window.hotwasm.history());
+  expect(record).toMatchObject({ trigger: 'reload', outcome: 'already running', to: { version: 'v1' } });
+  await expect(statusValue(page, 'Version')).toHaveText('v1');
+  expect(await apiCall(page, 'get')).toEqual({ ok: true, value: 4 });
+});
