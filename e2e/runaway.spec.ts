@@ -74,8 +74,9 @@ test('Stop ends a call that never returns: the time it has run shows, the module
   const result = await callThroughPanel(page, 'spin', 'null');
   await expect(result).toHaveText('Calling spin…');
   const elapsed = call.getByRole('timer', { name: 'Running for' });
-  // It ticks: past a second while the call still runs.
+  // It ticks: past a second while the call still runs; the Status panel says what keeps the module busy.
   await expect(elapsed).toHaveText(/^[1-9]\d*\.\d s$/);
+  await expect(statusValue(page, 'State')).toContainText(/^busy — The call to spin, since \S/);
   const stop = call.getByRole('button', { name: 'Stop' });
   await stop.focus();
   await page.keyboard.press('Enter');

@@ -246,6 +246,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
       checkpointAt: s?.checkpointAt ?? null,
       updating: s?.updating ?? null,
       instances: s?.instances ?? 0,
+      busy: s?.busy ?? null,
+      busySince: s?.busySince ?? null,
       calls: s?.calls ?? 0,
       errors: s?.errors ?? 0,
       p50Ms: s?.p50Ms ?? null,

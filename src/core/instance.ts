@@ -61,6 +61,8 @@ export interface InstanceOwner {
   onCallFailed(instance: Instance, error: unknown, request?: RequestOf<Op>): void;
   /** Statistics or state changed. */
   onChange(instance: Instance): void;
+  /** A request began, or ceased, to keep this instance busy past BUSY_AFTER_MS (see busyWith): news for its status. */
+  onBusy(instance: Instance): void;
 }
 
 /** What an instance resumed with after a restart: its latest checkpoint, or reset state; or the restart failed (or it was unloaded meanwhile). */
@@ -202,6 +204,15 @@ export class Instance {
         throw error;
       },
     );
+  }
+
+  /** What has kept the worker busy for a while now (BUSY_AFTER_MS), and since when (ms since epoch); null when nothing has. */
+  busyWith(): { what: string; since: number } | null {
+    const entry = this.rpc.busyWith();
+    const startedAt = this.rpc.headStartedAt();
+    if (!entry || startedAt === null) return null;
+    const clock = this.deps.clock;
+    return { what: describeRequest(entry.request), since: clock.wallNow() - (clock.now() - startedAt) };
   }
 
   /** Requests sent and not answered yet. */
@@ -408,6 +419,9 @@ function connect(worker: WorkerLike, ref: { instance: Instance | null }, deps: I
     },
     onDeath: (error) => {
       if (ref.instance) void ref.instance.restart(error.message);
+    },
+    onBusyChange: () => {
+      if (ref.instance) deps.owner.onBusy(ref.instance);
     },
   });
   return rpc;

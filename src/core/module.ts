@@ -356,6 +356,7 @@ export class ModuleController {
         onRunaway: (instance, requeue, reason) => this.onRunaway(instance, requeue, reason),
         onCallFailed: (instance, error, request) => this.probation.onCallFailed(instance, error, request),
         onChange: (instance) => this.onChange(instance),
+        onBusy: (instance) => this.pool?.serves(instance) && this.reporter.now(),
       },
     };
   }

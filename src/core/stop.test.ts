@@ -6,6 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { counter, stuckOn, swap } from '../test-support/engine';
 import type { Engine } from './api';
 import { createEngine } from './engine';
+import { ManualClock } from './manual-clock';
+import { BUSY_AFTER_MS } from '../shared/tuning';
 
 let engine: Engine;
 afterEach(() => engine?.dispose());
@@ -52,6 +54,24 @@ describe('stop()', () => {
     expect(result).toEqual({ stopped: false, message: 'Nothing was running in counter, so nothing was stopped' });
     expect(engine.status()).toMatchObject({ state: 'healthy', message: before.message, errors: 0 });
     expect(await engine.call('get')).toBe(3);
+  });
+
+  it('says in the status what has kept the module busy for a while, and since when, until it is stopped', async () => {
+    const clock = new ManualClock();
+    engine = createEngine({ workerFactory: stuckOn('spin'), spares: false, clock, config: { call_timeout_ms: 60_000 } });
+    await engine.load(swap('counter-spin'), { name: 'counter' });
+    const seen: (string | null)[] = [];
+    engine.subscribe((e) => e.type === 'status' && seen.push(e.status.busy));
+    const spin = engine.call('spin').catch((error: unknown) => error);
+    const asked = clock.wallNow();
+    await clock.advance(BUSY_AFTER_MS / 2);
+    expect(engine.status()).toMatchObject({ state: 'healthy', busy: null, busySince: null });
+    await clock.advance(BUSY_AFTER_MS);
+    expect(engine.status()).toMatchObject({ state: 'healthy', busy: 'The call to spin', busySince: asked });
+    expect(seen).toContain('The call to spin'); // said when it happened, not only when asked
+    await engine.stop();
+    expect(await spin).toMatchObject({ code: 'stopped' });
+    expect(engine.status()).toMatchObject({ busy: null, busySince: null });
   });
 
   it('does not blame a version in probation: it restarts in place instead of rolling back', async () => {

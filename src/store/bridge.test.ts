@@ -35,6 +35,8 @@ const status = (patch: Partial<ModuleStatus> = {}): ModuleStatus => ({
   checkpointAt: null,
   updating: null,
   instances: 1,
+  busy: null,
+  busySince: null,
   calls: 0,
   errors: 0,
   p50Ms: null,

@@ -38,6 +38,8 @@ const blankStatus = (name: string): ModuleStatus => ({
   checkpointAt: null,
   updating: null,
   instances: 0,
+  busy: null,
+  busySince: null,
   calls: 0,
   errors: 0,
   p50Ms: null,

@@ -72,6 +72,8 @@ export function StatusPanel() {
   };
 
   const state = status?.state ?? 'empty';
+  // A healthy module whose worker one request has held for a while: the Call panel has Stop.
+  const held = state === 'healthy' && status?.busy ? { what: status.busy, since: status.busySince } : null;
   // The newest of the module's message and the last load that failed.
   const message = lastError && (!status?.message || lastError.at >= (status.messageAt ?? 0)) ? lastError.text : (status?.message ?? null);
   return (
@@ -104,8 +106,14 @@ export function StatusPanel() {
         <div>
           <dt>State</dt>
           <dd>
-            <span className={`state-dot state-${state}`} aria-hidden="true" />
-            <span className="state-word">{state}</span>
+            <span className={`state-dot state-${held ? 'busy' : state}`} aria-hidden="true" />
+            <span className="state-word">{held ? 'busy' : state}</span>
+            {held && (
+              <span className="muted">
+                {' '}
+                — {held.what}, since {formatTime(held.since)}
+              </span>
+            )}
           </dd>
         </div>
         <Fact term="Module" value={status?.name ?? DASH} />
