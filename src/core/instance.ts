@@ -279,7 +279,7 @@ export class Instance {
     const ranMs = running ? Math.max(0, this.deps.clock.now() - this.rpc.headStartedAt()!) : 0;
     const reason = `${what} was stopped by you ${running ? `after ${formatRan(ranMs)}` : 'before it began'}`;
     // Said before the restart begins, from the checkpoint it is about to restore (see restart()).
-    const resumes = this.resumeWords(this.resumeCheckpoint(true), true);
+    const resumes = this.resumeWords(this.resumeCheckpoint(true));
     const entries = this.rpc.detach(new HotwasmError('worker-died', reason));
     this.worker.terminate();
     const requeue = entries.filter((e) => e !== target);
@@ -293,11 +293,11 @@ export class Instance {
     return useCheckpoint && this.has('restore_state') ? this.deps.owner.checkpoint() : null;
   }
 
-  /** What a restart about to begin will resume with, in words. */
-  private resumeWords(checkpoint: Checkpoint | null, useCheckpoint: boolean): string {
+  /** What a restart about to begin, from `checkpoint` when there is one, will resume with, in words. */
+  private resumeWords(checkpoint: Checkpoint | null): string {
     const { name } = this.info;
     if (checkpoint) return `${name} restarts from its last checkpoint (of ${clockTime(checkpoint.at)}): calls made after it are lost`;
-    return `${name} restarts with its state reset${this.noCheckpointWhy(useCheckpoint)}`;
+    return `${name} restarts with its state reset${this.noCheckpointWhy(true)}`;
   }
 
   private noCheckpointWhy(useCheckpoint: boolean): string {
@@ -401,7 +401,7 @@ export class Instance {
 const clockTime = (at: number) => new Date(at).toLocaleTimeString();
 
 /** How long a request ran, for people: "850 ms", "3.2 s". */
-export function formatRan(ms: number): string {
+function formatRan(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
