@@ -66,7 +66,8 @@ for (const [section, what, engine] of corruptMemorySections) {
     const before = await page.evaluate(() => window.hotwasm.status());
     const result = await apiLoadBytes(page, counterWithMemorySection(section), { name: 'counter' });
     expect(result.ok).toBe(false);
-    expect(result.value).toMatch(/^Update of counter refused at stage: counter is not a valid WebAssembly module: WebAssembly\.compile\(\): /);
+    // Which step (loading), why (the engine's words), and who keeps serving.
+    expect(result.value).toMatch(/^The new build of counter was refused while loading: counter is not a valid WebAssembly module: WebAssembly\.compile\(\): .*\. v1 keeps serving\.$/);
     expect(result.value).toMatch(engine);
     const after = await page.evaluate(() => window.hotwasm.status());
     expect({ version: after.version, sha256: after.sha256 }).toEqual({ version: before.version, sha256: before.sha256 });
@@ -93,7 +94,7 @@ test('valid modules whose types hotwasm cannot read are refused as unsupported, 
     expect(await page.evaluate((b) => WebAssembly.validate(new Uint8Array(b)), [...bytes])).toBe(true);
     const result = await apiLoadBytes(page, bytes, { name: 'counter' });
     expect(result.ok).toBe(false);
-    expect(result.value).toMatch(/^Update of counter refused at stage: counter is valid WebAssembly that hotwasm cannot read: /);
+    expect(result.value).toMatch(/^The new build of counter was refused while loading: counter is valid WebAssembly that hotwasm cannot read: .*\. v1 keeps serving\.$/);
     expect(result.value).toContain(reason);
   }
   await stillServingCounter(page);
@@ -114,12 +115,14 @@ test('a file over the size cap is refused from its size, before it is read', asy
   await stillServingCounter(page);
 });
 
-test('a URL that does not exist is refused with the server answer', async ({ page }) => {
+test('a URL that does not exist is refused with the server answer, naming it as it was typed', async ({ page }) => {
   await counterAtThree(page);
-  await page.getByLabel('Module URL').fill('examples/nope.wasm');
+  await page.getByLabel('Module URL').fill('examples/no such module.wasm');
   await page.getByRole('button', { name: 'Load URL' }).click();
   // Vite's preview server answers unknown paths with 404, or with the app's HTML page.
   await expect(alert(page)).toContainText(/answered 404|an HTML page/);
+  await expect(alert(page)).toContainText('no such module.wasm');
+  await expect(alert(page)).not.toContainText('%20');
   await stillServingCounter(page);
 });
 

@@ -18,7 +18,8 @@ test('raw calls on numeric exports, with i64 as BigInt', async ({ page }) => {
   await expect(call.getByLabel('Raw call')).toBeChecked();
   await setArgument(page, '[9007199254740993, 1]');
   await call.getByRole('button', { name: 'Call', exact: true }).click();
-  await expect(call.getByLabel('Result')).toContainText('9007199254740994n');
+  // Plain digits in the panel (the console API still answers a bigint).
+  await expect(call.getByLabel('Result')).toHaveText('9007199254740994');
 
   const results = await page.evaluate(async () => ({
     add: await window.hotwasm.callRaw('add', 2, 3),

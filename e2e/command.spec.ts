@@ -39,3 +39,36 @@ test("console lines say which module printed them once another module is the one
   // Now it is another module's output, and says whose.
   await expect(line).toHaveText(/^hello\s*hello from a WASI command/);
 });
+
+test('Run splits its arguments as a shell would: quotes group words, an open quote is refused in the form', async ({ page }) => {
+  await openPlayground(page);
+  await pickFile(page, example('hello.wasm'));
+  await expectServing(page, 'hello');
+  const call = region(page, 'Call');
+  const args = call.getByRole('textbox', { name: 'Arguments' });
+  await expect(args).toHaveAccessibleDescription(/split as a shell would: quotes group words/i);
+  const log = region(page, 'Console').getByRole('log', { name: 'Console output' });
+
+  await args.fill('a b "c d"');
+  await call.getByRole('button', { name: 'Run' }).click();
+  await expect(call.getByLabel('Result')).toHaveText('Exit code: 0');
+  await expect(log).toContainText('arg[3] = c d');
+  await expect(log).toContainText('arg[2] = b');
+  await expect(log).not.toContainText('arg[4]');
+
+  // An unterminated quote: said under the field, and nothing is run.
+  await args.fill('a "b');
+  await args.press('Enter');
+  await expect(args).toHaveAttribute('aria-invalid', 'true');
+  await expect(args).toHaveAccessibleDescription(/The double quote \("\) at character 3 is never closed/);
+  await expect(call.getByText('The double quote (") at character 3 is never closed: close it, or write \\" for a quote itself.')).toBeVisible();
+
+  // Closing the quote clears the error, and Run goes: its output is the second run's, so the
+  // refused one was never sent (runs answer in order: its output would have come first).
+  await args.fill('x "y z"');
+  await expect(args).not.toHaveAttribute('aria-invalid', 'true');
+  await args.press('Enter');
+  await expect(log).toContainText('arg[2] = y z');
+  const runs = (await log.textContent())!.split('hello from a WASI command').length - 1;
+  expect(runs).toBe(2);
+});

@@ -156,8 +156,8 @@ test('6. a core module whose binary version is not 1 is refused with a message n
 });
 
 for (const [variant, message] of [
-  ['init-traps', 'Update of counter refused at stage: counter: _initialize failed: _initialize trapped: unreachable'],
-  ['start-traps', 'Update of counter refused at stage: counter: the start function failed: start trapped: unreachable'],
+  ['init-traps', 'The new build of counter was refused while loading: counter: _initialize failed: _initialize trapped: unreachable. v1 keeps serving.'],
+  ['start-traps', 'The new build of counter was refused while loading: counter: the start function failed: start trapped: unreachable. v1 keeps serving.'],
 ] as const) {
   test(`7. a hot swap to a build whose ${variant === 'init-traps' ? '_initialize' : 'start function'} traps is refused at stage; v1 serves with its state`, async ({ page }) => {
     await counterAtSeven(page);

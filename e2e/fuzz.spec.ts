@@ -21,6 +21,7 @@ import { expect, test } from '@playwright/test';
 import { apiCall, openPlayground, root } from './helpers';
 import { type Source, makeMutant } from './mutants';
 import { UPDATE_STEPS } from '../src/core/history';
+import { STEP_WORDS } from '../src/core/pipeline/refusal';
 
 const env = (name: string, fallback: number) => {
   const text = process.env[name];
@@ -67,7 +68,7 @@ interface Serving {
 interface Trial {
   index: number;
   valid: boolean;
-  outcome: { kind: 'loaded'; version: string } | { kind: 'refused'; message: string; code: string } | { kind: 'hang'; what: string };
+  outcome: { kind: 'loaded'; version: string } | { kind: 'refused'; message: string; code: string; step: string } | { kind: 'hang'; what: string };
   before: Serving;
   after: Serving;
   /** After a refusal: `get` on the version still serving. After a load: `get` once the original is back. */
@@ -110,8 +111,8 @@ function tryInPage({ mutants, original, count, deadlineMs }: { mutants: { index:
         const info = await within(h.load(bytes, { name: 'counter' }));
         outcome = info === HANG ? { kind: 'hang', what: `the load did not settle within ${deadlineMs} ms` } : { kind: 'loaded', version: info.version ?? '' };
       } catch (error) {
-        const e = error as Error & { code?: string };
-        outcome = { kind: 'refused', message: String(e.message ?? ''), code: String(e.code ?? '') };
+        const e = error as Error & { code?: string; details?: { step?: unknown } };
+        outcome = { kind: 'refused', message: String(e.message ?? ''), code: String(e.code ?? ''), step: String(e.details?.step ?? '') };
       }
       if (outcome.kind === 'hang') {
         trials.push({ index, valid, outcome, before, after: serving(), get: { ok: false, value: null }, ms: performance.now() - t0 });
@@ -146,12 +147,14 @@ function violation(trial: Trial, mutantSha: string, coreHeader: boolean): string
     if (!get.ok || get.value !== COUNT_HELD) return `after a load, the restored original counter answered get with ${JSON.stringify(get.value)}, not ${COUNT_HELD}`;
     return null;
   }
-  const { message, code } = outcome;
-  const refusal = /^Update of counter refused at ([a-z ]+): (\S.*)$/s.exec(message);
+  const { message, code, step } = outcome;
+  // The step is named in the error's details (for programs) and in words in its message, with the cause after them.
+  const words = (STEP_WORDS as Record<string, string | undefined>)[step];
+  const refusal = words !== undefined && new RegExp(`^.+ was refused ${words.replace(/[()]/g, '\\$&')}: \\S.*\\. \\S+ keeps serving\\.( .+)?$`, 's').test(message);
   // Bytes in hand whose header is not a core module's are refused on the page, before the
   // update pipeline (src/core/engine.ts, readInput): the message names the cause, not a step.
   const headerRefusal = !coreHeader && HEADER_CODES.includes(code) && /^counter (is|has) \S/.test(message);
-  if (!headerRefusal && (code !== 'update-refused' || !refusal || !STEPS.includes(refusal[1]!))) {
+  if (!headerRefusal && (code !== 'update-refused' || !refusal || !STEPS.includes(step))) {
     return `refused without naming a step and a cause: code ${JSON.stringify(code)}, message ${JSON.stringify(message)}`;
   }
   if (valid && /is not a valid WebAssembly module/.test(message)) return `refused as "not a valid WebAssembly module" although WebAssembly.validate is true: ${message}`;

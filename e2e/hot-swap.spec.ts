@@ -56,7 +56,8 @@ for (const [fixture, step, message] of [
 test('an API major change is refused, naming both versions; a fresh load replaces it on request', async ({ page }) => {
   await counterAtSeven(page);
   const refused = await apiLoad(page, swapFixture('api-v2'), { name: 'counter' });
-  expect(refused.value).toMatch(/API version 2\.0\.0 is not compatible with the serving 1\.0\.0/);
+  // The console is told the option that replaces it anyway.
+  expect(refused.value).toBe('counter v2 was refused at the API version check: API version 2.0.0 is not compatible with the serving 1.0.0 (major 2 ≠ 1). v1 keeps serving. To replace it anyway with fresh state, load it with { fresh: true }.');
   expect(await apiCall(page, 'get')).toEqual({ ok: true, value: 7 });
   const fresh = await apiLoad(page, swapFixture('api-v2'), { name: 'counter', fresh: true });
   expect(fresh.ok).toBe(true);
@@ -66,7 +67,10 @@ test('an API major change is refused, naming both versions; a fresh load replace
 test('a dropped build with a new API major is refused with the choice to load it fresh', async ({ page }) => {
   await counterAtSeven(page);
   await dropFile(page, swapFixture('api-v2'), 'counter.wasm');
-  await expect(alert(page)).toContainText('API version 2.0.0 is not compatible with the serving 1.0.0');
+  // A person is told the button that does, once: no option to type, no sentence ended twice.
+  await expect(alert(page)).toHaveText('counter v2 was refused at the API version check: API version 2.0.0 is not compatible with the serving 1.0.0 (major 2 ≠ 1). v1 keeps serving. To replace it anyway, with its state reset, choose Load it fresh.');
+  await expect(region(page, 'Status')).toContainText('(major 2 ≠ 1). v1 keeps serving.');
+  await expect(region(page, 'Status')).not.toContainText('..');
   expect(await apiCall(page, 'get')).toEqual({ ok: true, value: 7 });
   await expect(statusValue(page, 'Version')).toHaveText('v1');
   // The user chooses to replace it anyway: the new build serves with its state reset.
@@ -168,7 +172,7 @@ test('calls made while a build stages are held at the cutover: committed or refu
     { good: [...fs.readFileSync(swapFixture('bench-slow'))], refusing: [...fs.readFileSync(swapFixture('refuses-final-state'))] },
   );
   const { refused, committed } = result;
-  expect(refused.outcome).toMatch(/refused at cutover: restore_state of v2 refused the final state \(it answered 2\)/);
+  expect(refused.outcome).toBe('counter v2 was refused at the cutover: restore_state of v2 refused the final state (it answered 2). v1 keeps serving.');
   expect(refused.record).toMatchObject({ outcome: 'refused', failedStep: 'cutover' });
   expect(refused.values).toEqual(refused.values.map((_, i) => 8 + i));
   expect(committed.outcome).toBe('committed');

@@ -162,3 +162,19 @@ test('Status: a sparkline of recent call latency, with a mark where a new versio
   expect(await apiCall(page, 'get')).toEqual({ ok: true, value: 3 });
   await expect(status.getByRole('img', { name: /^Call latency, last 4 calls: .*; v1 → v2$/ })).toBeVisible();
 });
+
+test('Status: Restart says before it is pressed what becomes of the state; a Reload of the bytes already serving says they are', async ({ page }) => {
+  await openPlayground(page);
+  expect(await apiCall(page, 'increment', 4)).toEqual({ ok: true, value: 4 });
+  const status = region(page, 'Status');
+  await expect(status.getByRole('button', { name: 'Restart' })).toHaveAccessibleDescription(
+    'Restart: a fresh instance of counter v1; its state is reset to what a new instance starts with, not to a checkpoint (the checkpoints stay, for the State panel to rewind to)',
+  );
+
+  await status.getByRole('button', { name: 'Reload' }).click();
+  await expect(page.getByRole('status', { name: 'Notice' })).toHaveText('Nothing to reload: counter is already running v1, and the latest build received is the one serving');
+  const [record] = await page.evaluate(() => window.hotwasm.history());
+  expect(record).toMatchObject({ trigger: 'reload', outcome: 'already running', to: { version: 'v1' } });
+  await expect(statusValue(page, 'Version')).toHaveText('v1');
+  expect(await apiCall(page, 'get')).toEqual({ ok: true, value: 4 });
+});

@@ -77,7 +77,7 @@ test('a stored copy whose bytes no longer match their sha256 is refused, saying 
     });
   });
   await page.reload();
-  await expect(alert(page)).toContainText(/counter v2 refused: the bytes kept for v2 no longer match the sha256 they were kept under \(\w+…?, not \w+…?\)/);
+  await expect(alert(page)).toContainText(/counter v2 was refused by a check before it could serve: the bytes kept for v2 no longer match the sha256 they were kept under \(\w+…?, not \w+…?\): the stored copy is damaged\./);
   // The damaged copy never ran, and nothing was loaded over the alert; any module can be loaded.
   expect(await page.evaluate(() => window.hotwasm.modules().length)).toBe(0);
   await dropFile(page, fixture('swap/counter-b.wasm'), 'counter.wasm');

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { apiCall, expectServing, fixture, openPlayground, pickFile, region, statusValue, swapFixture } from './helpers';
+import { apiCall, callThroughPanel, expectServing, fixture, openPlayground, pickFile, region, statusValue, swapFixture } from './helpers';
 
 test('a runaway call times out, the worker is replaced, and the module keeps serving', async ({ page }) => {
   await openPlayground(page);
@@ -54,4 +54,45 @@ test('after a runaway call the module resumes from its latest checkpoint, and sa
   expect(spin.value).toMatch(/timed out after 400 ms/);
   await expect(region(page, 'Status')).toContainText(/restored from the checkpoint of/);
   expect(await apiCall(page, 'get')).toEqual({ ok: true, value: 5 });
+});
+
+test('Stop ends a call that never returns: the time it has run shows, the module restarts from its checkpoint and answers again', async ({ page }) => {
+  await openPlayground(page);
+  // Only Stop ends the call here: the watchdog would wait a minute.
+  await page.evaluate(() => window.hotwasm.configure({ call_timeout_ms: 60_000, checkpoint_interval_ms: 50 }));
+  await pickFile(page, swapFixture('counter-spin'));
+  await expectServing(page, 'counter-spin');
+  expect(await apiCall(page, 'increment', 5)).toEqual({ ok: true, value: 5 });
+  await expect
+    .poll(async () => {
+      await apiCall(page, 'increment', 0);
+      return page.evaluate(() => window.hotwasm.status().checkpointAt);
+    })
+    .not.toBeNull();
+
+  const call = region(page, 'Call');
+  const result = await callThroughPanel(page, 'spin', 'null');
+  await expect(result).toHaveText('Calling spin…');
+  const elapsed = call.getByRole('timer', { name: 'Running for' });
+  // It ticks: past a second while the call still runs; the Status panel says what keeps the module busy.
+  await expect(elapsed).toHaveText(/^[1-9]\d*\.\d s$/);
+  await expect(statusValue(page, 'State')).toContainText(/^busy — The call to spin, since \S/);
+  const stop = call.getByRole('button', { name: 'Stop' });
+  await stop.focus();
+  await page.keyboard.press('Enter');
+
+  await expect(result).toHaveText(/^The call to spin was stopped by you after \d+\.\d s; counter-spin restarts from its last checkpoint \(of .+\): calls made after it are lost$/);
+  await expect(elapsed).toHaveCount(0);
+  await expect(stop).toHaveCount(0);
+  await expect(result).toBeFocused();
+  await expect(region(page, 'Status')).toContainText(/stopped by you after .*restored from the checkpoint of/);
+  await expect(statusValue(page, 'State')).toContainText('healthy');
+  await expect(await callThroughPanel(page, 'get', 'null')).toHaveText('5');
+});
+
+test('stop() when nothing runs stops nothing and says so', async ({ page }) => {
+  await openPlayground(page);
+  const stopped = await page.evaluate(() => window.hotwasm.module('counter').stop());
+  expect(stopped).toEqual({ stopped: false, message: 'Nothing was running in counter, so nothing was stopped' });
+  expect(await apiCall(page, 'increment', 2)).toEqual({ ok: true, value: 2 });
 });

@@ -78,10 +78,10 @@ test('Ctrl+Enter applies at once with compile as you type off; rolling back brin
 for (const [what, edit, message, marker] of [
   ['WAT that does not parse', (t: string) => t.replace(ADD, '(global.set $count (i64.add'), /Not compiled: .*counter\.wat:\d+:\d+: error/, /unexpected token/],
   ['WAT that parses but does not validate', (t: string) => t.replace(ADD, '(global.set $count (i32.const 1))'), /Not compiled: .*type mismatch/, /type mismatch/],
-  ['an import that is not WASI', (t: string) => t.replace('(memory (export "memory") 1)', '(import "env" "clock" (func))\n  (memory (export "memory") 1)'), /update was refused: .*env\.clock/, /env\.clock/],
-  ['an api_version major change', (t: string) => t.replace('"api_version" "1.0.0"', '"api_version" "2.0.0"'), /update was refused: .*2\.0\.0 is not compatible/, /2\.0\.0/],
-  ['a restore_state that refuses the state', (t: string) => t.replace('(global.set $count (i64.load (local.get $ptr)))\n    (i32.const 0))', '(i32.const 1))'), /update was refused: .*restore_state/, /restore_state/],
-  ['an edit that removes save_state', (t: string) => t.replace('(export "save_state")', ''), /update was refused: this text no longer exports save_state/, /no longer exports save_state/],
+  ['an import that is not WASI', (t: string) => t.replace('(memory (export "memory") 1)', '(import "env" "clock" (func))\n  (memory (export "memory") 1)'), /not swapped in: The new build of counter was refused while loading: .*env\.clock/, /env\.clock/],
+  ['an api_version major change', (t: string) => t.replace('"api_version" "1.0.0"', '"api_version" "2.0.0"'), /not swapped in: counter v\d+ was refused at the API version check: API version 2\.0\.0 is not compatible/, /2\.0\.0/],
+  ['a restore_state that refuses the state', (t: string) => t.replace('(global.set $count (i64.load (local.get $ptr)))\n    (i32.const 0))', '(i32.const 1))'), /not swapped in: counter v\d+ was refused in its trial run \(the shadow check\): restore_state/, /restore_state/],
+  ['an edit that removes save_state', (t: string) => t.replace('(export "save_state")', ''), /not swapped in: this text no longer exports save_state/, /no longer exports save_state/],
 ] as const) {
   test(`${what} is refused with a clear message; the serving version is untouched`, async ({ page }) => {
     await counterWithSource(page, 4);

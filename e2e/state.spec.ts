@@ -62,7 +62,7 @@ test('state given to a module without restore_state is refused, and it keeps ser
   await panel(page).getByRole('button', { name: 'Read state' }).click();
   await expect(hexView(page)).toContainText('00000000  05 00 00 00 00 00 00 00');
   await applyState(page, 'Hex', '64 00 00 00 00 00 00 00');
-  await expect(outcome(page)).toHaveText(/^State injection into save-only v1 refused at shadow check: v1 has no restore_state export, so it cannot be given state/);
+  await expect(outcome(page)).toHaveText('The state given to save-only v1 was refused in its trial run (the shadow check): v1 has no restore_state export, so it cannot be given state. v1 keeps serving, untouched.');
   expect(await apiCall(page, 'get')).toEqual({ ok: true, value: 5 });
   await expect(statusValue(page, 'Version')).toHaveText('v1');
   const [record] = await page.evaluate(() => window.hotwasm.history('save-only'));
@@ -125,7 +125,7 @@ test('a checkpoint of another version that the serving one refuses is not offere
       return (error as Error).message;
     }
   }, seq);
-  expect(rewound).toMatch(new RegExp(`^Rewind of counter v2 refused at shadow check: restore_state of v2 refused the 8 bytes of state given \\(it answered 1\\) — checkpoint ${seq} \\(8 bytes of v1, taken `));
+  expect(rewound).toMatch(new RegExp(`^The rewind of counter v2 to checkpoint ${seq} \\(8 bytes of v1, taken [^)]+\\) was refused in its trial run \\(the shadow check\\): restore_state of v2 refused the 8 bytes of state given \\(it answered 1\\)\\. v2 keeps serving, untouched\\.$`));
   expect(await apiCall(page, 'get')).toEqual({ ok: true, value: 6 });
   await expect(statusValue(page, 'Version')).toHaveText('v2');
   const [record] = await page.evaluate(() => window.hotwasm.history());

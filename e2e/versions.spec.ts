@@ -22,7 +22,7 @@ test('the History panel lists every version with its metadata; a version is pick
   expect((await apiLoad(page, swapFixture('unhealthy'), { name: 'counter' })).ok).toBe(false);
   // Newest first, refused builds too, each with how its validation went.
   await expect.poll(() => labels(page)).toEqual(['v3', 'v2', 'v1']);
-  await expect(rowOf(page, 'v3')).toContainText('refused at shadow check');
+  await expect(rowOf(page, 'v3')).toContainText('refused in its trial run (the shadow check)');
   await expect(rowOf(page, 'v3')).toContainText('never');
   await expect(rowOf(page, 'v2')).toContainText('serving');
   await expect(rowOf(page, 'v2')).toContainText('committed');

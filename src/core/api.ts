@@ -10,7 +10,7 @@ import type { Clock } from './clock';
 import type { ConfigStorage, EngineConfig } from './config';
 import type { CheckpointInfo, EngineEvent, ModuleState, ModuleStatus } from './events';
 import type { UpdateRecord } from './history';
-import type { ModuleInfo, TimedResult } from './instance';
+import type { ModuleInfo, Resumed, TimedResult } from './instance';
 import type { Registry } from './registry';
 import type { RestoreOptions, RestoreReport } from './restore';
 import type { ImportReport } from '../registry/transfer';
@@ -78,6 +78,24 @@ export interface EngineOptions {
 
 /** Live settings: read a key, or assign one (validated: an invalid value throws, nothing changes). */
 export type ConfigFacade = EngineConfig;
+
+/** What {@link ModuleHandle.stop} did. */
+export type StopResult =
+  /** Nothing was running (or the module is still loading, or restarting): nothing changed. */
+  | { stopped: false; message: string }
+  | {
+      stopped: true;
+      /** What was running, in words: "The call to spin", "The command run". */
+      what: string;
+      /** How long it had run when it was stopped, ms. */
+      ranMs: number;
+      /** Calls that waited behind it: they had not started, and were sent again after the restart. */
+      requeued: number;
+      /** What the module resumed with: its latest checkpoint, or reset state (`failed`: it could not be restarted). */
+      resumed: Resumed;
+      /** What happened, in words (as the module's status says it). */
+      message: string;
+    };
 
 /** One module, by name: everything the engine does to a module, done to this one. */
 export interface ModuleHandle {
@@ -161,6 +179,15 @@ export interface ModuleHandle {
   reload(options?: { fresh?: boolean }): Promise<ModuleInfo>;
   /** Re-instantiate from the compiled code (state resets). */
   restart(): Promise<void>;
+  /**
+   * Stop what the module runs now (a call that never returns, a long command run): its worker is
+   * terminated at once and the module recovers as after a call timeout — re-instantiated from its
+   * compiled code, its latest checkpoint restored (else its state reset), calls queued behind it
+   * sent again. The running call rejects with code `stopped`, its message saying what the state
+   * restarted from. No version is blamed: a version in probation is not rolled back. Resolves
+   * once the module serves again; when nothing was running, at once, with `stopped: false`.
+   */
+  stop(): Promise<StopResult>;
   /** This module's settings: the engine's, with its own on top. */
   config(): EngineConfig;
   /** Set settings for this module only (validated); answers its settings. */
@@ -211,6 +238,7 @@ export interface Engine {
   run(args?: string[], options?: RunOptions): Promise<RunResult>;
   status(): EngineStatus;
   restart(): Promise<void>;
+  stop(): Promise<StopResult>;
   rollback(version?: string): Promise<ModuleInfo>;
   reload(options?: { fresh?: boolean }): Promise<ModuleInfo>;
   state(): Promise<Uint8Array | null>;

@@ -42,7 +42,14 @@ async function counterAt(n: number) {
 describe('hot swap', () => {
   it('reload({ fresh: true }) replaces a build refused for its API major, with state reset', async () => {
     await counterAt(7);
-    await expect(engine.load(swap('api-v2'), { name: 'counter' })).rejects.toMatchObject({ code: 'update-refused', details: { step: 'api version' } });
+    const refused = 'counter v2 was refused at the API version check: API version 2.0.0 is not compatible with the serving 1.0.0 (major 2 ≠ 1). v1 keeps serving.';
+    await expect(engine.load(swap('api-v2'), { name: 'counter' })).rejects.toMatchObject({
+      code: 'update-refused',
+      message: `${refused} To replace it anyway with fresh state, load it with { fresh: true }.`,
+      details: { step: 'api version', refusal: 'api-major', story: { subject: 'counter v2', keeper: 'v1', refusal: { code: 'api-major' } } },
+    });
+    // The status tells what happened; the way out goes with the error.
+    expect(engine.module('counter').status().message).toBe(refused);
     expect(await engine.call('get')).toBe(7);
     const info = await engine.reload({ fresh: true });
     expect(info).toMatchObject({ version: 'v2', apiVersion: '2.0.0' });
@@ -577,7 +584,7 @@ describe('modules by name', () => {
     expect(await engine.load(swap('counter-b'), { name: 'counter' })).toMatchObject({ version: 'v2' });
     expect(await engine.call('get')).toBe(2); // the retry carried the state, as the first attempt would have
     failNext = 2; // the retry fails too: refused with the engine's words
-    await expect(engine.load(counter(), { name: 'counter', version: 'v9' })).rejects.toThrow(/refused at stage: counter could not be instantiated: Out of memory/);
+    await expect(engine.load(counter(), { name: 'counter', version: 'v9' })).rejects.toThrow(/^The new build of counter was refused while loading: counter could not be instantiated: Out of memory.*\. v2 keeps serving\.$/);
     expect(engine.status().version).toBe('v2');
   });
 });
@@ -586,7 +593,7 @@ describe('pushes from a dev server', () => {
   it('refuse bytes whose sha256 is not the one announced, first load or update', async () => {
     make({ debounce_ms: 0 });
     const wrong = 'f'.repeat(64);
-    await expect(engine.push(counter(), { name: 'counter', sha256: wrong })).rejects.toThrow(/refused at check: the bytes of counter hash to [0-9a-f]{12}…, not to the ffffffffffff… announced with them/);
+    await expect(engine.push(counter(), { name: 'counter', sha256: wrong })).rejects.toThrow(/^counter v1 was refused by a check before it could serve: the bytes of counter hash to [0-9a-f]{12}…, not to the ffffffffffff… announced with them\.$/);
     expect(engine.modules()).toEqual([]);
     await engine.load(counter(), { name: 'counter' });
     await expect(engine.push(swap('counter-b'), { name: 'counter', sha256: wrong })).rejects.toMatchObject({ code: 'update-refused', details: { step: 'check', refusal: 'sha-mismatch' } });

@@ -32,6 +32,9 @@ export interface ModuleStatus extends CallStats {
   updating: UpdateStep | null;
   /** Instances serving. */
   instances: number;
+  /** What has kept the serving version busy for over a second ("The call to spin"), and since when (ms since epoch); null otherwise. */
+  busy: string | null;
+  busySince: number | null;
 }
 
 /** A checkpoint as events and `checkpoints()` describe it (the state bytes stay in the engine). */

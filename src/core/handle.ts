@@ -9,6 +9,8 @@ import type { EngineConfig } from './config';
 import type { ErrorAction } from './events';
 import type { UpdateRecord } from './history';
 import type { ModuleController } from './module';
+import { refusedError } from './pipeline/records';
+import { isRefusalStory } from './pipeline/refusal';
 import { checkpointFor, describeCheckpoint, probeState, readState } from './state';
 import { HotwasmError } from '../shared/errors';
 
@@ -87,8 +89,9 @@ export function makeHandle(m: ModuleController, deps: HandleDeps): ModuleHandle 
           return await m.giveState(entry.state.slice(), 'rewind');
         } catch (error) {
           // Say which checkpoint was refused: one of another version is the usual reason.
-          if (error instanceof HotwasmError && error.code === 'update-refused') throw new HotwasmError(error.code, `${error.message} — ${describeCheckpoint(entry)}`, error.details, { cause: error });
-          throw error;
+          if (!(error instanceof HotwasmError) || error.code !== 'update-refused' || !isRefusalStory(error.details.story)) throw error;
+          const { story, ...details } = error.details;
+          throw refusedError(name, { ...story, subject: `${story.subject} to ${describeCheckpoint(entry)}` }, details);
         }
       }),
     checkpointState: (checkpoint) => {
@@ -101,6 +104,7 @@ export function makeHandle(m: ModuleController, deps: HandleDeps): ModuleHandle 
     rollback: (version) => attempt('load', () => m.rollback(version)),
     reload: (options = {}) => attempt('load', () => m.reload(options.fresh === true)),
     restart: () => m.restart(),
+    stop: () => attempt('call', () => m.stop()),
     config: () => m.config(),
     configure: (patch) => {
       const config = deps.configure(name, patch);

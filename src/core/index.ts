@@ -9,12 +9,12 @@
  */
 export { createEngine } from './engine';
 export { connectDevServer, connectLivePush, type FetchLike, type HotChannel, type LivePushEvent, type LivePushOptions, type PushTarget } from './live-push';
-export type { ConfigFacade, Engine, EngineOptions, EngineState, EngineStatus, LoadOptions, ModuleHandle, RunOptions } from './api';
+export type { ConfigFacade, Engine, EngineOptions, EngineState, EngineStatus, LoadOptions, ModuleHandle, RunOptions, StopResult } from './api';
 export type { CheckpointInfo, EngineEvent, EngineEventType, ErrorAction, ModuleState, ModuleStatus } from './events';
-export type { InstanceState, ModuleInfo, TimedResult } from './instance';
+export type { InstanceState, ModuleInfo, Resumed, TimedResult } from './instance';
 export { CONFIG_RULES, DEFAULT_CONFIG, configProblem, type ConfigStorage, type EngineConfig, type StoredConfig } from './config';
 export type { UpdateOutcome, UpdateRecord, UpdateStep, UpdateTrigger, VersionRef } from './history';
-export type { Refusal, RefusalCode } from './pipeline/refusal';
+export { STEP_WORDS, freshGetsPast, isRefusalStory, refusalMessage, sentence, type Audience, type Refusal, type RefusalCode, type RefusalStory } from './pipeline/refusal';
 export { MemoryRegistry, type CheckpointRecord, type ModuleRecord, type Registry, type VersionRecord } from './registry';
 export { openingRegistry } from './opening-registry';
 export {

@@ -15,6 +15,7 @@ import { type PackedLayout, unpackLayout } from '../shared/packed-layout';
 import type { GuestOptions, OutputStream } from '../shared/protocol';
 import type { BufferPool } from './buffer-pool';
 import type { Clock } from './clock';
+import { sentence } from './pipeline/refusal';
 import { type PendingRequest, type ReplyTiming, RpcClient, type WorkerLike } from './rpc';
 import type { SparePool } from './spares';
 import { LatencyStats } from './stats';
@@ -82,6 +83,23 @@ export interface InstanceOwner {
   onChange(instance: Instance): void;
   /** A call answered (or failed) after `ms`. */
   onCall?(instance: Instance, ms: number, ok: boolean): void;
+  /** A request began, or ceased, to keep this instance busy past BUSY_AFTER_MS (see busyWith): news for its status. */
+  onBusy(instance: Instance): void;
+}
+
+/** What an instance resumed with after a restart: its latest checkpoint, or reset state; or the restart failed (or it was unloaded meanwhile). */
+export type Resumed = 'checkpoint' | 'reset' | 'checkpoint refused' | 'failed' | 'unloaded';
+
+/** What stopping an instance on request did (see ModuleHandle.stop). */
+export interface Stopped {
+  /** The request that was running, in words: "The call to spin". */
+  what: string;
+  /** How long it had run when it was stopped, ms. */
+  ranMs: number;
+  /** Calls and runs queued behind it: they had not started, and are sent again after the restart. */
+  requeued: number;
+  /** Settles once the instance serves again (or could not), with what it resumed with. */
+  restarted: Promise<Resumed>;
 }
 
 export interface InstanceDeps {
@@ -182,7 +200,7 @@ export class Instance {
   /** Send a request (lifecycle and pipeline steps: no statistics). `timed` hears how long it took (see RequestOptions.timed). */
   request<O extends Op>(body: RequestOf<O>, timeoutMs = this.deps.timeouts().callMs, timed?: (timing: ReplyTiming, by: RpcClient) => void): Promise<ResultOf<O>> {
     if (this.disposed) return Promise.reject(new HotwasmError('disposed', `${this.info.name} was unloaded`));
-    if (this.state === 'failed') return Promise.reject(new HotwasmError('worker-died', `${this.info.name} is not running: ${this.notice ?? 'it failed'}. Restart it or load it again.`));
+    if (this.state === 'failed') return Promise.reject(new HotwasmError('worker-died', `${this.info.name} is not running: ${sentence(this.notice ?? 'it failed')} Restart it or load it again.`));
     if (!OPS[body.op].keepsState) this.changes++;
     if (body.op === 'prepare' || body.op === 'renew') this.deps.spares.countInstance(this.worker);
     // State bytes and ports move to the worker instead of being copied (the sender gives them up).
@@ -233,6 +251,15 @@ export class Instance {
     });
   }
 
+  /** What has kept the worker busy for a while now (BUSY_AFTER_MS), and since when (ms since epoch); null when nothing has. */
+  busyWith(): { what: string; since: number } | null {
+    const entry = this.rpc.busyWith();
+    const startedAt = this.rpc.headStartedAt();
+    if (!entry || startedAt === null) return null;
+    const clock = this.deps.clock;
+    return { what: describeRequest(entry.request), since: clock.wallNow() - (clock.now() - startedAt) };
+  }
+
   /** Requests sent and not answered yet. */
   get pending(): number {
     return this.rpc.pendingCount;
@@ -279,11 +306,56 @@ export class Instance {
   }
 
   /**
-   * Re-instantiate in a new worker, restoring the latest checkpoint if there is one; `requeue`
-   * (requests that had not started) are sent again after it.
+   * Stop what the worker runs now, at a person's request: the way a runaway call is stopped
+   * ({@link recover}) — the worker is terminated, the module re-instantiated and its latest
+   * checkpoint restored, the requests queued behind sent again — except that the running request
+   * fails with `stopped`, and no version is blamed for it (a stop is not a failure of the guest,
+   * so a version in probation is not rolled back). What is stopped is the oldest request a user
+   * asked for (OPS[op].asked): the engine's own (a checkpoint's save_state) are not what a person
+   * means to stop — they are sent again with the others. Null when none is pending (or while
+   * restarting).
    */
-  async restart(reason: string, requeue: PendingRequest[] = [], { useCheckpoint = true } = {}): Promise<void> {
-    if (this.disposed) return;
+  stop(): Stopped | null {
+    const target = this.rpc.find((e) => OPS[e.request.op].asked === true);
+    if (this.disposed || this.state !== 'healthy' || !target) return null;
+    const what = describeRequest(target.request);
+    // It runs when it is the oldest; else it waits behind a request of the engine's own.
+    const running = this.rpc.head() === target;
+    const ranMs = running ? Math.max(0, this.deps.clock.now() - this.rpc.headStartedAt()!) : 0;
+    const reason = `${what} was stopped by you ${running ? `after ${formatRan(ranMs)}` : 'before it began'}`;
+    // Said before the restart begins, from the checkpoint it is about to restore (see restart()).
+    const resumes = this.resumeWords(this.resumeCheckpoint(true));
+    const entries = this.rpc.detach(new HotwasmError('worker-died', reason));
+    this.worker.terminate();
+    const requeue = entries.filter((e) => e !== target);
+    const restarted = this.restart(reason, requeue);
+    target.reject(new HotwasmError('stopped', `${reason}; ${resumes}`, { ranMs }));
+    return { what, ranMs, requeued: requeue.filter((e) => OPS[e.request.op].asked === true).length, restarted };
+  }
+
+  /** The checkpoint a restart restores: the latest one, when the module can take it back. */
+  private resumeCheckpoint(useCheckpoint: boolean): Checkpoint | null {
+    return useCheckpoint && this.has('restore_state') ? this.deps.owner.checkpoint() : null;
+  }
+
+  /** What a restart about to begin, from `checkpoint` when there is one, will resume with, in words. */
+  private resumeWords(checkpoint: Checkpoint | null): string {
+    const { name } = this.info;
+    if (checkpoint) return `${name} restarts from its last checkpoint (of ${clockTime(checkpoint.at)}): calls made after it are lost`;
+    return `${name} restarts with its state reset${this.noCheckpointWhy(true)}`;
+  }
+
+  private noCheckpointWhy(useCheckpoint: boolean): string {
+    if (!useCheckpoint) return '';
+    return this.has('save_state') ? ' (no checkpoint had been taken yet)' : ' (it has no save_state, so no checkpoint exists)';
+  }
+
+  /**
+   * Re-instantiate in a new worker, restoring the latest checkpoint if there is one; `requeue`
+   * (requests that had not started) are sent again after it. Resolves with what it resumed with.
+   */
+  async restart(reason: string, requeue: PendingRequest[] = [], { useCheckpoint = true } = {}): Promise<Resumed> {
+    if (this.disposed) return 'unloaded';
     this.changes++;
     this.worker.terminate();
     if (!this.rpc.isClosed) requeue = [...requeue, ...this.rpc.detach(new HotwasmError('worker-died', reason))];
@@ -295,27 +367,29 @@ export class Instance {
     const timeoutMs = this.deps.timeouts().loadMs;
     const ready = this.rpc.request({ op: 'instantiate', module: this.compiled, layout: this.packed, options: this.options }, { timeoutMs });
     // The checkpoint is restored before the requeued calls run: they were made after it.
-    const checkpoint = useCheckpoint && this.has('restore_state') ? this.deps.owner.checkpoint() : null;
+    const checkpoint = this.resumeCheckpoint(useCheckpoint);
     const restored = checkpoint ? this.rpc.request({ op: 'restoreState', state: checkpoint.state.slice() }, { timeoutMs }) : Promise.resolve(null);
     this.rpc.adopt(requeue);
     try {
       await ready;
       const result = await restored.catch((error: unknown) => ({ code: -1, ms: 0, error }));
-      if (this.disposed) return;
+      if (this.disposed) return 'unloaded';
       this.state = 'healthy';
-      const time = (at: number) => new Date(at).toLocaleTimeString();
       if (!checkpoint) {
-        const why = !useCheckpoint ? '' : this.has('save_state') ? ' (no checkpoint had been taken yet)' : ' (it has no save_state, so no checkpoint exists)';
-        this.say(`${reason}; ${this.info.name} was re-instantiated and its state was reset${why}`);
-      } else if (result && result.code === 0) {
-        this.say(`${reason}; ${this.info.name} was re-instantiated and restored from the checkpoint of ${time(checkpoint.at)}: calls after it are lost`);
-      } else {
-        this.say(`${reason}; ${this.info.name} was re-instantiated but restore_state refused the checkpoint of ${time(checkpoint.at)}, so its state was reset`);
+        this.say(`${reason}; ${this.info.name} was re-instantiated and its state was reset${this.noCheckpointWhy(useCheckpoint)}`);
+        return 'reset';
       }
+      if (result && result.code === 0) {
+        this.say(`${reason}; ${this.info.name} was re-instantiated and restored from the checkpoint of ${clockTime(checkpoint.at)}: calls after it are lost`);
+        return 'checkpoint';
+      }
+      this.say(`${reason}; ${this.info.name} was re-instantiated but restore_state refused the checkpoint of ${clockTime(checkpoint.at)}, so its state was reset`);
+      return 'checkpoint refused';
     } catch (error) {
-      if (this.disposed) return;
+      if (this.disposed) return 'unloaded';
       this.state = 'failed';
       this.say(`${reason}; restarting failed: ${messageOf(error)}`);
+      return 'failed';
     }
   }
 
@@ -368,6 +442,14 @@ export class Instance {
   }
 }
 
+/** A wall-clock time in the user's locale: when a checkpoint was taken. */
+const clockTime = (at: number) => new Date(at).toLocaleTimeString();
+
+/** How long a request ran, for people: "850 ms", "3.2 s". */
+function formatRan(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
 /**
  * An RPC client whose stall and crash handlers reach the instance once it exists; before that
  * (while loading) a stall or crash fails the load.
@@ -385,6 +467,9 @@ function connect(worker: WorkerLike, ref: { instance: Instance | null }, deps: I
     },
     onDeath: (error) => {
       if (ref.instance) void ref.instance.restart(error.message);
+    },
+    onBusyChange: () => {
+      if (ref.instance) deps.owner.onBusy(ref.instance);
     },
   });
   answering.set(rpc, ref);

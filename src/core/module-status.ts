@@ -42,6 +42,7 @@ export class StatusReporter {
     const stats = serving?.stats.snapshot() ?? { calls: 0, errors: 0, p50Ms: null, p99Ms: null };
     const incident = serving?.notice ? { text: serving.notice, at: serving.noticeAt } : null;
     const newest = [this.notice, incident].filter((n) => n !== null).sort((a, b) => b.at - a.at)[0] ?? null;
+    const busy = serving?.busyWith() ?? null;
     return {
       name: this.name,
       state: serving ? serving.state : 'loading',
@@ -54,6 +55,8 @@ export class StatusReporter {
       checkpointAt: this.source.checkpoints.latest()?.at ?? null,
       updating: this.updating,
       instances: pool?.all.length ?? 0,
+      busy: busy?.what ?? null,
+      busySince: busy?.since ?? null,
       ...stats,
     };
   }

@@ -10,6 +10,7 @@ import type { GuestOptions } from '../shared/protocol';
 import type { BufferPool } from './buffer-pool';
 import { type CheckpointEntry, Checkpoints } from './checkpoints';
 import type { Clock } from './clock';
+import type { StopResult } from './api';
 import type { EngineConfig } from './config';
 import type { EngineEvent, ModuleStatus } from './events';
 import type { UpdateRecord, UpdateTrigger } from './history';
@@ -17,8 +18,8 @@ import { Instance, type InstanceDeps, type ModuleInfo, type Send, type Staged } 
 import { Leftovers } from './leftovers';
 import { StatusReporter } from './module-status';
 import { type PipelineHost, type Ticket, type UpdateInput, newContext } from './pipeline/context';
-import { type RecordDraft, refusedLoadRecord, refusedWhat, updateNotice, updateRecord, versionRef } from './pipeline/records';
-import { failed, refusalText } from './pipeline/refusal';
+import { type RecordDraft, refusalSubject, refusedError, refusedLoadRecord, updateNotice, updateRecord, updateStory, versionRef } from './pipeline/records';
+import { failed } from './pipeline/refusal';
 import { walk } from './pipeline/run';
 import { REPLACE_STEPS, shaMismatch } from './pipeline/steps';
 import { InstancePool } from './pool';
@@ -187,7 +188,8 @@ export class ModuleController {
     if (mismatch) {
       staged.instance.dispose('refused');
       this.record(refusedLoadRecord(this.name, mismatch, { trigger, asked, durationMs: this.clock.now() - t0, from: null }));
-      throw new HotwasmError('update-refused', `Loading ${this.name} refused at check: ${refusalText(mismatch)}`, { step: 'check', refusal: mismatch.code, module: this.name });
+      const subject = refusalSubject(trigger, this.name, null, { label: staged.instance.info.version, source: input.source });
+      throw refusedError(this.name, { subject, keeper: null, untouched: false, refusal: mismatch });
     }
     this.pool = new InstancePool(staged.instance);
     this.versions.markServed(staged.instance.info.version!);
@@ -234,7 +236,7 @@ export class ModuleController {
       case 'superseded':
         throw this.superseded({ ...input, version: ctx.candidate?.info.version ?? input.version });
       case 'refused':
-        throw new HotwasmError('update-refused', `${refusedWhat(trigger, this.name, ctx.serving.info.version)} refused at ${end.refusal.step}: ${refusalText(end.refusal)}`, { step: end.refusal.step, refusal: end.refusal.code, module: this.name });
+        throw refusedError(this.name, updateStory(ctx, end.refusal, trigger));
     }
   }
 
@@ -306,7 +308,8 @@ export class ModuleController {
       if (serving && meantFor !== undefined && serving.info.version !== meantFor) {
         const refusal = { step: 'check', code: 'other-version', detail: { expected: meantFor, serving: serving.info.version ?? '?' } } as const;
         this.record(refusedLoadRecord(this.name, refusal, { trigger, asked, durationMs: 0, from: versionRef(serving) }));
-        throw new HotwasmError('update-refused', `${refusedWhat(trigger, this.name, serving.info.version)} refused at check: ${refusalText(refusal)}`, { step: 'check', refusal: refusal.code, module: this.name });
+        const from = serving.info.version;
+        throw refusedError(this.name, { subject: refusalSubject(trigger, this.name, from, { label: from, source: serving.info.source }), keeper: from ?? '?', untouched: true, refusal });
       }
       return this.update(ticket, await stateInput(this, state), trigger, asked);
     };
@@ -319,6 +322,26 @@ export class ModuleController {
   send<T>(request: (instance: Instance) => Promise<T>): Promise<T> {
     if (!this.pool) return Promise.reject(new HotwasmError('not-loaded', `${this.name} is still loading`));
     return this.pool.send(request);
+  }
+
+  /** Stop what the serving instances run now (see ModuleHandle.stop). */
+  async stop(): Promise<StopResult> {
+    const instances = this.pool?.all ?? [];
+    if (instances.length === 0) return { stopped: false, message: `${this.name} is still loading: nothing of it was running, so nothing was stopped` };
+    // One instance serves today; a pool of several would stop each one that is busy.
+    const stops = instances.flatMap((instance) => {
+      const stopped = instance.stop();
+      return stopped ? [{ instance, stopped }] : [];
+    });
+    const [first] = stops;
+    if (!first) {
+      const restarting = instances.some((i) => i.state === 'restarting');
+      return { stopped: false, message: restarting ? `${this.name} is restarting: nothing of it was running, so nothing was stopped` : `Nothing was running in ${this.name}, so nothing was stopped` };
+    }
+    const resumed = await first.stopped.restarted;
+    await Promise.all(stops.slice(1).map((s) => s.stopped.restarted));
+    const { what, ranMs, requeued } = first.stopped;
+    return { stopped: true, what, ranMs, requeued, resumed, message: first.instance.notice ?? `${what} was stopped` };
   }
 
   async restart(): Promise<void> {
@@ -342,6 +365,7 @@ export class ModuleController {
         onCallFailed: (instance, error, request) => this.probation.onCallFailed(instance, error, request),
         onChange: (instance) => this.onChange(instance),
         onCall: (instance, ms, ok) => this.calls.record({ at: this.clock.wallNow(), ms, ok, version: instance.info.version ?? '?' }),
+        onBusy: (instance) => this.pool?.serves(instance) && this.reporter.now(),
       },
     };
   }

@@ -96,7 +96,7 @@ describe('restore', () => {
     engine.subscribe((event) => event.type === 'error' && errors.push(`${event.module}: ${event.error.message}`));
     const report = await engine.restore();
     expect(report.restored.map((r) => r.name)).toEqual(['second']);
-    expect(errors).toEqual([expect.stringMatching(/^counter: counter v2 refused: the bytes kept for v2 no longer match/)]); // as a failed load is shown
+    expect(errors).toEqual([expect.stringMatching(/^counter: counter v2 was refused by a check before it could serve: the bytes kept for v2 no longer match/)]); // as a failed load is shown
     expect(report.failed).toEqual([{ name: 'counter', version: 'v2', reason: expect.stringMatching(/no longer match the sha256 they were kept under \(\w+…?, not \w+/) }]);
     expect(engine.modules().map((m) => m.name)).toEqual(['second']);
     // Nothing of it stays behind: the name is free, and a load of it is a first load.

@@ -4,6 +4,7 @@ import type { Request } from '../shared/ops';
 import type { FromWorker, Reply, ToWorker } from '../shared/protocol';
 import type { Clock } from './clock';
 import { RpcClient, type PendingRequest, type WorkerLike } from './rpc';
+import { BUSY_AFTER_MS } from '../shared/tuning';
 
 /** A worker stand-in: records what was posted and lets the test answer. */
 class FakeWorker implements WorkerLike {
@@ -217,6 +218,32 @@ describe('RpcClient', () => {
     expect(timings).toEqual([3]);
     expect(guest).toEqual([undefined]);
     expect(worker.requests).toHaveLength(1);
+  });
+
+  it('tells once when the running request has kept the worker busy past BUSY_AFTER_MS, and again when it is answered', async () => {
+    const { clock, advance } = handClock();
+    const worker = new FakeWorker();
+    let told = 0;
+    const rpc = new RpcClient(worker, { clock, watchdogMs: 1_000_000, onBusyChange: () => told++ });
+    const slow = rpc.request({ op: 'run', args: [], env: [] }, { timeoutMs: 60_000 });
+    void rpc.request({ op: 'call', fn: 'f', argJson: '1' }, { timeoutMs: 60_000 });
+    await tick();
+    const [run, call] = worker.requests;
+    advance(BUSY_AFTER_MS - 1);
+    rpc.check();
+    expect([told, rpc.busyWith()]).toEqual([0, null]);
+    advance(2);
+    rpc.check();
+    rpc.check();
+    expect(told).toBe(1);
+    expect(rpc.busyWith()?.request.id).toBe(run!.id);
+    worker.reply({ id: run!.id, ok: true, value: { exitCode: 0, stdout: '', stderr: '' } });
+    await slow;
+    expect([told, rpc.busyWith()]).toEqual([2, null]);
+    // The next one is timed from when it could start: not busy yet.
+    rpc.check();
+    expect([told, rpc.busyWith()]).toEqual([2, null]);
+    worker.reply({ id: call!.id, ok: true, value: 1 });
   });
 
   it('resolves idle() once every pending request is answered', async () => {

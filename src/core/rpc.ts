@@ -17,7 +17,7 @@
 import { HotwasmError, reviveError } from '../shared/errors';
 import { OPS, type Op, type Request, type RequestOf, type ResultOf, describeRequest } from '../shared/ops';
 import type { FromWorker, OutputStream, Reply, ToWorker } from '../shared/protocol';
-import { WATCHDOG_MS } from '../shared/tuning';
+import { BUSY_AFTER_MS, WATCHDOG_MS } from '../shared/tuning';
 import { type Clock, type Timer, systemClock } from './clock';
 
 /** The part of `Worker` the RPC client uses (tests pass a fake). */
@@ -62,6 +62,8 @@ export interface RpcOptions {
   onStall?: (entry: PendingRequest) => void;
   /** The worker reported an error event (a crash): all pending requests were already rejected. */
   onDeath?: (error: HotwasmError) => void;
+  /** The running request has run past BUSY_AFTER_MS, or such a request was answered (see {@link RpcClient.busyWith}). */
+  onBusyChange?: () => void;
   clock?: Clock;
   /** Watchdog period, ms. */
   watchdogMs?: number;
@@ -88,6 +90,8 @@ export class RpcClient {
   private lastTick = 0;
   private watchdog: Timer | null = null;
   private closed: HotwasmError | null = null;
+  /** The running request, once it has run past BUSY_AFTER_MS. */
+  private busy: PendingRequest | null = null;
   private idleWaiters: (() => void)[] = [];
   private readonly clock: Clock;
   private readonly period: number;
@@ -191,6 +195,10 @@ export class RpcClient {
         this.lastProgress = this.clock.now();
         this.stalledMs = 0;
         for (const reply of message.replies) this.settle(reply, this.lastProgress);
+        if (this.busy !== null && this.head() !== this.busy) {
+          this.busy = null;
+          this.options.onBusyChange?.();
+        }
         this.checkIdle();
         return;
       case 'output':
@@ -264,6 +272,23 @@ export class RpcClient {
     return undefined;
   }
 
+  /** The oldest pending request that `match` accepts. */
+  find(match: (entry: PendingRequest) => boolean): PendingRequest | undefined {
+    for (const entry of this.pending.values()) if (match(entry)) return entry;
+    return undefined;
+  }
+
+  /** The running request, when it has run past BUSY_AFTER_MS and is still running; else null. */
+  busyWith(): PendingRequest | null {
+    return this.busy !== null && this.head() === this.busy ? this.busy : null;
+  }
+
+  /** When the running request ({@link head}) could start: its send time or the previous reply, whichever is later. */
+  headStartedAt(): number | null {
+    const head = this.head();
+    return head ? Math.max(head.sentAt, this.lastProgress) : null;
+  }
+
   private armWatchdog(): void {
     if (this.watchdog !== null) return;
     this.lastTick = this.clock.now();
@@ -290,7 +315,11 @@ export class RpcClient {
     this.lastTick = now;
     const head = this.head();
     if (!head) return this.disarmWatchdog();
-    const startedAt = Math.max(head.sentAt, this.lastProgress);
-    if (now - startedAt - this.stalledMs > head.timeoutMs) this.options.onStall?.(head);
+    const ran = now - this.headStartedAt()! - this.stalledMs;
+    if (ran > BUSY_AFTER_MS && this.busy !== head) {
+      this.busy = head;
+      this.options.onBusyChange?.();
+    }
+    if (ran > head.timeoutMs) this.options.onStall?.(head);
   }
 }

@@ -59,6 +59,17 @@ describe('module sources', () => {
     await expect(readSource('http://[x', 100, noFetch)).rejects.toMatchObject({ code: 'fetch-failed', message: '"http://[x" is not a valid URL' });
   });
 
+  it('names a URL as it was typed, not percent-encoded', async () => {
+    const fetchImpl = (async () => new Response('nope', { status: 404, statusText: 'Not Found' })) as typeof fetch;
+    await expect(readSource('http://x.test/my modules/Zähler.wasm', 100, fetchImpl)).rejects.toMatchObject({
+      code: 'fetch-failed',
+      message: 'Could not fetch http://x.test/my modules/Zähler.wasm: the server answered 404 Not Found',
+    });
+    await expect(readSource('http://nowhere.test/ü.wasm', 100, noFetch)).rejects.toThrow('Could not fetch http://nowhere.test/ü.wasm: no network in this test');
+    // What decodes to another URL stays encoded, and what does not decode is shown as it is.
+    await expect(readSource('http://x.test/a%2Fb%ZZ.wasm', 100, fetchImpl)).rejects.toThrow('Could not fetch http://x.test/a%2Fb%ZZ.wasm:');
+  });
+
   it('reports HTTP errors', async () => {
     const fetchImpl = (async () => new Response('nope', { status: 404, statusText: 'Not Found' })) as typeof fetch;
     await expect(readSource('http://x.test/m.wasm', 100, fetchImpl)).rejects.toThrow(/answered 404 Not Found/);

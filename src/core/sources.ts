@@ -78,15 +78,29 @@ export async function readSource(source: ModuleSource, maxBytes: number, fetchIm
   throw new HotwasmError('bad-arguments', 'load() takes bytes (Uint8Array or ArrayBuffer), a File or Blob, or a URL');
 }
 
+/**
+ * A URL as a person wrote it: spaces and letters beyond ASCII as they are, not percent-encoded
+ * (`decodeURI` leaves the characters that would change what it names, like %2F, encoded). A
+ * sequence that does not decode (a lone %) is shown as it is.
+ */
+function readableUrl(text: string): string {
+  try {
+    return decodeURI(text);
+  } catch {
+    return text;
+  }
+}
+
 async function fetchModule(url: URL, maxBytes: number, fetchImpl: typeof fetch): Promise<SourceBytes> {
-  const label = url.pathname.split('/').pop() || url.href;
+  const label = readableUrl(url.pathname.split('/').pop() || url.href);
+  const shown = readableUrl(url.href);
   let response: Response;
   try {
     response = await fetchImpl(url.href);
   } catch (error) {
-    throw new HotwasmError('fetch-failed', `Could not fetch ${url.href}: ${messageOf(error)}`);
+    throw new HotwasmError('fetch-failed', `Could not fetch ${shown}: ${messageOf(error)}`);
   }
-  if (!response.ok) throw new HotwasmError('fetch-failed', `Could not fetch ${url.href}: the server answered ${response.status} ${response.statusText}`.trim());
+  if (!response.ok) throw new HotwasmError('fetch-failed', `Could not fetch ${shown}: the server answered ${response.status} ${response.statusText}`.trim());
   const declared = Number(response.headers.get('content-length'));
   // Content-Length of a compressed response is the compressed size: only trust it to refuse early.
   const trusted = declared > 0 && !response.headers.get('content-encoding');

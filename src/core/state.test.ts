@@ -99,7 +99,7 @@ describe('injecting state', () => {
   });
 
   it.each([
-    ['stateless', 'no-restore-state', /State injection into m v1 refused at shadow check: v1 has no restore_state export/],
+    ['stateless', 'no-restore-state', /^The state given to m v1 was refused in its trial run \(the shadow check\): v1 has no restore_state export, so it cannot be given state\. v1 keeps serving, untouched\.$/],
     ['save-only', 'no-restore-state', /v1 has no restore_state export, so it cannot be given state/],
     ['restore-refuses', 'state-refused', /restore_state of v1 refused the 8 bytes of state given \(it answered 1\)/],
     ['restore-traps', 'restore-failed', /restore_state failed on v1/],
@@ -181,7 +181,7 @@ describe('probing and rewinding', () => {
     expect(probe).toMatchObject({ accepted: false, version: 'v2', refusal: { code: 'state-refused' } });
     expect(probe.reason).toMatch(/restore_state of v2 refused the 8 bytes of state given \(it answered 1\)/);
     const records = engine.history().length;
-    await expect(engine.rewind(v1)).rejects.toThrow(/Rewind of counter v2 refused at shadow check: .*checkpoint \d+ \(8 bytes of v1, taken/);
+    await expect(engine.rewind(v1)).rejects.toThrow(/^The rewind of counter v2 to checkpoint \d+ \(8 bytes of v1, taken .+\) was refused in its trial run \(the shadow check\): restore_state of v2 refused the 8 bytes of state given \(it answered 1\)\. v2 keeps serving, untouched\.$/);
     expect(await engine.call('get')).toBe(6);
     expect(engine.history()).toHaveLength(records + 1);
     expect(engine.history()[0]).toMatchObject({ trigger: 'rewind', outcome: 'refused' });

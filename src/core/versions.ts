@@ -6,7 +6,7 @@
  */
 import { HotwasmError } from '../shared/errors';
 import { sha256Hex } from '../shared/inspect';
-import { refusalText } from './pipeline/refusal';
+import { refusedError } from './pipeline/records';
 import type { BufferPool } from './buffer-pool';
 import type { Clock } from './clock';
 import type { UpdateTrigger } from './history';
@@ -133,7 +133,7 @@ export class VersionBook {
       const actual = await sha256Hex(bytes);
       if (actual !== sha256) {
         const refusal = { step: 'check', code: 'bytes-changed', detail: { version: what, expected: sha256, actual } } as const;
-        throw new HotwasmError('update-refused', `${this.module} ${what} refused: ${refusalText(refusal)}`, { step: 'check', refusal: refusal.code, module: this.module, expected: sha256, actual });
+        throw refusedError(this.module, { subject: `${this.module} ${what}`, keeper: null, untouched: false, refusal }, { expected: sha256, actual });
       }
     }
     return this.buffers.copy(bytes);

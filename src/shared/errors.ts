@@ -37,7 +37,8 @@ export type ErrorCode =
   | 'in-use' // a version serving or pinned cannot be deleted
   | 'not-saved' // the registry could not keep a version, a record or a checkpoint (e.g. storage full); what ran is unaffected
   | 'internal'
-  | 'skipped'; // an update pipeline step not run because an earlier one failed
+  | 'skipped' // an update pipeline step not run because an earlier one failed
+  | 'stopped'; // stopped on request (stop()): the worker was stopped under it and restarted
 
 export interface SerializedError {
   name: string;

@@ -81,6 +81,8 @@ export interface OpSpec<O extends Op> {
   step?: true;
   /** Leaves the guest's state as it was (a cutover may use a snapshot taken before it). */
   keepsState?: true;
+  /** Asked for by a user (a call, a run): what stop() stops. Lifecycle requests are the engine's own, bounded by their timeouts. */
+  asked?: true;
   /** Is an answer of the right shape? Checked on arrival: the worker runs guest code. */
   check(value: unknown): boolean;
 }
@@ -99,11 +101,11 @@ export const OPS: { readonly [O in Op]: OpSpec<O> } = {
     check: (v) => isObject(v) && typeof v.sha256 === 'string' && v.bytes instanceof Uint8Array && isPackedLayout(v.layout) && v.module instanceof WebAssembly.Module,
   },
   instantiate: { timeout: 'load_timeout_ms', describe: () => 'Instantiating the module', check: instantiated },
-  call: { timeout: 'call_timeout_ms', describe: callOf, check: () => true },
-  callRaw: { timeout: 'call_timeout_ms', describe: callOf, check: (v) => v === undefined || isRaw(v) || (Array.isArray(v) && v.every(isRaw)) },
-  batch: { timeout: 'call_timeout_ms', describe: ({ fn }) => `The batch of calls to ${fn}`, check: Array.isArray },
-  run: { timeout: 'call_timeout_ms', describe: () => 'The command run', check: (v) => num(v, 'exitCode') },
-  measure: { timeout: 'call_timeout_ms', describe: callOf, check: (v) => num(v, 'nsPerCall') },
+  call: { timeout: 'call_timeout_ms', describe: callOf, asked: true, check: () => true },
+  callRaw: { timeout: 'call_timeout_ms', describe: callOf, asked: true, check: (v) => v === undefined || isRaw(v) || (Array.isArray(v) && v.every(isRaw)) },
+  batch: { timeout: 'call_timeout_ms', describe: ({ fn }) => `The batch of calls to ${fn}`, asked: true, check: Array.isArray },
+  run: { timeout: 'call_timeout_ms', describe: () => 'The command run', asked: true, check: (v) => num(v, 'exitCode') },
+  measure: { timeout: 'call_timeout_ms', describe: callOf, asked: true, check: (v) => num(v, 'nsPerCall') },
   ping: { timeout: 'validation_timeout_ms', describe: () => 'The ping', keepsState: true, check: (v) => v === null },
   saveState: {
     timeout: 'validation_timeout_ms',

@@ -35,6 +35,8 @@ const status = (patch: Partial<ModuleStatus> = {}): ModuleStatus => ({
   checkpointAt: null,
   updating: null,
   instances: 1,
+  busy: null,
+  busySince: null,
   calls: 0,
   errors: 0,
   p50Ms: null,
@@ -154,12 +156,32 @@ describe('connectEngine', () => {
     expect(store.getState().config).toMatchObject({ values: { enabled: false }, autoReloadPaused: 'Auto reload paused: counter was rolled back' });
   });
 
+  it('words a refused update again for a person, from the story its error carries, and offers Load it fresh where that gets past it', () => {
+    const { engine, emit } = fakeEngine();
+    const store = createAppStore();
+    connectEngine(engine, store);
+    const refusal = { step: 'api version', code: 'api-major', detail: { version: 'v2', next: '2.0.0', current: '1.0.0', nextMajor: 2, currentMajor: 1 } };
+    const story = { subject: 'counter v2', keeper: 'v1', untouched: false, refusal };
+    const message = 'counter v2 was refused at the API version check: API version 2.0.0 is not compatible with the serving 1.0.0 (major 2 ≠ 1). v1 keeps serving.';
+    const sent = { name: 'HotwasmError', code: 'update-refused' as const, message: `${message} To replace it anyway with fresh state, load it with { fresh: true }.`, details: { step: 'api version', refusal: 'api-major', module: 'counter', story } };
+    emit({ type: 'error', module: 'counter', action: 'load', error: sent, at: 1 });
+    expect(store.getState().notices.error).toMatchObject({ message: `${message} To replace it anyway, with its state reset, choose Load it fresh.`, offerFresh: true, step: 'api version', module: 'counter' });
+    // The Status panel says what happened; the way out is the alert's button.
+    expect(store.getState().modules.lastError).toEqual({ text: message, at: 1 });
+    // Another refusal: no way out to offer, and the words as they came when there is no story.
+    const health = { ...story, refusal: { step: 'shadow check', code: 'unhealthy', detail: { version: 'v2', answer: 'degraded' } } };
+    store.getState().notices.reportError({ ...sent, details: { ...sent.details, story: health } }, 'reload');
+    expect(store.getState().notices.error).toMatchObject({ message: 'counter v2 was refused in its trial run (the shadow check): health_check of v2 answered "degraded", not "ok". v1 keeps serving.', offerFresh: false });
+    store.getState().notices.reportError({ message: 'It broke', code: 'internal', details: { story: { subject: 1 } } }, 'reload');
+    expect(store.getState().notices.error).toMatchObject({ message: 'It broke', offerFresh: false });
+  });
+
   it("clears a reload error of the module when one of its versions goes live, not another module's", () => {
     const { engine, emit } = fakeEngine();
     const store = createAppStore();
     connectEngine(engine, store);
     emit({ type: 'loaded', module: 'counter', info: counter, replaced: false, trigger: 'load' });
-    store.getState().notices.reportError({ message: 'Update of counter refused at shadow check', code: 'update-refused', details: { step: 'shadow check', module: 'counter' } }, 'reload');
+    store.getState().notices.reportError({ message: 'counter v2 was refused in its trial run (the shadow check)', code: 'update-refused', details: { step: 'shadow check', module: 'counter' } }, 'reload');
     emit({ type: 'loaded', module: 'other', info: { ...counter, name: 'other' }, replaced: false, trigger: 'load' });
     expect(store.getState().notices.error).not.toBeNull();
     emit({ type: 'loaded', module: 'counter', info: counter, replaced: true, trigger: 'load' });
@@ -188,7 +210,7 @@ describe('connectEngine', () => {
     connectEngine(engine, store);
     emit({ type: 'status', module: 'counter', status: status({ state: 'loading', version: null }) });
     expect(Object.keys(store.getState().modules.byName)).toEqual(['counter']);
-    emit({ type: 'error', module: 'counter', action: 'load', error: error('counter v2 refused: the bytes kept for v2 no longer match'), at: 1 });
+    emit({ type: 'error', module: 'counter', action: 'load', error: error('counter v2 was refused by a check before it could serve: the bytes kept for v2 no longer match'), at: 1 });
     expect(store.getState().modules.byName).toEqual({});
     expect(store.getState().modules.lastError).toMatchObject({ text: expect.stringContaining('no longer match') });
     emit({ type: 'loaded', module: 'logo', info: { ...counter, name: 'logo' }, replaced: false, trigger: 'load' });

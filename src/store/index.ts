@@ -16,7 +16,7 @@ export type { LiveConnection, LiveData } from './live-slice';
 export type { ErrorNotice, InfoNotice } from './notices-slice';
 export type { CallPickRequest } from './call-pick-slice';
 export * from './selectors';
-export { CONFIG_RULES, DEFAULT_CONFIG, configProblem, formatSignature, HotwasmError } from '../core';
+export { CONFIG_RULES, DEFAULT_CONFIG, STEP_WORDS, configProblem, formatSignature, HotwasmError, isRefusalStory, refusalMessage, sentence } from '../core';
 export type {
   CheckpointInfo,
   CheckpointRef,
@@ -32,6 +32,7 @@ export type {
   ModuleInfo,
   ModuleStatus,
   RawValue,
+  RefusalStory,
   RunResult,
   TimedResult,
   UpdateOutcome,

@@ -4,7 +4,7 @@
  * over engine events ({@link reduceModules}): the bridge never reads the engine after connecting.
  */
 import type { StateCreator } from 'zustand/vanilla';
-import type { EngineEvent, ModuleInfo, ModuleStatus, VersionInfo } from '../core';
+import { type EngineEvent, type ModuleInfo, type ModuleStatus, type VersionInfo, isRefusalStory, refusalMessage } from '../core';
 import type { AppState } from './app-store';
 
 export interface ModuleEntry {
@@ -38,6 +38,8 @@ const blankStatus = (name: string): ModuleStatus => ({
   checkpointAt: null,
   updating: null,
   instances: 0,
+  busy: null,
+  busySince: null,
   calls: 0,
   errors: 0,
   p50Ms: null,
@@ -100,7 +102,10 @@ export function reduceModules(data: ModulesData, event: EngineEvent): ModulesDat
       return event.module === data.active ? data : { ...data, active: event.module };
     case 'error': {
       if (event.action !== 'load') return data;
-      const failed = { ...data, lastError: { text: event.error.message, at: event.at } };
+      // A refused update in the Status panel's words: what happened; the alert offers the way out.
+      const story = event.error.details?.story;
+      const text = isRefusalStory(story) ? refusalMessage(story, 'status') : event.error.message;
+      const failed = { ...data, lastError: { text, at: event.at } };
       // A module whose first load failed never served: it is not left "loading" (a restore
       // reports a module loading while it reads its bytes, which may be refused).
       const entry = event.module === null ? undefined : data.byName[event.module];

@@ -3,6 +3,7 @@
  * Every notice gets a new id, so the same text posted twice is still a change (and announced).
  */
 import type { StateCreator } from 'zustand/vanilla';
+import { freshGetsPast, isRefusalStory, refusalMessage } from '../core';
 import type { AppState } from './app-store';
 
 export interface ErrorNotice {
@@ -18,6 +19,8 @@ export interface ErrorNotice {
   step: string | null;
   /** The module it is about, when it is about one (a refused update's "Load it fresh" acts on it). */
   module: string | null;
+  /** A refused update that a fresh load gets past (an API major change, lost exports): the alert offers Load it fresh. */
+  offerFresh: boolean;
 }
 
 export interface InfoNotice {
@@ -46,19 +49,22 @@ export const createNoticesSlice: StateCreator<AppState, [], [], NoticesSlice> = 
       info: null,
       reportError: (error, action) => {
         // HotwasmError's code and details, read by shape: the store does not depend on the engine.
-        const { code, details, message, name } = (error ?? {}) as { code?: unknown; details?: { step?: unknown; module?: unknown }; message?: unknown; name?: unknown };
+        const { code, details, message, name } = (error ?? {}) as { code?: unknown; details?: { step?: unknown; module?: unknown; story?: unknown }; message?: unknown; name?: unknown };
         const text = (v: unknown) => (typeof v === 'string' ? v : null);
+        // A refused update is worded again for a person here: its way out is a button, not an option.
+        const story = isRefusalStory(details?.story) ? details.story : null;
         // An info notice from before is about an earlier moment: beside the newer error it would read as its outcome.
         patch({
           info: null,
           error: {
             id: nextNoticeId++,
-            message: text(message) ?? String(error),
+            message: story ? refusalMessage(story, 'ui') : (text(message) ?? String(error)),
             name: text(name),
             action,
             code: text(code),
             step: text(details?.step),
             module: text(details?.module),
+            offerFresh: story !== null && freshGetsPast(story.refusal),
           },
         });
       },

@@ -93,5 +93,5 @@ describe('firstMatches', () => {
 });
 
 function statusOf(name: string): ModuleStatus {
-  return { name, state: 'loading', version: null, apiVersion: null, sha256: null, lastUpdate: null, message: null, messageAt: null, checkpointAt: null, updating: null, instances: 0, calls: 0, errors: 0, p50Ms: null, p99Ms: null };
+  return { name, state: 'loading', version: null, apiVersion: null, sha256: null, lastUpdate: null, message: null, messageAt: null, checkpointAt: null, updating: null, instances: 0, busy: null, busySince: null, calls: 0, errors: 0, p50Ms: null, p99Ms: null };
 }

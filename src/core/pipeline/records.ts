@@ -2,7 +2,8 @@
 import type { UpdateRecord, UpdateTrigger, VersionRef } from '../history';
 import type { Instance } from '../instance';
 import type { UpdateContext } from './context';
-import { type Refusal, refusalText } from './refusal';
+import { HotwasmError } from '../../shared/errors';
+import { type Refusal, type RefusalStory, refusalMessage, refusalText } from './refusal';
 import type { WalkEnd } from './run';
 
 export type RecordDraft = Omit<UpdateRecord, 'schema' | 'id'>;
@@ -50,14 +51,36 @@ export function refusedLoadRecord(module: string, refusal: Refusal, meta: { trig
 
 /** State given to the serving version (./state.ts) is not a new build: its words say so. */
 const STATE_WORDS: Partial<Record<UpdateTrigger, { what: string; done: string }>> = {
-  inject: { what: 'State injection into', done: 'injected' },
-  rewind: { what: 'Rewind of', done: 'rewound to a checkpoint' },
+  inject: { what: 'The state given to', done: 'injected' },
+  rewind: { what: 'The rewind of', done: 'rewound to a checkpoint' },
 };
 
-/** How an update's refusal begins: "Update of counter", or "State injection into counter v1". */
-export function refusedWhat(trigger: UpdateTrigger, name: string, from: string | null): string {
+/**
+ * Who a refusal is about, as the start of a sentence: the build by its label ("counter v2"),
+ * or, before it has one (refused while loading), by where it came from; a rollback, or state
+ * given by hand, by what was asked ("The rollback of counter to v1", "The state given to counter v1").
+ */
+export function refusalSubject(trigger: UpdateTrigger, name: string, from: string | null, to: { label: string | null; source: string }): string {
   const words = STATE_WORDS[trigger];
-  return words ? `${words.what} ${name} ${from ?? '?'}` : `Update of ${name}`;
+  if (words) return `${words.what} ${name} ${from ?? '?'}`;
+  if (trigger === 'rollback') return `The rollback of ${name} to ${to.label ?? to.source}`;
+  if (to.label) return `${name} ${to.label}`;
+  return to.source && to.source !== name ? `The new build of ${name} (${to.source})` : `The new build of ${name}`;
+}
+
+/** The refusal of an update that went through the pipeline, told whole. */
+export function updateStory(ctx: UpdateContext, refusal: Refusal, trigger: UpdateTrigger): RefusalStory {
+  const from = ctx.serving.info.version;
+  const subject = refusalSubject(trigger, ctx.host.name, from, { label: ctx.candidate?.info.version ?? null, source: ctx.input.source });
+  return { subject, keeper: from ?? '?', untouched: STATE_WORDS[trigger] !== undefined, refusal };
+}
+
+/**
+ * The error a refused update rejects with: worded for programs (the playground words it again
+ * for people from `details.story`), with the step and code for programs to branch on.
+ */
+export function refusedError(module: string, story: RefusalStory, details: Record<string, unknown> = {}): HotwasmError {
+  return new HotwasmError('update-refused', refusalMessage(story, 'api'), { ...details, step: story.refusal.step, refusal: story.refusal.code, module, story });
 }
 
 /** What the Status panel says about an update that went through the pipeline. */
@@ -66,8 +89,8 @@ export function updateNotice(ctx: UpdateContext, end: WalkEnd, record: RecordDra
   const from = ctx.serving.info.version;
   const to = ctx.candidate?.info.version ?? ctx.input.source;
   const words = STATE_WORDS[record.trigger];
+  if (end.end === 'refused') return refusalMessage(updateStory(ctx, end.refusal, record.trigger), 'status');
   if (words && end.end === 'committed') return `${name} ${from}: ${record.stateBytes ?? 0} bytes of state ${words.done}`;
-  if (words && end.end === 'refused') return `${refusedWhat(record.trigger, name, from)} refused at ${end.refusal.step}: ${record.error}. ${from} keeps serving, untouched.`;
   switch (end.end) {
     case 'committed':
       return `${name} ${from} → ${to}: ${record.stateBytes !== null ? `${record.stateBytes} bytes of state carried` : (record.warning ?? 'no state to carry')}`;
@@ -76,8 +99,6 @@ export function updateNotice(ctx: UpdateContext, end: WalkEnd, record: RecordDra
       // news; the record in the history says it all the same.
       if (record.trigger === 'push') return null;
       return `${ctx.input.source} is already running as ${name} ${from}`;
-    case 'refused':
-      return `Update of ${name} to ${to} refused at ${end.refusal.step}: ${record.error}. ${from} keeps serving.`;
     case 'superseded':
       return null;
   }

@@ -107,7 +107,7 @@ describe('the update steps', () => {
       step: 'exports',
       code: 'lost-exports',
       detail: { lost: ['get', 'process'] },
-      text: 'v2 no longer has the JSON exports get, process that v1 serves. To replace it anyway with fresh state, load it with { fresh: true }.',
+      text: 'v2 no longer has the JSON exports get, process that v1 serves',
     });
     expect(await run('exports', staged(v1, v2, { fresh: true }))).toBeNull();
     expect(await run('exports', staged(v2, v1))).toBeNull(); // gaining exports is fine

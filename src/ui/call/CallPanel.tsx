@@ -13,6 +13,7 @@ import { useArgument } from './useArgument';
 import { VisuallyHidden } from '../common/VisuallyHidden';
 import { RunForm } from './RunForm';
 import { CopyLinkButton } from '../share/CopyLinkButton';
+import { PendingCall } from './PendingCall';
 
 /** The argument editor's input: Monaco's, or the plain editor. */
 const ARGUMENT_INPUT = '[aria-label="Argument (JSON)"]:is(textarea, [role="textbox"])';
@@ -31,7 +32,8 @@ export interface Answered {
 }
 
 export type Outcome =
-  | { kind: 'pending'; text: string }
+  /** `since`: performance.now() when it was asked; `module`: the module it went to (what Stop stops). */
+  | { kind: 'pending'; text: string; since: number; module: string }
   | { kind: 'ok'; text: string; by: Answered }
   | { kind: 'error'; text: string; by: Answered };
 
@@ -102,13 +104,25 @@ function CallForm({ module }: { module: ModuleInfo }) {
   const run = async <T,>(what: string, work: () => Promise<T>, show: (value: T) => string, answered: (value: T) => Partial<Answered>) => {
     const seq = ++sequence.current;
     const asked: Answered = { module: module.name, version: module.version, at: 0 };
-    setOutcome({ kind: 'pending', text: `${what}…` });
+    setOutcome({ kind: 'pending', text: `${what}…`, since: performance.now(), module: module.name });
     try {
       const value = await work();
       if (seq === sequence.current) setOutcome({ kind: 'ok', text: show(value), by: { ...asked, at: Date.now(), ...answered(value) } });
     } catch (error) {
       if (seq === sequence.current) setOutcome({ kind: 'error', text: formatError(error), by: { ...asked, at: Date.now() } });
     }
+  };
+
+  // The stopped call's rejection shows in the Result; a call that ended meanwhile has nothing to stop.
+  const stopPending = async (name: string) => {
+    try {
+      const result = await engine.module(name).stop();
+      if (!result.stopped) store.getState().notices.announce(result.message);
+    } catch (error) {
+      store.getState().notices.reportError(error, 'stop');
+    }
+    // Stop goes with the pending call: keep the keyboard where its outcome is.
+    form.current?.querySelector<HTMLElement>('[aria-label="Result"]')?.focus();
   };
 
   const canCall = choice !== null && parsed.ok;
@@ -208,7 +222,7 @@ function CallForm({ module }: { module: ModuleInfo }) {
         </span>
         <CopyLinkButton module={module} fn={choice?.name ?? null} arg={argument.current} />
       </div>
-      <ResultView outcome={outcome} />
+      <ResultView outcome={outcome} onStop={stopPending} />
     </div>
   );
 }
@@ -232,7 +246,7 @@ export function answeredText(outcome: Extract<Outcome, { by: Answered }>): strin
   return `${who} · ${time}`;
 }
 
-function ResultView({ outcome }: { outcome: Outcome | null }) {
+function ResultView({ outcome, onStop }: { outcome: Outcome | null; onStop: (module: string) => Promise<void> }) {
   const metaId = useId();
   const answered = outcome && outcome.kind !== 'pending' ? answeredText(outcome) : null;
   return (
@@ -244,6 +258,7 @@ function ResultView({ outcome }: { outcome: Outcome | null }) {
             {answered}
           </span>
         )}
+        {outcome?.kind === 'pending' && <PendingCall key={outcome.since} since={outcome.since} onStop={() => onStop(outcome.module)} />}
       </div>
       <pre
         className={`result result-${outcome?.kind ?? 'none'}`}

@@ -1,6 +1,10 @@
 import type { ReactNode } from 'react';
 
-/** Text for screen readers only. */
-export function VisuallyHidden({ children }: { children: ReactNode }) {
-  return <span className="visually-hidden">{children}</span>;
+/** Text for screen readers only (`id`: for aria-describedby). */
+export function VisuallyHidden({ children, id }: { children: ReactNode; id?: string }) {
+  return (
+    <span className="visually-hidden" id={id}>
+      {children}
+    </span>
+  );
 }

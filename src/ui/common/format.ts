@@ -1,5 +1,6 @@
 /** Formatting shared by the panels. */
 import { formatBytes } from '../../shared/inspect';
+import { type RefusalStory, isRefusalStory, refusalMessage } from '../../store';
 
 export const DASH = '—';
 
@@ -24,21 +25,45 @@ export function formatSize(bytes: number): string {
 }
 
 /**
- * A call's result as text: pretty-printed JSON, with BigInts (i64 from raw calls) as `42n` and
- * `undefined` (a function without results) said in words.
+ * A call's result as text: pretty-printed JSON, with BigInts (i64 from raw calls) as their plain
+ * digits, every one of them (the console API still answers a bigint; the `n` suffix is
+ * JavaScript's, not the person's), and `undefined` (a function without results) said in words.
  */
 export function formatValue(value: unknown): string {
   if (value === undefined) return '(no result)';
-  if (typeof value === 'bigint') return `${value}n`;
-  const marker = '\u0000bigint:';
+  if (typeof value === 'bigint') return value.toString();
+  // A private-use character: JSON.stringify leaves it as it is (it escapes control characters,
+  // so a NUL here never matched, and BigInts inside arrays showed as "\u0000bigint:1").
+  const marker = '\uE000bigint:';
   const text = JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? `${marker}${v}` : v), 2) ?? String(value);
-  return text.replace(new RegExp(`"${marker}(-?\\d+)"`, 'g'), '$1n');
+  return text.replace(new RegExp(`"${marker}(-?\\d+)"`, 'g'), '$1');
 }
 
-/** "HotwasmError: message" for thrown values. */
+/**
+ * A thrown value as a person reads it: its message alone. The engine's messages are written for
+ * people; a class name in front ("HotwasmError: …") says nothing to them (the console keeps it).
+ * A refused update is worded again from its story, for the playground: its way out is a button
+ * (Load it fresh), not an option to pass.
+ */
 export function formatError(error: unknown): string {
-  if (error instanceof Error) return `${error.name || 'Error'}: ${error.message}`;
-  return `Error: ${String(error)}`;
+  const story = refusalStoryOf(error);
+  if (story) return refusalMessage(story, 'ui');
+  if (error instanceof Error) return error.message || error.name || 'Something went wrong (no message)';
+  return String(error);
+}
+
+/** The story of a refused update (see RefusalStory), when `error` is one. */
+export function refusalStoryOf(error: unknown): RefusalStory | null {
+  const story = (error as { code?: unknown; details?: { story?: unknown } } | null)?.details?.story;
+  return isRefusalStory(story) ? story : null;
+}
+
+/** How long something has run, for a ticking display: "0.4 s", "12.3 s", "2 min 05 s". */
+export function formatElapsed(ms: number): string {
+  const seconds = Math.max(0, ms) / 1000;
+  if (seconds < 60) return `${seconds.toFixed(1)} s`;
+  const whole = Math.floor(seconds);
+  return `${Math.floor(whole / 60)} min ${String(whole % 60).padStart(2, '0')} s`;
 }
 
 /** A duration in ms: one decimal under 10 ms, whole ms above ("0.4 ms", "12 ms", "1,250 ms"). */

@@ -1,6 +1,6 @@
 import { memo } from 'react';
 import { recordKey } from '../../core/history';
-import type { UpdateRecord, VersionRef } from '../../store';
+import { STEP_WORDS, type UpdateRecord, type VersionRef } from '../../store';
 import { VisuallyHidden } from '../common/VisuallyHidden';
 import { DASH, formatCount, formatDuration, formatTime } from '../common/format';
 
@@ -52,8 +52,8 @@ function Reason({ record, error }: { record: UpdateRecord; error: string }) {
   if (record.failedStep) {
     return (
       <p className="record-error">
-        {record.outcome === 'rolled back' ? 'Failed in ' : 'Refused at '}
-        <strong className="record-step">{record.failedStep}</strong>: {error}
+        {record.outcome === 'rolled back' ? 'Failed ' : 'Refused '}
+        <strong className="record-step">{STEP_WORDS[record.failedStep]}</strong>: {error}
       </p>
     );
   }

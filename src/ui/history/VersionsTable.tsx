@@ -5,7 +5,7 @@
  * (one tab stop for the table; the arrow keys move the pick), for the actions above the table.
  */
 import { memo } from 'react';
-import type { UpdateRecord, VersionInfo } from '../../store';
+import { STEP_WORDS, type UpdateRecord, type VersionInfo } from '../../store';
 import { VisuallyHidden } from '../common/VisuallyHidden';
 import { formatBytes } from '../../shared/inspect';
 import { DASH, formatCount, formatTime, shortSha } from '../common/format';
@@ -22,7 +22,7 @@ export function validations(records: readonly UpdateRecord[]): Map<string, Valid
   for (const record of records) {
     const label = record.to?.version;
     if (!label || byLabel.has(label)) continue;
-    const step = record.failedStep ? ` at ${record.failedStep}` : '';
+    const step = record.failedStep ? ` ${STEP_WORDS[record.failedStep]}` : '';
     byLabel.set(label, { text: `${record.outcome}${record.outcome === 'refused' || record.outcome === 'rolled back' ? step : ''}`, outcome: record.outcome });
   }
   return byLabel;

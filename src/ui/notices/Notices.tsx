@@ -3,8 +3,9 @@
  * for the latest error (in full, with Dismiss) and a status for the latest info message.
  * Each notice is keyed by its id, so the same text posted twice is announced twice.
  *
- * An update refused for an API major change offers the way out the message names: load the
- * build anyway, with its state reset (`reload({ fresh: true })`), as an explicit choice. A write
+ * An update refused for an API major change (or for exports it lost) offers the way out the
+ * message names: load the build anyway, with its state reset (`reload({ fresh: true })`), as an
+ * explicit choice. A write
  * refused because storage is full offers to prune old versions (`registry.prune()`), which then
  * saves again what was not saved (or, where the browser gives the room back later, the engine
  * does as soon as it can: the alert goes then).
@@ -20,7 +21,7 @@ export function Notices() {
   const { dismissError, reportError, announce } = useAppStore(selectNoticeActions);
   const [loadingFresh, setLoadingFresh] = useState(false);
   const [pruning, setPruning] = useState(false);
-  const offerFresh = error?.code === 'update-refused' && error.step === 'api version';
+  const offerFresh = error?.offerFresh === true;
   const offerPrune = error?.code === 'not-saved' && /storage full/.test(error.message);
   const prune = async () => {
     setPruning(true);

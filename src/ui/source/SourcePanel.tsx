@@ -4,7 +4,7 @@
  * editor and the compiler load lazily, after the first module serves: the app shell has neither.
  */
 import { Suspense, lazy, useCallback, useId } from 'react';
-import { selectModule, selectNoticeActions } from '../../store';
+import { selectModule, selectNoticeActions, sentence } from '../../store';
 import { useAppStore, useEngine } from '../common/context';
 import { saveFile, wasmBlob } from '../common/save-file';
 import type { EditEvent } from './edit-loop';
@@ -152,7 +152,7 @@ function statusText(module: string, event: EditEvent | null): string {
     case 'served':
       return `${module} ${event.version} serves this text (compiled in ${ms(event.compileMs)}, swapped in ${ms(event.updateMs)}).`;
     case 'refused':
-      return `Compiled, but the update was refused: ${event.message}. The version serving is unchanged.`;
+      return `Compiled, but not swapped in: ${sentence(event.message)} The version serving is unchanged.`;
     case 'idle':
       return '';
     default: {

@@ -89,9 +89,9 @@ describe('EditLoop', () => {
     loop.edit('a');
     compiles[0]!.done.resolve(built(1));
     await flush();
-    applies[0]!.done.resolve({ ok: false, message: 'refused at exports: save_state is gone' });
+    applies[0]!.done.resolve({ ok: false, message: 'counter v2 was refused at the exports check: save_state is gone' });
     await flush();
-    expect(events.find((e) => e.phase === 'refused')).toMatchObject({ message: 'refused at exports: save_state is gone' });
+    expect(events.find((e) => e.phase === 'refused')).toMatchObject({ message: 'counter v2 was refused at the exports check: save_state is gone' });
     loop.edit('b');
     compiles[1]!.done.promise.catch(() => undefined);
     compiles[1]!.done.resolve(Promise.reject(new Error('worker died')) as never);

@@ -6,7 +6,8 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { messageOf } from '../../shared/errors';
 import { readModuleLayout } from '../../shared/inspect';
-import type { Engine, ModuleInfo } from '../../store';
+import { type Engine, type ModuleInfo, refusalMessage } from '../../store';
+import { refusalStoryOf } from '../common/format';
 import { EditLoop, type EditEvent, type SourceProblem } from './edit-loop';
 import { sourceFor, type SourceDoc } from './source-text';
 
@@ -84,7 +85,9 @@ export function useSourceSession(engine: Engine, module: ModuleInfo | null, sett
           const info = await engine.load(bytes, { name, text });
           return { ok: true, version: info.version ?? '?', sha256: info.sha256, ms: performance.now() - t0 };
         } catch (error) {
-          return { ok: false, message: messageOf(error) };
+          // The panel says after it that the version serving is unchanged: the message need not say who keeps serving.
+          const story = refusalStoryOf(error);
+          return { ok: false, message: story ? refusalMessage({ ...story, keeper: null }, 'ui') : messageOf(error) };
         }
       },
       report: (event) => {

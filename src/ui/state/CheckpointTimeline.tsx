@@ -10,7 +10,7 @@
 import { type KeyboardEvent, useEffect, useMemo, useRef, useState } from 'react';
 import type { CheckpointInfo, ModuleInfo } from '../../store';
 import { useEngine } from '../common/context';
-import { formatCount, formatTime } from '../common/format';
+import { formatCount, formatError, formatTime } from '../common/format';
 import type { Outcome } from './StatePanel';
 
 /** What the serving version said of another version's checkpoints. */
@@ -84,7 +84,7 @@ export function CheckpointTimeline({ module, checkpoints, onOutcome }: { module:
       await engine.module(module.name).rewind(c.seq);
       onOutcome({ text: `Rewound ${module.name} ${module.version} to checkpoint ${c.seq} of ${formatTime(c.at)} (${c.bytes} bytes of ${c.version})`, error: false });
     } catch (error) {
-      const reason = (error as Error).message;
+      const reason = formatError(error);
       if (c.sha256 !== serving) setVerdicts((v) => ({ ...v, [key(c.sha256)]: { state: 'refused', reason } }));
       onOutcome({ text: reason, error: true });
     } finally {

@@ -6,6 +6,7 @@
 import { type FormEvent, useId, useState } from 'react';
 import type { ModuleInfo } from '../../store';
 import { useEngine } from '../common/context';
+import { formatError } from '../common/format';
 import type { Outcome } from './StatePanel';
 import { parseHex, parseJson, toHex, utf8View } from './state-bytes';
 
@@ -39,7 +40,7 @@ export function StateEditor({ module, current, onOutcome }: { module: ModuleInfo
       const info = await engine.module(module.name).injectState(parsed.bytes, { version: module.version ?? undefined });
       onOutcome({ text: `Applied: ${parsed.bytes.byteLength} bytes of state given to ${module.name} ${info.version}`, error: false });
     } catch (e) {
-      onOutcome({ text: (e as Error).message, error: true });
+      onOutcome({ text: formatError(e), error: true });
     } finally {
       setApplying(false);
     }

@@ -8,6 +8,7 @@ import { useAppStore, useEngine } from '../common/context';
 import { DASH, formatCount, formatMs, formatTime } from '../common/format';
 import { Fact } from '../common/Fact';
 import { CallSparkline } from './CallSparkline';
+import { VisuallyHidden } from '../common/VisuallyHidden';
 import { LivePushStatus } from './LivePushStatus';
 
 export function StatusPanel() {
@@ -20,6 +21,10 @@ export function StatusPanel() {
   const notices = useAppStore(selectNoticeActions);
   const [busy, setBusy] = useState<'restart' | 'reload' | null>(null);
   const autoId = useId();
+  const restartHintId = useId();
+  const serving = status?.version ? `${status.name} ${status.version}` : (status?.name ?? 'the module');
+  // Said before it is pressed: what Restart does (ModuleController.restart: no checkpoint restored).
+  const restartHint = `Restart: a fresh instance of ${serving}; its state is reset to what a new instance starts with, not to a checkpoint (the checkpoints stay, for the State panel to rewind to)`;
 
   const restart = async () => {
     setBusy('restart');
@@ -37,8 +42,11 @@ export function StatusPanel() {
   // rejects here, so it goes to the page alert like a failed load.
   const reload = async () => {
     setBusy('reload');
+    const before = status?.sha256 ?? null;
     try {
-      await engine.reload();
+      const info = await engine.reload();
+      // The same bytes end as "already running": nothing goes live, so nothing else says it.
+      if (info.sha256 === before) notices.announce(`Nothing to reload: ${info.name} is already running ${info.version ?? ''}, and the latest build received is the one serving`);
     } catch (error) {
       notices.reportError(error, 'reload');
     } finally {
@@ -64,6 +72,8 @@ export function StatusPanel() {
   };
 
   const state = status?.state ?? 'empty';
+  // A healthy module whose worker one request has held for a while: the Call panel has Stop.
+  const held = state === 'healthy' && status?.busy ? { what: status.busy, since: status.busySince } : null;
   // The newest of the module's message and the last load that failed.
   const message = lastError && (!status?.message || lastError.at >= (status.messageAt ?? 0)) ? lastError.text : (status?.message ?? null);
   return (
@@ -84,9 +94,10 @@ export function StatusPanel() {
           >
             Reload
           </button>
-          <button type="button" className="button" onClick={restart} disabled={!hasModule || busy !== null}>
+          <button type="button" className="button" onClick={restart} disabled={!hasModule || busy !== null} title={restartHint} aria-describedby={restartHintId}>
             Restart
           </button>
+          <VisuallyHidden id={restartHintId}>{restartHint}</VisuallyHidden>
         </div>
       </div>
       {/* Always mounted, so the pause is announced when it happens. */}
@@ -95,8 +106,14 @@ export function StatusPanel() {
         <div>
           <dt>State</dt>
           <dd>
-            <span className={`state-dot state-${state}`} aria-hidden="true" />
-            <span className="state-word">{state}</span>
+            <span className={`state-dot state-${held ? 'busy' : state}`} aria-hidden="true" />
+            <span className="state-word">{held ? 'busy' : state}</span>
+            {held && (
+              <span className="muted">
+                {' '}
+                — {held.what}, since {formatTime(held.since)}
+              </span>
+            )}
           </dd>
         </div>
         <Fact term="Module" value={status?.name ?? DASH} />
