@@ -20,6 +20,8 @@ export interface CallPickSlice {
     request: CallPickRequest | null;
     /** Ask the Call panel to choose `fn` of `module`, with a fitting argument, and move the focus to the argument. */
     pick(module: string, fn: string, arg?: string): void;
+    /** The Call panel has taken request `id`: it is not offered again. */
+    done(id: number): void;
   };
 }
 
@@ -28,6 +30,7 @@ export const createCallPickSlice: StateCreator<AppState, [], [], CallPickSlice> 
   return {
     callPick: {
       request: null,
+      done: (id) => set((state) => (state.callPick.request?.id === id ? { callPick: { ...state.callPick, request: null } } : state)),
       pick: (module, fn, arg) => set((state) => ({ callPick: { ...state.callPick, request: { id: nextId++, module, fn, ...(arg !== undefined ? { arg } : {}) } } })),
     },
   };

@@ -64,13 +64,16 @@ function CallForm({ module }: { module: ModuleInfo }) {
   // Another panel asked for a function (a click on an export): choose it, while rendering so the
   // argument resets in the same commit, and move the focus to the argument once it has.
   const request = useAppStore(selectCallPickRequest);
-  const [seenRequest, setSeenRequest] = useState(request?.id ?? 0);
+  // A request made before this form mounted (a share link's, as the page opens) counts too; a
+  // handled one is taken back from the store (below), so a later mount does not see it again.
+  const [seenRequest, setSeenRequest] = useState(0);
   const [focusFor, setFocusFor] = useState(0);
   /** The argument a request brought (a share link's), for the function it chose. */
   const [requestedArg, setRequestedArg] = useState<{ id: number; fn: string; text: string } | null>(null);
-  if (request && request.id !== seenRequest) {
+  // A request for another module waits until that one is active.
+  if (request && request.id !== seenRequest && request.module === module.name) {
     setSeenRequest(request.id);
-    if (request.module === module.name && choiceNamed(choices, request.fn)) {
+    if (choiceNamed(choices, request.fn)) {
       pick.setQuery('');
       pick.pick(request.fn);
       setRequestedArg(request.arg !== undefined ? { id: request.id, fn: request.fn, text: request.arg } : null);
@@ -78,8 +81,10 @@ function CallForm({ module }: { module: ModuleInfo }) {
     }
   }
   useEffect(() => {
-    if (focusFor !== 0) form.current?.querySelector<HTMLElement>(ARGUMENT_INPUT)?.focus();
-  }, [focusFor]);
+    if (focusFor === 0) return;
+    form.current?.querySelector<HTMLElement>(ARGUMENT_INPUT)?.focus();
+    store.getState().callPick.done(focusFor);
+  }, [focusFor, store]);
 
   // Raw mode follows the function (on for raw-only ones) unless the user set it for this function.
   const [rawChoice, setRawChoice] = useState<{ fn: string; raw: boolean } | null>(null);
