@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, type Page, test } from '@playwright/test';
 import { apiCall, callThroughPanel, expectServing, fixture, openPlayground, pickFile, region, statusValue, swapFixture } from './helpers';
 
 test('a runaway call times out, the worker is replaced, and the module keeps serving', async ({ page }) => {
@@ -37,9 +37,10 @@ test('Restart re-instantiates the module from its compiled code, resetting its s
   expect(await apiCall(page, 'get')).toEqual({ ok: true, value: 0 });
 });
 
-test('after a runaway call the module resumes from its latest checkpoint, and says from when', async ({ page }) => {
+/** counter-spin serving at 5, with a checkpoint of that taken; calls time out after `callTimeoutMs`. */
+async function spinCounterAtFive(page: Page, callTimeoutMs: number) {
   await openPlayground(page);
-  await page.evaluate(() => window.hotwasm.configure({ call_timeout_ms: 400, checkpoint_interval_ms: 50 }));
+  await page.evaluate((ms) => window.hotwasm.configure({ call_timeout_ms: ms, checkpoint_interval_ms: 50 }), callTimeoutMs);
   await pickFile(page, swapFixture('counter-spin'));
   await expectServing(page, 'counter-spin');
   expect(await apiCall(page, 'increment', 5)).toEqual({ ok: true, value: 5 });
@@ -50,6 +51,10 @@ test('after a runaway call the module resumes from its latest checkpoint, and sa
       return page.evaluate(() => window.hotwasm.status().checkpointAt);
     })
     .not.toBeNull();
+}
+
+test('after a runaway call the module resumes from its latest checkpoint, and says from when', async ({ page }) => {
+  await spinCounterAtFive(page, 400);
   const spin = await apiCall(page, 'spin');
   expect(spin.value).toMatch(/timed out after 400 ms/);
   await expect(region(page, 'Status')).toContainText(/restored from the checkpoint of/);
@@ -57,18 +62,8 @@ test('after a runaway call the module resumes from its latest checkpoint, and sa
 });
 
 test('Stop ends a call that never returns: the time it has run shows, the module restarts from its checkpoint and answers again', async ({ page }) => {
-  await openPlayground(page);
   // Only Stop ends the call here: the watchdog would wait a minute.
-  await page.evaluate(() => window.hotwasm.configure({ call_timeout_ms: 60_000, checkpoint_interval_ms: 50 }));
-  await pickFile(page, swapFixture('counter-spin'));
-  await expectServing(page, 'counter-spin');
-  expect(await apiCall(page, 'increment', 5)).toEqual({ ok: true, value: 5 });
-  await expect
-    .poll(async () => {
-      await apiCall(page, 'increment', 0);
-      return page.evaluate(() => window.hotwasm.status().checkpointAt);
-    })
-    .not.toBeNull();
+  await spinCounterAtFive(page, 60_000);
 
   const call = region(page, 'Call');
   const result = await callThroughPanel(page, 'spin', 'null');
