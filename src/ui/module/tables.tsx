@@ -4,11 +4,9 @@
  * of all of them stalled the page for seconds.
  */
 import { type ReactNode, memo, useDeferredValue, useId, useMemo, useState } from 'react';
-import { type ExportInfo, type ImportInfo, callMode, firstMatches, formatSignature, selectCallPick } from '../../store';
-import { useAppStore } from '../common/context';
+import { type ExportInfo, type ImportInfo, callMode, firstMatches, formatSignature } from '../../store';
 import { DASH } from '../common/format';
 import { LIST_LIMIT, matchCountText } from '../common/matches';
-import './tables.css';
 
 /** The most rows "Show more" goes to; past it, the filter narrows the list. */
 const MAX_ROWS = 5 * LIST_LIMIT;
@@ -64,10 +62,9 @@ function useRowWindow<T>(rows: readonly T[], text: (row: T) => string, noun: rea
 const exportText = (e: ExportInfo) => e.name;
 const importText = (i: ImportInfo) => `${i.module}.${i.name}`;
 
-/** Memoised: the list only changes with a new build's exports. `module` is whose they are. */
-export const ExportsTable = memo(function ExportsTable({ exports, module }: { exports: readonly ExportInfo[]; module: string }) {
+/** Memoised: the list only changes with a new build's exports. */
+export const ExportsTable = memo(function ExportsTable({ exports }: { exports: readonly ExportInfo[] }) {
   const { shown, filter, more } = useRowWindow(exports, exportText, ['export', 'exports']);
-  const pick = useAppStore(selectCallPick);
   return (
     <div className="table-wrap">
       {filter}
@@ -84,7 +81,7 @@ export const ExportsTable = memo(function ExportsTable({ exports, module }: { ex
         <tbody>
           {exports.length === 0 && <EmptyRow columns={4} />}
           {shown.map((e) => (
-            <ExportRow key={e.name} e={e} module={module} pick={pick} />
+            <ExportRow key={e.name} e={e} />
           ))}
         </tbody>
       </table>
@@ -93,23 +90,12 @@ export const ExportsTable = memo(function ExportsTable({ exports, module }: { ex
   );
 });
 
-/**
- * Rows keep their elements while "Show more" adds rows after them. A function that can be called
- * (JSON or raw) is a button: it chooses the function in the Call panel.
- */
-const ExportRow = memo(function ExportRow({ e, module, pick }: { e: ExportInfo; module: string; pick: (module: string, fn: string) => void }) {
-  const name = <code>{breakable(e.name)}</code>;
-  const callable = e.kind === 'function' && (e.jsonCallable || e.rawCallable);
+/** Rows keep their elements while "Show more" adds rows after them. */
+const ExportRow = memo(function ExportRow({ e }: { e: ExportInfo }) {
   return (
     <tr>
       <th scope="row">
-        {callable ? (
-          <button type="button" className="export-pick" title="Choose it in the Call panel" onClick={() => pick(module, e.name)}>
-            {name}
-          </button>
-        ) : (
-          name
-        )}
+        <code>{breakable(e.name)}</code>
       </th>
       <td>{e.kind}</td>
       <td>
