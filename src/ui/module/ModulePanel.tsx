@@ -89,7 +89,7 @@ function ModuleDetails({ module }: { module: ModuleInfo }) {
       {module.jsonAbiProblem && module.kind === 'reactor' && (
         <p className="hint">JSON calls are not available: {module.jsonAbiProblem}. Numeric exports can still be called raw.</p>
       )}
-      <ExportsTable exports={module.exports} />
+      <ExportsTable exports={module.exports} module={module.name} />
       <ImportsTable imports={module.imports} />
       <h3>Custom sections</h3>
       {module.customSections.length === 0 ? (

@@ -4,9 +4,11 @@
  * of all of them stalled the page for seconds.
  */
 import { type ReactNode, memo, useDeferredValue, useId, useMemo, useState } from 'react';
-import { type ExportInfo, type ImportInfo, callMode, firstMatches, formatSignature } from '../../store';
+import { type ExportInfo, type ImportInfo, callMode, firstMatches, formatSignature, selectCallPick } from '../../store';
+import { useAppStore } from '../common/context';
 import { DASH } from '../common/format';
 import { LIST_LIMIT, matchCountText } from '../common/matches';
+import './tables.css';
 
 /** The most rows "Show more" goes to; past it, the filter narrows the list. */
 const MAX_ROWS = 5 * LIST_LIMIT;
@@ -62,9 +64,10 @@ function useRowWindow<T>(rows: readonly T[], text: (row: T) => string, noun: rea
 const exportText = (e: ExportInfo) => e.name;
 const importText = (i: ImportInfo) => `${i.module}.${i.name}`;
 
-/** Memoised: the list only changes with a new build's exports. */
-export const ExportsTable = memo(function ExportsTable({ exports }: { exports: readonly ExportInfo[] }) {
+/** Memoised: the list only changes with a new build's exports. `module` is whose they are. */
+export const ExportsTable = memo(function ExportsTable({ exports, module }: { exports: readonly ExportInfo[]; module: string }) {
   const { shown, filter, more } = useRowWindow(exports, exportText, ['export', 'exports']);
+  const pick = useAppStore(selectCallPick);
   return (
     <div className="table-wrap">
       {filter}
@@ -81,7 +84,7 @@ export const ExportsTable = memo(function ExportsTable({ exports }: { exports: r
         <tbody>
           {exports.length === 0 && <EmptyRow columns={4} />}
           {shown.map((e) => (
-            <ExportRow key={e.name} e={e} />
+            <ExportRow key={e.name} e={e} module={module} pick={pick} />
           ))}
         </tbody>
       </table>
@@ -90,12 +93,23 @@ export const ExportsTable = memo(function ExportsTable({ exports }: { exports: r
   );
 });
 
-/** Rows keep their elements while "Show more" adds rows after them. */
-const ExportRow = memo(function ExportRow({ e }: { e: ExportInfo }) {
+/**
+ * Rows keep their elements while "Show more" adds rows after them. A function that can be called
+ * (JSON or raw) is a button: it chooses the function in the Call panel.
+ */
+const ExportRow = memo(function ExportRow({ e, module, pick }: { e: ExportInfo; module: string; pick: (module: string, fn: string) => void }) {
+  const name = <code>{breakable(e.name)}</code>;
+  const callable = e.kind === 'function' && (e.jsonCallable || e.rawCallable);
   return (
     <tr>
       <th scope="row">
-        <code>{breakable(e.name)}</code>
+        {callable ? (
+          <button type="button" className="export-pick" title="Choose it in the Call panel" onClick={() => pick(module, e.name)}>
+            {name}
+          </button>
+        ) : (
+          name
+        )}
       </th>
       <td>{e.kind}</td>
       <td>
