@@ -142,6 +142,9 @@ test('Module: with two modules loaded, Active module shows how each is and picks
   await picker.selectOption('counter');
   await expect(statusValue(page, 'Module')).toHaveText('counter');
   const call = region(page, 'Call');
+  // Call and State say whose they are.
+  await expect(call.locator('.panel-header')).toHaveText('Callcounter v1');
+  await expect(region(page, 'State').locator('.panel-header')).toHaveText('Statecounter v1');
   await setArgument(page, '5');
   await call.getByRole('button', { name: 'Call', exact: true }).click();
   await expect(call.getByLabel('Result')).toHaveText('8');
@@ -149,6 +152,7 @@ test('Module: with two modules loaded, Active module shows how each is and picks
   await picker.focus();
   await page.keyboard.press('ArrowDown');
   await expect(statusValue(page, 'Module')).toHaveText('other');
+  await expect(call.locator('.panel-header')).toHaveText('Callother v1');
   expect(await apiCall(page, 'get')).toEqual({ ok: true, value: 0 });
 });
 

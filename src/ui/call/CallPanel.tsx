@@ -14,6 +14,7 @@ import { VisuallyHidden } from '../common/VisuallyHidden';
 import { RunForm } from './RunForm';
 import { CopyLinkButton } from '../share/CopyLinkButton';
 import { PendingCall } from './PendingCall';
+import { ModuleContext } from '../common/ModuleContext';
 
 /** The argument editor's input: Monaco's, or the plain editor. */
 const ARGUMENT_INPUT = '[aria-label="Argument (JSON)"]:is(textarea, [role="textbox"])';
@@ -43,6 +44,7 @@ export function CallPanel() {
     <section className="panel call-panel" aria-label="Call">
       <div className="panel-header">
         <h2>Call</h2>
+        {module && <ModuleContext module={module} />}
       </div>
       {module ? <CallForm module={module} /> : <p className="empty">Load a module to call its exports.</p>}
     </section>

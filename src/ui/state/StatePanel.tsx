@@ -12,6 +12,7 @@ import { CheckpointTimeline } from './CheckpointTimeline';
 import { StateEditor } from './StateEditor';
 import { StateStrip } from './StateStrip';
 import { StateView } from './StateView';
+import { ModuleContext } from '../common/ModuleContext';
 
 /** The state shown, and where it came from. */
 export interface ShownState {
@@ -33,6 +34,7 @@ export function StatePanel() {
     <section className="panel state-panel" aria-label="State">
       <div className="panel-header">
         <h2>State</h2>
+        {module && <ModuleContext module={module} />}
       </div>
       {module ? <ModuleState key={module.name} module={module} /> : <p className="empty">No module loaded.</p>}
     </section>
