@@ -51,7 +51,8 @@ test('another active module starts with an empty Result: no answer, and no exit 
   await expect(result).toHaveAccessibleDescription('');
   await call.getByRole('button', { name: 'Run' }).click();
   await expect(result).toHaveText('Exit code: 0');
-  await expect(result).toHaveAccessibleDescription(/^hello v1 answered at/);
+  // A run says when it exited and how long it took, from asking to its exit.
+  await expect(result).toHaveAccessibleDescription(/^hello v1 exited at .+ · ran \d+(\.\d+)? ms$/);
 
   await region(page, 'Module').getByLabel('Active module').selectOption('counter');
   await expectServing(page, 'counter');

@@ -30,6 +30,8 @@ export interface Answered {
   /** The engine's measure of a call (calls only): the worker's own time, and the round trip. */
   guestMs?: number;
   roundTripMs?: number;
+  /** A run's time from asking to its exit (a fresh instance, `_start`, its output), as the page saw it. */
+  runMs?: number;
 }
 
 export type Outcome =
@@ -151,15 +153,17 @@ function CallForm({ module }: { module: ModuleInfo }) {
     run(
       'Running',
       async () => {
+        const started = performance.now();
         try {
-          return await engine.run(args);
+          const result = await engine.run(args);
+          return { result, ms: performance.now() - started };
         } finally {
           // The run is over: its last line without a newline should not absorb the next output.
           store.getState().console.seal();
         }
       },
-      (result) => `Exit code: ${result.exitCode}`,
-      () => ({}),
+      ({ result }) => `Exit code: ${result.exitCode}`,
+      ({ ms }) => ({ runMs: ms }),
     );
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
@@ -246,8 +250,10 @@ const callMs = (ms: number): string => (ms < 1 ? `${ms.toFixed(2)} ms` : ms < 10
 
 /** "counter v2 answered at 12:04:31 · in 0.31 ms (round trip 0.52 ms)". */
 export function answeredText(outcome: Extract<Outcome, { by: Answered }>): string {
-  const { module, version, at, guestMs, roundTripMs } = outcome.by;
-  const who = `${module}${version ? ` ${version}` : ''} ${outcome.kind === 'ok' ? 'answered' : 'failed'} at ${formatTime(at)}`;
+  const { module, version, at, guestMs, roundTripMs, runMs } = outcome.by;
+  const verb = outcome.kind !== 'ok' ? 'failed' : runMs !== undefined ? 'exited' : 'answered';
+  const who = `${module}${version ? ` ${version}` : ''} ${verb} at ${formatTime(at)}`;
+  if (runMs !== undefined) return `${who} · ran ${callMs(runMs)}`;
   if (roundTripMs === undefined) return who;
   const time = guestMs === undefined ? `round trip ${callMs(roundTripMs)}` : `in ${callMs(guestMs)} (round trip ${callMs(roundTripMs)})`;
   return `${who} · ${time}`;
