@@ -33,14 +33,18 @@ const badFiles: [file: string, message: RegExp][] = [
   ['big-memory.wasm', /needs 512 MiB of initial memory, over the memory budget of 256 MiB/],
 ];
 
-for (const [file, message] of badFiles) {
-  test(`loading ${file} is refused with a clear error; the counter keeps serving`, async ({ page }) => {
-    await counterAtThree(page);
-    await pickFile(page, fixture(file));
-    await expect(alert(page)).toContainText(message);
-    await stillServingCounter(page);
-  });
-}
+// One page takes every bad file in turn (a step each): each refusal names its file, and after
+// all of them the counter still serves with its state.
+test('each bad file is refused with a clear error; the counter keeps serving through all of them', async ({ page }) => {
+  await counterAtThree(page);
+  for (const [file, message] of badFiles) {
+    await test.step(file, async () => {
+      await pickFile(page, fixture(file));
+      await expect(alert(page)).toContainText(message);
+      await stillServingCounter(page);
+    });
+  }
+});
 
 /** The example counter with its memory section (05 03 01 00 01) replaced by `section`. */
 function counterWithMemorySection(section: string): Uint8Array {
@@ -60,20 +64,22 @@ const corruptMemorySections: [section: string, what: string, engine: RegExp][] =
   ['05 06 01 01 01 81 80 04', 'a maximum of 65,537 pages', /maximum memory size \(65537 pages\) is larger than implementation limit \(65536 pages\)/],
 ];
 
-for (const [section, what, engine] of corruptMemorySections) {
-  test(`a hot swap to a counter whose memory section has ${what} is refused in the engine's words; the counter keeps serving`, async ({ page }) => {
-    await counterAtThree(page);
-    const before = await page.evaluate(() => window.hotwasm.status());
-    const result = await apiLoadBytes(page, counterWithMemorySection(section), { name: 'counter' });
-    expect(result.ok).toBe(false);
-    // Which step (loading), why (the engine's words), and who keeps serving.
-    expect(result.value).toMatch(/^The new build of counter was refused while loading: counter is not a valid WebAssembly module: WebAssembly\.compile\(\): .*\. v1 keeps serving\.$/);
-    expect(result.value).toMatch(engine);
-    const after = await page.evaluate(() => window.hotwasm.status());
-    expect({ version: after.version, sha256: after.sha256 }).toEqual({ version: before.version, sha256: before.sha256 });
-    await stillServingCounter(page);
-  });
-}
+test("a hot swap to a counter with a corrupt memory section is refused in the engine's words, for each corruption; the counter keeps serving", async ({ page }) => {
+  await counterAtThree(page);
+  const before = await page.evaluate(() => window.hotwasm.status());
+  for (const [section, what, engine] of corruptMemorySections) {
+    await test.step(what, async () => {
+      const result = await apiLoadBytes(page, counterWithMemorySection(section), { name: 'counter' });
+      expect(result.ok).toBe(false);
+      // Which step (loading), why (the engine's words), and who keeps serving.
+      expect(result.value).toMatch(/^The new build of counter was refused while loading: counter is not a valid WebAssembly module: WebAssembly\.compile\(\): .*\. v1 keeps serving\.$/);
+      expect(result.value).toMatch(engine);
+      const after = await page.evaluate(() => window.hotwasm.status());
+      expect({ version: after.version, sha256: after.sha256 }).toEqual({ version: before.version, sha256: before.sha256 });
+      await stillServingCounter(page);
+    });
+  }
+});
 
 /** The example counter with one more function type appended to its type section. */
 function counterWithType(type: number[]): Uint8Array {
@@ -145,15 +151,17 @@ test.describe('bad calls', () => {
     ['recurse', null, /recurse overflowed the stack/],
     ['exit_call', null, /exit_call called proc_exit\(7\)/],
   ];
-  for (const [fn, arg, message] of cases) {
-    test(`${fn}: ${message.source.slice(0, 40)}…`, async ({ page }) => {
-      const result = await apiCall(page, fn, arg);
-      expect(result.ok).toBe(false);
-      expect(result.value).toMatch(message);
-      // The module keeps serving.
-      expect(await apiCall(page, 'echo', { still: 'here' })).toEqual({ ok: true, value: { still: 'here' } });
-    });
-  }
+  test('each bad call fails alone with a message naming the problem; the module keeps serving', async ({ page }) => {
+    for (const [fn, arg, message] of cases) {
+      await test.step(fn, async () => {
+        const result = await apiCall(page, fn, arg);
+        expect(result.ok).toBe(false);
+        expect(result.value).toMatch(message);
+        // The module keeps serving.
+        expect(await apiCall(page, 'echo', { still: 'here' })).toEqual({ ok: true, value: { still: 'here' } });
+      });
+    }
+  });
 
   test('a call error shows in the Call panel and the Status error count', async ({ page }) => {
     const result = await callThroughPanel(page, 'not_json', 'null');
