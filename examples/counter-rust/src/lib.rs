@@ -39,4 +39,5 @@ fn process(arg: &[u8]) -> Vec<u8> {
     [br#"{"input":"#, arg, br#","bytes":"#, arg.len().to_string().as_bytes(), b"}"].concat()
 }
 
-hotwasm::export!(increment, get, process);
+hotwasm::export!(increment, get);
+hotwasm::export_raw!(process);

@@ -100,20 +100,12 @@ impl<T: crate::ToJson + ?Sized> Answer for T {
 }
 
 /// A function that can be exported: `Fn() -> R` ignores its argument, `Fn(A) -> R` takes the
-/// whole argument, `Fn(A, B, …) -> R` takes an array `[a, b, …]`, and `Fn(&[u8]) -> Vec<u8>`
-/// gets the raw argument bytes and answers raw bytes (which must be JSON). `M` only tells the
-/// implementations apart; it is inferred.
+/// whole argument, `Fn(A, B, …) -> R` takes an array `[a, b, …]`. `M` only tells the
+/// implementations apart; it is inferred. (Raw-byte exports are `export_raw!`: a `&[u8]`
+/// parameter would be ambiguous here with the `serde` feature, where borrowed types can be
+/// `Deserialize`.)
 pub trait Export<M> {
     fn answer(&self, name: &str, arg: &[u8]) -> Vec<u8>;
-}
-
-/// The marker of raw exports.
-pub struct RawBytes;
-
-impl<F: Fn(&[u8]) -> Vec<u8>> Export<RawBytes> for F {
-    fn answer(&self, _name: &str, arg: &[u8]) -> Vec<u8> {
-        self(arg)
-    }
 }
 
 impl<F: Fn() -> R, R: Answer> Export<fn() -> R> for F {
@@ -178,6 +170,15 @@ pub fn error_answer(name: &str, tail: &str) -> Vec<u8> {
 /// `ptr`/`len` must be the argument block the host wrote.
 pub unsafe fn call<M>(name: &str, f: impl Export<M>, ptr: *const u8, len: usize) -> u64 {
     give(f.answer(name, argument(ptr, len)))
+}
+
+/// The body of every raw export (what `export_raw!` expands to): argument bytes in, answer
+/// bytes (JSON text) out.
+///
+/// # Safety
+/// `ptr`/`len` must be the argument block the host wrote.
+pub unsafe fn call_raw(f: impl Fn(&[u8]) -> Vec<u8>, ptr: *const u8, len: usize) -> u64 {
+    give(f(argument(ptr, len)))
 }
 
 /// The default health check: always healthy.

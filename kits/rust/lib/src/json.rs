@@ -243,7 +243,12 @@ fn write_number(n: &Number, out: &mut Vec<u8>) {
             // Rust's float formatting is the shortest text that reads back exactly. Like
             // JSON.stringify, use an exponent only for very large or very small magnitudes.
             let a = f.abs();
-            let text = if a != 0.0 && !(1e-6..1e21).contains(&a) { format!("{:e}", f) } else { format!("{}", f) };
+            let text = if a != 0.0 && !(1e-6..1e21).contains(&a) {
+                // `1e21` → `1e+21`, the way JSON.stringify writes it.
+                format!("{:e}", f).replacen("e", if a >= 1.0 { "e+" } else { "e" }, 1)
+            } else {
+                format!("{}", f)
+            };
             out.extend_from_slice(text.as_bytes());
         }
     }

@@ -67,8 +67,7 @@ macro_rules! api_version {
 /// fn increment(by: Option<i64>) -> i64 { … }   // takes the whole argument
 /// fn add(a: i64, b: i64) -> i64 { a + b }       // takes [a, b]
 /// fn get() -> i64 { … }                         // ignores the argument
-/// fn echo(raw: &[u8]) -> Vec<u8> { raw.to_vec() } // raw JSON bytes in and out
-/// hotwasm::export!(increment, add, get, echo);
+/// hotwasm::export!(increment, add, get);
 /// ```
 ///
 /// Each export has the ABI type `(i32 ptr, i32 len) -> i64`. An argument the function cannot
@@ -83,6 +82,29 @@ macro_rules! export {
                 #[export_name = stringify!($name)]
                 pub unsafe extern "C" fn __hotwasm_export(ptr: *const u8, len: usize) -> u64 {
                     $crate::abi::call(stringify!($name), $name, ptr, len)
+                }
+            };
+        )+
+    };
+}
+
+/// Raw exports: the function gets the argument's bytes as the host wrote them and answers
+/// bytes, which must be JSON text (for answers that embed the argument verbatim).
+///
+/// ```ignore
+/// fn echo(raw: &[u8]) -> Vec<u8> { raw.to_vec() }
+/// hotwasm::export_raw!(echo);
+/// ```
+#[macro_export]
+macro_rules! export_raw {
+    ($($name:ident),+ $(,)?) => {
+        $(
+            const _: () = {
+                /// # Safety
+                /// Called by the host with an argument written through `alloc`.
+                #[export_name = stringify!($name)]
+                pub unsafe extern "C" fn __hotwasm_export(ptr: *const u8, len: usize) -> u64 {
+                    $crate::abi::call_raw($name, ptr, len)
                 }
             };
         )+
@@ -142,14 +164,16 @@ pub const fn __semver_bytes<const N: usize>(version: &str) -> [u8; N] {
             dots += 1;
             digits = 0;
         } else if dots == 2 && digits > 0 && (b == b'-' || b == b'+') {
-            dots = 3; // the pre-release or build part: anything printable
+            dots = 3; // the pre-release or build part: anything printable, not empty
+            digits = 0;
         } else if dots == 3 && b > b' ' && b < 0x7f {
+            digits += 1;
         } else {
             panic!("api_version must be semver, like \"1.0.0\"");
         }
         i += 1;
     }
-    if dots < 2 || (dots == 2 && digits == 0) {
+    if dots < 2 || digits == 0 {
         panic!("api_version must be semver, like \"1.0.0\"");
     }
     out
