@@ -291,6 +291,16 @@ macro_rules! tuple {
             fn to_json(&self) -> Json {
                 Json::Array(vec![$(self.$i.to_json()),+])
             }
+            fn write_json(&self, out: &mut Vec<u8>) {
+                out.push(b'[');
+                $(
+                    if $i > 0 {
+                        out.push(b',');
+                    }
+                    self.$i.write_json(out);
+                )+
+                out.push(b']');
+            }
         }
     };
 }

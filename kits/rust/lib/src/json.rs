@@ -233,8 +233,7 @@ fn write_number(n: &Number, out: &mut Vec<u8>) {
         N::Int(i) => return write_i64(*i, out),
         N::UInt(u) => return write_u64(*u, out),
         N::Float(f) => *f,
-        // Normalised (leading zeros, `1.50`, exponents), as JSON.parse + stringify would.
-        N::Text(_) => n.as_f64(),
+        N::Text(t) => return write_number_text(t, out),
     };
     match f {
         // JSON has no NaN or infinities; JSON.stringify writes null for them too.
@@ -252,6 +251,19 @@ fn write_number(n: &Number, out: &mut Vec<u8>) {
             out.extend_from_slice(text.as_bytes());
         }
     }
+}
+
+/// Parsed number text as written, minus the leading zeros the parser tolerates: the exact
+/// value, valid JSON, and no float parser linked just to write an answer.
+fn write_number_text(text: &str, out: &mut Vec<u8>) {
+    let (sign, rest) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text),
+    };
+    let trimmed = rest.trim_start_matches('0');
+    let rest = if trimmed.starts_with(|c: char| c.is_ascii_digit()) { trimmed } else { &rest[rest.len() - trimmed.len() - 1..] };
+    out.extend_from_slice(sign.as_bytes());
+    out.extend_from_slice(rest.as_bytes());
 }
 
 pub(crate) fn write_string(s: &str, out: &mut Vec<u8>) {

@@ -34,15 +34,23 @@ fn round_trips_compact_text() {
         r#"{"z":1,"a":2,"m":{"k":[true,false]}}"#,
     ] {
         assert_eq!(text(&parse(t)), t, "round trip of {}", t);
+        assert_eq!(parse(&text(&parse(t))), parse(t), "value round trip of {}", t);
     }
 }
 
 #[test]
 fn whitespace_and_normalisation() {
     assert_eq!(text(&parse(" \t\n{ \"a\" : [ 1 , 2 ] }\r\n")), r#"{"a":[1,2]}"#);
-    assert_eq!(text(&parse("1.50")), "1.5");
-    assert_eq!(text(&parse("1E2")), "100");
-    assert_eq!(text(&parse("1e400")), "null"); // infinity has no JSON form
+    // Parsed fractions are written as they came (the exact value), less leading zeros.
+    assert_eq!(text(&parse("1.50")), "1.50");
+    assert_eq!(text(&parse("1E2")), "1E2");
+    assert_eq!(text(&parse("-00.5e3")), "-0.5e3");
+    assert_eq!(text(&parse("0012.5")), "12.5");
+    assert_eq!(text(&parse("000")), "0");
+    assert_eq!(text(&parse("-0012")), "-12");
+    assert_eq!(text(&parse("123456789012345678901234567890")), "123456789012345678901234567890");
+    assert_eq!(parse("1e400").as_f64(), Some(f64::INFINITY));
+    assert_eq!(text(&Json::Number(Number::from_f64(f64::INFINITY))), "null"); // no JSON form
     assert_eq!(text(&parse("\"\\/\"")), "\"/\"");
     assert_eq!(text(&parse("-0")), "0");
 }
