@@ -115,19 +115,21 @@ static inline void hw_write_stringn(hw_writer *w, const char *s, size_t n) {
     hw_write_bytes(w, "\"", 1);
     w->comma = true;
 }
-static inline void hw_write_string(hw_writer *w, const char *s) { hw_write_stringn(w, s, strlen(s)); }
+// A NUL-terminated string; NULL writes null.
+static inline void hw_write_string(hw_writer *w, const char *s) { s ? hw_write_stringn(w, s, strlen(s)) : hw_write_null(w); }
 
 static inline void hw_write_array_begin(hw_writer *w) { hw__sep(w), hw_write_bytes(w, "[", 1); }
 static inline void hw_write_array_end(hw_writer *w) { hw_write_bytes(w, "]", 1), w->comma = true; }
 static inline void hw_write_object_begin(hw_writer *w) { hw__sep(w), hw_write_bytes(w, "{", 1); }
 static inline void hw_write_object_end(hw_writer *w) { hw_write_bytes(w, "}", 1), w->comma = true; }
 
-// An object member's key; write its value next.
-static inline void hw_write_key(hw_writer *w, const char *key) {
-    hw_write_string(w, key);
+// An object member's key; write its value next. (hw_write_keyn: n bytes, which may hold NULs.)
+static inline void hw_write_keyn(hw_writer *w, const char *key, size_t n) {
+    hw_write_stringn(w, key, n);
     hw_write_bytes(w, ":", 1);
     w->comma = false;
 }
+static inline void hw_write_key(hw_writer *w, const char *key) { hw_write_keyn(w, key, strlen(key)); }
 
 // {"error":"<message>"}: the kit's way of answering a bad argument.
 static inline void hw_write_error(hw_writer *w, const char *message) {
