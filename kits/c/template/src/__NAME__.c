@@ -1,4 +1,5 @@
-// __NAME__ — a hotwasm guest in C, on the kit in hotwasm-kit/ (its README lists every macro).
+// __NAME__ — a hotwasm guest in C, on the kit in hotwasm-kit/ (hotwasm.h lists the macros and
+// options; hotwasm_json.h and hotwasm_write.h the functions that read arguments and write results).
 // `npx hotwasm dev .` rebuilds it on every save and hot-swaps it with its state kept.
 #include "hotwasm.h"
 
