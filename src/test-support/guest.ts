@@ -30,16 +30,17 @@ export function loadGuest(bytes: Uint8Array): Guest {
     if (imp.module !== 'wasi_snapshot_preview1' || imp.kind !== 'function') throw new Error(`foreign import ${imp.module}.${imp.name}`);
   }
   const sections = WebAssembly.Module.customSections(module, 'api_version');
-  let memory: WebAssembly.Memory | undefined;
+  // Set once the instance exists (fd_write is only called after that).
+  const ref: { memory?: WebAssembly.Memory } = {};
   const out: Uint8Array[] = [];
   const wasi: Record<string, Fn> = {
     fd_write(fd, iovs, iovsLen, nwritten) {
-      const view = new DataView(memory!.buffer);
+      const view = new DataView(ref.memory!.buffer);
       let total = 0;
       for (let i = 0; i < Number(iovsLen); i++) {
         const ptr = view.getUint32(Number(iovs) + i * 8, true);
         const len = view.getUint32(Number(iovs) + i * 8 + 4, true);
-        if (fd === 1) out.push(new Uint8Array(memory!.buffer, ptr, len).slice());
+        if (fd === 1) out.push(new Uint8Array(ref.memory!.buffer, ptr, len).slice());
         total += len;
       }
       view.setUint32(Number(nwritten), total, true);
@@ -52,7 +53,7 @@ export function loadGuest(bytes: Uint8Array): Guest {
   const imports = new Proxy(wasi, { get: (target, name: string) => target[name] ?? (() => 0) });
   const instance = new WebAssembly.Instance(module, { wasi_snapshot_preview1: imports });
   const ex = instance.exports as unknown as Record<string, Fn> & { memory: WebAssembly.Memory };
-  memory = ex.memory;
+  ref.memory = ex.memory;
   ex._initialize?.();
 
   const mem = () => new Uint8Array(ex.memory.buffer);
