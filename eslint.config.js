@@ -12,7 +12,7 @@ const noUi = [
 const layer = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
 
 export default tseslint.config(
-  { ignores: ['dist', '.prof', 'lib', 'node_modules', 'test-results', 'playwright-report', 'examples/counter-as/assembly', 'examples/counter-rust/target'] },
+  { ignores: ['dist', '.prof', 'lib', 'node_modules', 'test-results', 'playwright-report', 'examples/counter-as/assembly', 'kits/as/**/*.ts', 'examples/counter-rust/target'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -167,7 +167,8 @@ const EXAMPLES = [
       const r = run(process.execPath, [asc, '--config', 'asconfig.json', '--target', 'release', '--outFile', out], { cwd: dir });
       if (!r.ok) throw new Error(`asc failed:\n${r.output}`);
       const bytes = new Uint8Array(await readFile(out));
-      // asc cannot emit custom sections: append api_version ourselves.
+      // The kit's transform (kits/as/lib/transform.mjs) adds api_version; a project without it
+      // gets the section appended here, since asc has no syntax for custom sections.
       if (WebAssembly.Module.customSections(new WebAssembly.Module(bytes), 'api_version').length) return bytes;
       return appendCustomSection(bytes, 'api_version', new TextEncoder().encode(API_VERSION));
     },
