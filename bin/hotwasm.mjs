@@ -16,10 +16,11 @@ import { parseArgs } from 'node:util';
 import { check } from './lib/check.mjs';
 import { push, status, trigger } from './lib/commands.mjs';
 import { dev } from './lib/dev.mjs';
+import { newProject } from './lib/new.mjs';
 import { CliError, EXIT } from './lib/errors.mjs';
 
 /** @type {Record<string, { summary: string, usage: string, options: any, run(values: any, positionals: string[]): Promise<void> }>} */
-const COMMANDS = { dev, push, trigger, status, check };
+const COMMANDS = { new: newProject, dev, check, push, trigger, status };
 
 const USAGE = `hotwasm: hot-reload WebAssembly modules in the browser
 
