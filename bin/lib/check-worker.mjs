@@ -35,7 +35,7 @@ async function handle(request) {
   if (step === 'state') return probe.roundTrip();
   if (step === 'garbage') return probe.refusesGarbage();
   if (step === 'benchmark') return probe.benchmark();
-  if (step === 'memory') return probe.growth(request.candidates);
+  if (step === 'memory') return probe.growth(request.candidates, request.timeoutMs);
   throw new Error(`check-worker: unknown step ${step}`);
 }
 
