@@ -6,17 +6,21 @@
  *   hotwasm push <file.wasm>   push a build to the running dev server
  *   hotwasm trigger            rebuild now
  *   hotwasm status             what the dev server watches and built
+ *   hotwasm check <file.wasm>  conformance to guest ABI v1, statically and run
+ *   hotwasm new <dir> --lang   a new guest project from a kit
  *
  * `hotwasm <command> --help` for each. Errors go to stderr with a non-zero exit code
  * (docs/live-push.md#cli); no stack trace for mistakes a person can fix.
  */
 import { parseArgs } from 'node:util';
+import { check } from './lib/check.mjs';
 import { push, status, trigger } from './lib/commands.mjs';
 import { dev } from './lib/dev.mjs';
+import { newProject } from './lib/new.mjs';
 import { CliError, EXIT } from './lib/errors.mjs';
 
 /** @type {Record<string, { summary: string, usage: string, options: any, run(values: any, positionals: string[]): Promise<void> }>} */
-const COMMANDS = { dev, push, trigger, status };
+const COMMANDS = { new: newProject, dev, check, push, trigger, status };
 
 const USAGE = `hotwasm: hot-reload WebAssembly modules in the browser
 

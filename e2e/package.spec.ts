@@ -70,9 +70,11 @@ test.beforeAll(async () => {
   app = join(dir, 'app');
   cpSync(join(root, 'e2e/package-app'), app, { recursive: true });
   // npm installs the tarball offline. It cannot resolve registry ranges offline, so the package's
-  // dependencies (vite, its peer; wabt) are this repository's installed copies, linked.
-  const linked = ['vite', 'wabt'].map((name) => `file:${join(root, 'node_modules', name)}`);
-  await run('npm', ['install', '--offline', '--no-audit', '--no-fund', '--save-dev', tarball, ...linked], { cwd: app, maxBuffer: 64 * 1024 * 1024 });
+  // dependencies (vite, its peer; wabt; the WASI shim hotwasm check runs) are this repository's
+  // installed copies, linked, and already built: no install scripts (the shim's folder has a
+  // prepare script that would build it from sources it does not ship).
+  const linked = ['vite', 'wabt', '@bjorn3/browser_wasi_shim'].map((name) => `file:${join(root, 'node_modules', name)}`);
+  await run('npm', ['install', '--offline', '--ignore-scripts', '--no-audit', '--no-fund', '--save-dev', tarball, ...linked], { cwd: app, maxBuffer: 64 * 1024 * 1024 });
 });
 
 test.afterAll(async () => {
@@ -128,4 +130,25 @@ test('hotwasm dev <file.wat> from the installed package serves the playground wi
   edit(wat, ONCE, TWICE);
   await expect.poll(() => page.evaluate(() => window.hotwasm.status().version)).toBe('v2');
   expect(await page.evaluate(() => window.hotwasm.call('increment', 1))).toBe(6);
+});
+
+test('hotwasm check and hotwasm new from the installed package: lib/probe.js runs the guest under its timeout', async () => {
+  const bin = join(app, 'node_modules/.bin/hotwasm');
+  const { stdout } = await run(bin, ['check', join(root, 'public/examples/counter.wasm'), '--json'], { cwd: app });
+  const report = JSON.parse(stdout) as { ok: boolean; checks: { id: string; status: string }[] };
+  expect(report.ok).toBe(true);
+  expect(report.checks.filter((c) => c.status === 'pass').map((c) => c.id)).toEqual(expect.arrayContaining(['load', 'health_check', 'state', 'garbage', 'memory']));
+  const hangs = await run(bin, ['check', join(root, 'fixtures/check/health-hangs.wasm'), '--timeout-ms', '500'], { cwd: app }).then(
+    () => null,
+    (error: { code: number; stdout: string }) => error,
+  );
+  expect(hangs?.code).toBe(1);
+  expect(hangs?.stdout).toContain('health_check did not answer within 500 ms');
+  // new runs from the package (its kits/ are those of this repository once they are in it).
+  const unknown = await run(bin, ['new', join(dir, 'x'), '--lang', 'go'], { cwd: app }).then(
+    () => null,
+    (error: { code: number; stderr: string }) => error,
+  );
+  expect(unknown?.code).toBe(2);
+  expect(unknown?.stderr).toContain('the known ones are rust, c, as, wat');
 });

@@ -6,6 +6,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deflateSync } from 'node:zlib';
+import { writeCheckFixtures } from './check-fixtures.mjs';
 import { swapVariantWat, SWAP_VARIANTS } from './swap-fixtures.mjs';
 import { compileWatFile } from './wat.mjs';
 import { writeWarmUpFixture } from './warm-up-fixture.mjs';
@@ -21,6 +22,13 @@ for (const name of Object.keys(SWAP_VARIANTS)) {
 for (const name of Object.keys(SWAP_VARIANTS)) {
   const bytes = await compileWatFile(join(dir, 'swap', `${name}.wat`), join(dir, 'swap', `${name}.wasm`));
   console.log(`swap/${name}.wat → ${bytes.length} bytes`);
+}
+
+// The guests of `hotwasm check`: good.wat and its hostile variants.
+await writeCheckFixtures(root);
+for (const file of (await readdir(join(dir, 'check'))).filter((f) => f.endsWith('.wat')).sort()) {
+  const bytes = await compileWatFile(join(dir, 'check', file), join(dir, 'check', file.replace(/\.wat$/, '.wasm')));
+  console.log(`check/${file} → ${bytes.length} bytes`);
 }
 
 for (const file of (await readdir(dir)).filter((f) => f.endsWith('.wat')).sort()) {

@@ -51,7 +51,9 @@ if (found.length !== 1) throw new Error(`build-lib: expected the worker's URL on
 await writeFile(indexPath, index.replace(pattern, `new Worker(new URL("./worker.js", import.meta.url)`));
 
 // The plugin, for Node: its own code and src/shared bundled; vite (a peer) and wabt (a
-// dependency, for .wat builds) and Node's modules imported.
+// dependency, for .wat builds) and Node's modules imported. Beside it lib/probe.js, what
+// `hotwasm check` runs (bin/lib/engine.mjs): the worker's guest host and the static
+// conformance, with the WASI shim (a dependency) imported, as the browser's worker uses it.
 await build({
   configFile: false,
   root,
@@ -64,7 +66,11 @@ await build({
     ssr: true,
     minify: false,
     sourcemap: true,
-    rollupOptions: { input: { vite: join(root, 'src/plugin/index.ts') }, output: { format: 'es', entryFileNames: '[name].js' }, external: [/^node:/, 'vite', 'wabt'] },
+    rollupOptions: {
+      input: { vite: join(root, 'src/plugin/index.ts'), probe: join(root, 'src/worker/probe.ts') },
+      output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
+      external: [/^node:/, 'vite', 'wabt', '@bjorn3/browser_wasi_shim'],
+    },
   },
 });
 
@@ -75,4 +81,4 @@ await build({ root, logLevel: 'warn', build: { outDir: join(out, 'playground'), 
 
 // Declarations, from the sources as they are.
 for (const project of ['tsconfig.lib.json', 'tsconfig.lib-plugin.json']) execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, project)], { stdio: 'inherit' });
-console.log('lib/: index.js, worker.js, vite.js, playground/, types/');
+console.log('lib/: index.js, worker.js, vite.js, probe.js, playground/, types/');

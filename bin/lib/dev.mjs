@@ -51,7 +51,8 @@ export const dev = {
                   [--build "<command>" --artifact <file.wasm>] [--watch <path>]... [--json]
 
   <path>               a Cargo.toml, an asconfig.json, a .wat or .wasm file, or a folder
-                       (with a Cargo.toml or asconfig.json, or with --build and --artifact)
+                       (with a hotwasm.json, a Cargo.toml, an asconfig.json or one .wat file,
+                       or with --build and --artifact); the flags below win over a hotwasm.json
   --port <n>           the port (default 5173, the next free one if taken; 0: any)
   --host <host>        listen address (default 127.0.0.1). Beyond loopback, push and trigger
                        are off unless $HOTWASM_TOKEN is set (then tools must send it)

@@ -114,7 +114,7 @@ describe('hotwasm push, trigger, status', { timeout: 60_000 }, () => {
   });
 
   it('has --help on every command, and refuses wrong arguments without a stack trace', async () => {
-    for (const command of ['dev', 'push', 'trigger', 'status']) {
+    for (const command of ['new', 'dev', 'check', 'push', 'trigger', 'status']) {
       const help = await cli([command, '--help']);
       expect([command, help.code, help.stdout.startsWith(`usage: hotwasm ${command}`)]).toEqual([command, 0, true]);
     }

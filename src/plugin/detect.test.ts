@@ -59,11 +59,46 @@ describe('detecting what a path is', () => {
 
   it('says clearly what it cannot build', async () => {
     const dir = await folder({ 'notes.txt': 'x' });
-    expect(() => resolveModule({ path: dir }, { root: '/' })).toThrow(/has no Cargo\.toml or asconfig\.json: give --build "<command>" and --artifact/);
+    expect(() => resolveModule({ path: dir }, { root: '/' })).toThrow(/has no hotwasm\.json, Cargo\.toml, asconfig\.json or single \.wat file: give --build "<command>" and --artifact/);
     expect(() => resolveModule({ path: join(dir, 'notes.txt') }, { root: '/' })).toThrow(/is not something hotwasm can build: give a Cargo\.toml, an asconfig\.json, a \.wat or \.wasm file/);
     expect(() => resolveModule({ path: join(dir, 'missing.wat') }, { root: '/' })).toThrow(/does not exist/);
     expect(() => resolveModule({ path: join(dir, 'a.wasm'), name: '../evil' }, { root: '/' })).toThrow(/is not a module name/);
     expect(() => resolveModule({ artifact: 'a.wasm', build: 'make' }, { root: dir })).toThrow(/needs watch/);
+  });
+
+  it('reads a folder\'s hotwasm.json, relative to the folder, with given options winning', async () => {
+    const dir = await folder({ 'hotwasm.json': JSON.stringify({ build: 'make', artifact: 'build/guest.wasm', watch: ['src', 'Makefile'], name: 'my-c' }), 'src/a.c': '' });
+    for (const path of [dir, join(dir, 'hotwasm.json')]) {
+      const m = resolveModule({ path }, { root: '/' });
+      expect(m).toMatchObject({ name: 'my-c', cwd: dir, watch: [join(dir, 'src'), join(dir, 'Makefile')], builder: { kind: 'command', artifact: join(dir, 'build/guest.wasm') } });
+    }
+    const given = resolveModule({ path: dir, name: 'other', build: 'make all', artifact: 'out.wasm', watch: ['/elsewhere'] }, { root: '/' });
+    expect(given).toMatchObject({ name: 'other', watch: ['/elsewhere'], builder: { kind: 'command', artifact: join(dir, 'out.wasm') } });
+    // A hotwasm.json wins over what else the folder holds.
+    const crate = await folder({ 'Cargo.toml': '', 'hotwasm.json': JSON.stringify({ build: 'make', artifact: 'a.wasm' }) });
+    expect(resolveModule({ path: crate }, { root: '/' }).builder.kind).toBe('command');
+  });
+
+  it('refuses a hotwasm.json it cannot read, saying what is wrong', async () => {
+    const cases: [unknown, RegExp][] = [
+      ['{', /hotwasm\.json is not JSON/],
+      [[], /must hold a JSON object/],
+      [{ build: 'make', artifact: 'a.wasm', wacth: ['src'] }, /unknown key "wacth"; the keys are build, artifact, watch, name/],
+      [{ build: 7, artifact: 'a.wasm' }, /"build" must be a non-empty string, not 7/],
+      [{ build: 'make', artifact: 'a.wasm', watch: 'src' }, /"watch" must be a list of non-empty strings/],
+      [{ build: 'make' }, /"build" needs "artifact"/],
+    ];
+    for (const [content, message] of cases) {
+      const dir = await folder({ 'hotwasm.json': typeof content === 'string' ? content : JSON.stringify(content) });
+      expect(() => resolveModule({ path: dir }, { root: '/' })).toThrow(message);
+    }
+  });
+
+  it('builds the one .wat a folder holds, and not a folder with two', async () => {
+    const dir = await folder({ 'my-guest.wat': '(module)', 'README.md': '' });
+    expect(resolveModule({ path: dir }, { root: '/' })).toMatchObject({ name: 'my-guest', watch: [join(dir, 'my-guest.wat')], builder: { kind: 'wat' } });
+    const two = await folder({ 'a.wat': '(module)', 'b.wat': '(module)' });
+    expect(() => resolveModule({ path: two }, { root: '/' })).toThrow(/single \.wat file/);
   });
 
   it('makes module names from file names', () => {

@@ -1,9 +1,10 @@
 /**
- * What is `<path>`, and so how does it build? Cargo.toml → cargo; asconfig.json →
- * AssemblyScript; *.wat → wat (in-process); *.wasm → an artifact another tool writes; a folder
- * with a build command and an artifact → that command. Anything else is a clear error.
+ * What is `<path>`, and so how does it build? A folder with a hotwasm.json → what it says
+ * (project-file.ts); Cargo.toml → cargo; asconfig.json → AssemblyScript; *.wat, or a folder
+ * holding exactly one → wat (in-process); *.wasm → an artifact another tool writes; a folder with
+ * a build command and an artifact → that command. Anything else is a clear error.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { MODULE_NAME_RE } from '../shared/dev-events';
 import { artifactBuilder, type ArtifactTiming } from './builders/artifact';
@@ -13,6 +14,7 @@ import { commandBuilder } from './builders/command';
 import type { Builder } from './builders/types';
 import { watBuilder } from './builders/wat';
 import { DEFAULTS, type HotwasmModuleOptions } from './options';
+import { withProjectFile } from './project-file';
 
 /** A module the plugin can build: what `hotwasm dev <path>` and each `modules` entry become. */
 export interface ResolvedModule {
@@ -59,8 +61,10 @@ const isDir = (p: string) => {
   }
 };
 
-export function resolveModule(options: HotwasmModuleOptions, context: DetectContext): ResolvedModule {
-  const base = resolve(context.root, options.cwd ?? '.');
+export function resolveModule(given: HotwasmModuleOptions, context: DetectContext): ResolvedModule {
+  const base = resolve(context.root, given.cwd ?? '.');
+  // Options given (CLI flags, the Vite config) win over the folder's hotwasm.json.
+  const options = withProjectFile(given, base);
   const timing = { debounceMs: options.debounceMs ?? DEFAULTS.debounceMs, buildTimeoutMs: options.buildTimeoutMs ?? DEFAULTS.buildTimeoutMs };
   const finish = (name: string, builder: Builder, watch: string[], ignore: string[], cwd: string): ResolvedModule => {
     const chosen = options.name ?? name;
@@ -75,7 +79,7 @@ export function resolveModule(options: HotwasmModuleOptions, context: DetectCont
     if (!options.artifact) {
       throw new ModuleConfigError(
         folder
-          ? `${folder} has no Cargo.toml or asconfig.json: give --build "<command>" and --artifact <file.wasm> to build it with your own command`
+          ? `${folder} has no hotwasm.json, Cargo.toml, asconfig.json or single .wat file: give --build "<command>" and --artifact <file.wasm> to build it with your own command (or write them in a hotwasm.json)`
           : 'A module needs a path (Cargo.toml, asconfig.json, .wat, .wasm or a folder) or an artifact',
       );
     }
@@ -116,6 +120,12 @@ export function resolveModule(options: HotwasmModuleOptions, context: DetectCont
     return finish(nameFrom(basename(dir)), builder, [dir], ignore, cwd);
   }
   if (!folder && extname(file).toLowerCase() === '.wat') return finish(nameFrom(file), watBuilder(path), [path], [], cwd);
+  // A folder holding one .wat (and nothing to say otherwise) builds it, as if it were given.
+  const wats = folder && !options.artifact ? readdirSync(folder).filter((f) => extname(f).toLowerCase() === '.wat' && !isDir(join(folder, f))) : [];
+  if (folder && wats.length === 1) {
+    const wat = join(folder, wats[0]!);
+    return finish(nameFrom(wats[0]!), watBuilder(wat), [wat], [], cwd);
+  }
   if (!folder && extname(file).toLowerCase() === '.wasm') {
     if (options.build) throw new ModuleConfigError(`${file} is a .wasm file: to build it with a command, give the folder and --artifact ${file}`);
     return finish(nameFrom(file), artifactBuilder(path, context.timing), [path], [], cwd);

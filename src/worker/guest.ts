@@ -355,6 +355,11 @@ export class Guest {
     return text;
   }
 
+  /** The size of linear memory now, in bytes (0 without one). */
+  get memoryBytes(): number {
+    return this.memory ? this.memory.buffer.byteLength : 0;
+  }
+
   /** Does the module export a function of this name? */
   has(fn: string): boolean {
     return this.exportInfo.get(fn)?.kind === 'function';
