@@ -83,6 +83,12 @@ describe('real toolchains', { timeout: 120_000 }, () => {
     const dir = await tempDir();
     const crate = join(dir, 'crate');
     await cp(fileURLToPath(new URL('../../examples/counter-rust', import.meta.url)), crate, { recursive: true, filter: (src) => !src.includes('/target') });
+    // The example refers to the Rust kit relatively (../../kits/rust/lib): from the copy, it is this repository's.
+    const kit = fileURLToPath(new URL('../../kits/rust/lib', import.meta.url));
+    await edit(join(crate, 'Cargo.toml'), (s) => {
+      expect(s).toContain('path = "../../kits/rust/lib"');
+      return s.replace('path = "../../kits/rust/lib"', `path = ${JSON.stringify(kit)}`);
+    });
     t = await startServer({ cargo, modules: [{ path: crate, debounceMs: 10 }] }, {}, dir);
     const first: BuildNotice = await nthBuild(t, 1, 110_000);
     expect(first.name).toBe('crate');
