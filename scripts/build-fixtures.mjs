@@ -125,3 +125,10 @@ for (const [name, bytes] of Object.entries(binaries)) {
 
 const warmUp = await writeWarmUpFixture(root);
 console.log(`warm-up/warm-up.wat → ${warmUp.length} bytes (embedded in src/worker/warm-up-module.ts)`);
+
+// The examples menu offers three of these as they are (src/ui/header/examples.test.ts checks it).
+const EXAMPLE_COPIES = { 'bad-calls.wasm': 'misbehaving.wasm', 'swap/unhealthy.wasm': 'counter-unhealthy.wasm', 'logo.wasm': 'not-webassembly.wasm' };
+for (const [fixture, example] of Object.entries(EXAMPLE_COPIES)) {
+  await writeFile(join(root, 'public/examples', example), await readFile(join(dir, fixture)));
+  console.log(`${fixture} → public/examples/${example}`);
+}
