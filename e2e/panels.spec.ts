@@ -1,6 +1,6 @@
 /** The History, Config and Status controls of hot swap, used as a person would. */
 import { expect, test } from '@playwright/test';
-import { apiCall, apiLoad, apiPush, example, openPlayground, openSettings, region, setArgument, statusValue, swapFixture } from './helpers';
+import { apiCall, apiLoad, apiPush, example, expectServing, fixture, openPlayground, openSettings, pickFile, region, setArgument, statusValue, swapFixture } from './helpers';
 
 test('History lists updates newest first, filters by outcome, and is navigable with arrow keys', async ({ page }) => {
   await openPlayground(page);
@@ -181,4 +181,16 @@ test('Status: Restart says before it is pressed what becomes of the state; a Rel
   expect(record).toMatchObject({ trigger: 'reload', outcome: 'already running', to: { version: 'v1' } });
   await expect(statusValue(page, 'Version')).toHaveText('v1');
   expect(await apiCall(page, 'get')).toEqual({ ok: true, value: 4 });
+});
+
+test('Module: what reading the module says against guest ABI v1, as it loads', async ({ page }) => {
+  await openPlayground(page);
+  const panel = region(page, 'Module');
+  await expect(panel).toContainText('Nothing wrong that reading it can tell.');
+  await expect(panel.getByRole('list', { name: 'Guest ABI problems' })).toHaveCount(0);
+  // bad-calls has no api_version: a warning, in words, as hotwasm check says it.
+  await pickFile(page, fixture('bad-calls.wasm'));
+  await expectServing(page, 'bad-calls');
+  const problems = panel.getByRole('list', { name: 'Guest ABI problems' });
+  await expect(problems.getByRole('listitem')).toHaveText([/^! Warning: no api_version: declare one/]);
 });

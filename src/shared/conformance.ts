@@ -72,7 +72,9 @@ export interface StaticConformance {
   };
 }
 
-const same = (a: FuncSignature, b: FuncSignature) => a.params.join() === b.params.join() && a.results.join() === b.results.join();
+const sameTypes = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((t, i) => t === b[i]);
+/** Compared type by type, not as joined strings: this runs for every export of a module that may have 100,000. */
+const same = (a: FuncSignature, b: FuncSignature) => sameTypes(a.params, b.params) && sameTypes(a.results, b.results);
 
 function malformedExport(e: ExportInfo): MalformedExport | null {
   const expected = LIFECYCLE_SIGNATURES[e.name];
@@ -117,6 +119,24 @@ export function conformance(bytes: Uint8Array, label = 'the module', memoryBudge
   }
   const memoryNote = info.memories.length ? `, ${formatBytes(info.memories[0]!.initialPages * PAGE_BYTES)} initial memory` : ', no memory';
   add('format', 'pass', `a core WebAssembly module, ${formatBytes(info.size)}${memoryNote}`);
+  const rest = layoutConformance(info, { apiVersion, apiProblem, memoryBudgetBytes });
+  checks.push(...rest.checks);
+  return done(rest.module, rest.plan);
+}
+
+/**
+ * The checks that need only a module's layout (as the engine's inspection gives it, `ModuleInfo`
+ * included): imports, memory, exports, lifecycle types, the JSON ABI, the api_version — and the
+ * plan of what running it would test. What the playground shows of a module it has loaded.
+ * `apiVersion` is the version found (from the section, or asked of `get_api_version` when
+ * `apiVersionFrom` says so); `apiProblem` why a section could not be read.
+ */
+export function layoutConformance(
+  info: ModuleLayoutInfo,
+  { apiVersion = null, apiProblem = null, apiVersionFrom = 'section', memoryBudgetBytes = 256 * 1024 * 1024 }: { apiVersion?: string | null; apiProblem?: string | null; apiVersionFrom?: 'section' | 'export'; memoryBudgetBytes?: number } = {},
+): { checks: ConformanceCheck[]; module: NonNullable<StaticConformance['module']>; plan: StaticConformance['plan'] } {
+  const checks: ConformanceCheck[] = [];
+  const add = (id: string, status: CheckStatus, message: string) => checks.push({ id, status, message });
 
   // Imports: only functions of WASI can be provided.
   const wasiImports = info.imports.filter((i) => i.module === WASI_MODULE && i.kind === 'function').map((i) => i.name);
@@ -140,7 +160,9 @@ export function conformance(bytes: Uint8Array, label = 'the module', memoryBudge
   const json = functions.filter((e) => e.jsonCallable && !e.lifecycle).map((e) => e.name);
   const lifecycle = info.exports.filter((e) => e.lifecycle && !bad.has(e.name)).map((e) => e.name);
   const raw = functions.filter((e) => !e.lifecycle && !e.jsonCallable && e.rawCallable).map((e) => e.name);
-  const other = info.exports.filter((e) => !e.lifecycle && !json.includes(e.name) && !raw.includes(e.name)).map((e) => `${e.name} (${e.kind})`);
+  // Sets: a module may have 100,000 exports.
+  const callable = new Set([...json, ...raw]);
+  const other = info.exports.filter((e) => !e.lifecycle && !callable.has(e.name)).map((e) => `${e.name} (${e.kind})`);
   const parts = [
     `${json.length} JSON-callable${json.length ? ` (${list(json)})` : ''}`,
     `${raw.length} raw${raw.length ? ` (${list(raw)})` : ''}`,
@@ -164,7 +186,7 @@ export function conformance(bytes: Uint8Array, label = 'the module', memoryBudge
   }
 
   if (apiProblem) add('api_version', 'fail', apiProblem);
-  else if (apiVersion) add('api_version', 'pass', `api_version ${apiVersion} (custom section)`);
+  else if (apiVersion) add('api_version', 'pass', `api_version ${apiVersion} (${apiVersionFrom === 'section' ? 'custom section' : 'from get_api_version'})`);
   else if (info.exports.some((e) => e.name === 'get_api_version' && !bad.has(e.name))) add('api_version', 'skip', 'no api_version section: get_api_version is asked when the module runs');
   else if (!command) add('api_version', 'warn', 'no api_version: declare one (a custom section named api_version holding e.g. 1.0.0) so that an incompatible update is refused');
 
@@ -183,19 +205,20 @@ export function conformance(bytes: Uint8Array, label = 'the module', memoryBudge
         jsonCandidates: command || !jsonOk ? [] : [...(has('benchmark_function') ? ['benchmark_function'] : []), ...json.filter((n) => n === 'get'), ...json.filter((n) => n !== 'get')],
       }
     : EMPTY_PLAN;
-  return done(
-    {
+  return {
+    checks,
+    module: {
       kind: info.kind,
       size: info.size,
       wasiImports,
       foreignImports,
       exports: { json, raw, lifecycle, malformed, other },
       jsonAbiProblem: info.jsonAbiProblem,
-      apiVersion,
-      apiVersionSource: apiVersion === null ? null : 'section',
+      apiVersion: apiVersionFrom === 'section' ? apiVersion : null,
+      apiVersionSource: apiVersion === null || apiVersionFrom !== 'section' ? null : 'section',
     },
     plan,
-  );
+  };
 }
 
 /** Check a version text from get_api_version the way the engine does on load. */

@@ -7,6 +7,7 @@ import { DASH, formatCount, formatSize } from '../common/format';
 import { CopyButton } from './CopyButton';
 import { ExportsTable, ImportsTable } from './tables';
 import { Fact } from '../common/Fact';
+import { AbiChecks } from './AbiChecks';
 
 export function ModulePanel() {
   const module = useAppStore(selectModule);
@@ -103,6 +104,7 @@ function ModuleDetails({ module }: { module: ModuleInfo }) {
           ))}
         </ul>
       )}
+      <AbiChecks module={module} />
     </>
   );
 }
