@@ -134,16 +134,20 @@ async function checkTemplate(rust) {
     for (const i of WebAssembly.Module.imports(module)) assert.equal(i.module, 'wasi_snapshot_preview1');
     // (__data_end and __heap_base are the linker's globals every Rust cdylib exports.)
     const names = WebAssembly.Module.exports(module).map((e) => e.name).filter((n) => !n.startsWith('__')).sort();
-    assert.deepEqual(names, ['add', 'alloc', 'dealloc', 'health_check', 'list', 'memory', 'restore_state', 'save_state']);
+    assert.deepEqual(names, ['add', 'alloc', 'dealloc', 'greet', 'health_check', 'memory', 'restore_state', 'save_state']);
 
     const a = instantiate(module);
     assert.equal(decoder.decode(a.take(a.ex.health_check())), 'ok');
-    assert.equal(a.call('add', 'buy milk'), 1);
-    assert.equal(a.call('add', 'héllo ✓'), 2);
-    assert.deepEqual(a.call('add', 5), { error: 'add takes a string' });
-    assert.deepEqual(a.call('list'), { items: ['buy milk', 'héllo ✓'], added: 2 });
+    assert.equal(a.call('add', 2), 2);
+    assert.equal(a.call('add', 3), 5);
+    assert.deepEqual(a.call('add', 'x'), { error: 'add takes an integer' });
+    assert.deepEqual(a.call('add', 1.5), { error: 'add takes an integer' });
+    assert.equal(a.callRaw('greet', '"héllo ✓"'), '{"hello":"héllo ✓","greeted":1}');
+    assert.deepEqual(a.call('greet', 5), { error: 'greet takes a string' });
+    assert.equal(a.callRaw('greet', '"\\"quoted\\""'), '{"hello":"\\"quoted\\"","greeted":2}');
     const state = a.take(a.ex.save_state());
-    assert.equal(state[0], 1, 'the version byte comes first');
+    // Version 1, then total (i64) and greeted (i32), little-endian: the other templates' bytes.
+    assert.deepEqual([...state], [1, 5, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0]);
     console.log(`ok   template answers JSON calls; save_state is ${state.length} bytes`);
 
     const b = instantiate(module);
@@ -151,16 +155,17 @@ async function checkTemplate(rust) {
     assert.notEqual(b.restore(state.slice(0, -1)), 0, 'short bytes are refused');
     assert.notEqual(b.restore(Uint8Array.of(...state, 0)), 0, 'long bytes are refused');
     assert.notEqual(b.restore(new Uint8Array(0)), 0, 'no bytes are refused');
-    assert.deepEqual(b.call('list'), { items: [], added: 0 }, 'a refusal keeps the fresh state');
+    assert.equal(b.call('add', 0), 0, 'a refusal keeps the fresh state');
     assert.equal(b.restore(state), 0, 'its own state is accepted');
-    assert.deepEqual(b.call('list'), { items: ['buy milk', 'héllo ✓'], added: 2 });
     assert.deepEqual([...b.take(b.ex.save_state())], [...state], 'the same bytes back');
+    assert.equal(b.call('add', 0), 5);
+    assert.deepEqual(b.call('greet', 'Bo'), { hello: 'Bo', greeted: 3 });
     console.log('ok   template state: round trip in a new instance, refusals keep the state');
 
     const big = JSON.stringify(Array.from({ length: 4000 }, (_, i) => i)); // parses to a tree, then refused
     assertNoGrowth('template', b, (i) => {
-      assert.deepEqual(JSON.parse(b.callRaw('add', big, i % 2 === 1)), { error: 'add takes a string' });
-      assert.equal(JSON.parse(b.callRaw('list', big, i % 2 === 0)).added, 2);
+      assert.deepEqual(JSON.parse(b.callRaw('add', big, i % 2 === 1)), { error: 'add takes an integer' });
+      assert.equal(JSON.parse(b.callRaw('greet', JSON.stringify('ü'.repeat(i % 300)), i % 2 === 0)).hello.length, i % 300);
     });
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -53,7 +53,7 @@ describe('a project from kits/wat/template', () => {
 
   it('carries api_version and the ABI exports, and imports nothing', () => {
     const g = loadGuest(wasm);
-    expect(g.apiVersion).toBe('1.0.0');
+    expect(g.apiVersion).toBe('0.1.0');
     const module = new WebAssembly.Module(wasm as BufferSource);
     expect(WebAssembly.Module.imports(module)).toEqual([]);
     expect(WebAssembly.Module.exports(module).map((e) => e.name).sort()).toEqual(['add', 'alloc', 'dealloc', 'greet', 'health_check', 'memory', 'restore_state', 'save_state']);

@@ -2,11 +2,14 @@
 ;; kit below it (hotwasm-kit/kit.wat) gives alloc/dealloc, save_state/restore_state, health_check
 ;; and the $helpers used here. `npx hotwasm dev __NAME__.wat` rebuilds and hot-swaps on every save.
 (module
-  (@custom "api_version" "1.0.0")
+  ;; Your guest's API version (a new project starts at 0.1.0): bump the major version when a
+  ;; change would break callers, so the host loads it fresh instead of hot-swapping.
+  (@custom "api_version" "0.1.0")
   (memory (export "memory") 1)
   (global $heap_base i32 (i32.const 1024))   ;; your data at 256..1023; the kit's heap from here
   (data (i32.const 256) "{\"error\":\"add takes an integer\"}")   ;; 32 bytes
   (data (i32.const 288) "{\"error\":\"greet takes a string\"}")   ;; 32 bytes
+  ;; The two halves of greet's answer, {"hello":<name>,"greeted":<n>}, around the name.
   (data (i32.const 320) "{\"hello\":,\"greeted\":")               ;; 9 + 11 bytes
 
   ;; The state, kept across hot swaps: written by $state_save, read back by $state_load.
@@ -21,7 +24,7 @@
     (global.set $total (i64.add (global.get $total) (local.get $n)))
     (call $return_i64 (global.get $total)))
 
-  ;; greet(name: string) -> {"hello":name,"greeted":how many names so far}
+  ;; greet(name: string) -> {"hello":name,"greeted":how many greet calls so far, this one included}
   (func (export "greet") (param $ptr i32) (param $len i32) (result i64)
     (local $s i32) (local $n i32) (local $ok i32)
     (call $arg_string (local.get $ptr) (local.get $len)) (local.set $ok) (local.set $n) (local.set $s)

@@ -3,44 +3,45 @@
 // `npx hotwasm dev .` rebuilds it on every save and hot-swaps it with its state kept.
 #include "hotwasm.h"
 
-HOTWASM_API_VERSION("1.0.0");
+// Your guest's API version. Bump the major version when a change would break callers: the host
+// then loads the new build fresh instead of hot-swapping it.
+HOTWASM_API_VERSION("0.1.0");
 
 // The state survives hot swaps: save_state/restore_state are generated for it, as a version
-// byte then these bytes. Bump the version (the 1) whenever you change the struct: the hot swap
-// is then refused (the running version keeps serving; the playground offers to load the new one
-// fresh) instead of the old bytes being misread.
-struct state {
-    int64_t total;
-    int64_t calls;
+// byte then the struct's bytes (packed, so no padding: 1 + 8 + 4 = 13 bytes, little-endian).
+// Bump the version (the 1) whenever you change the struct: the hot swap is then refused (the
+// running version keeps serving; the playground offers to load the new one fresh) instead of
+// the old bytes being misread.
+struct __attribute__((packed)) state {
+    int64_t total;   // the sum of every add
+    int32_t greeted; // how many greet calls so far
 };
 HOTWASM_STATE(struct state, state, 1);
 
-// add {"n": 5} → the new total; add null adds 1.
+// add 5 → the running total.
 static void add(hw_json arg, hw_writer *out) {
-    int64_t n = 1;
-    if (!hw_json_is_null(arg) && !hw_json_int(hw_json_get(arg, "n"), &n)) {
-        hw_write_error(out, "add takes {\"n\": <integer>} or null");
+    int64_t n;
+    if (!hw_json_int(arg, &n)) {
+        hw_write_error(out, "add takes an integer");
         return;
     }
     state.total += n;
-    state.calls++;
     hw_write_int(out, state.total);
 }
 HOTWASM_JSON_EXPORT(add);
 
-// status "Ada" → {"module":"__NAME__","total":…,"calls":…,"greeting":"hello, Ada"}
-static void status(hw_json arg, hw_writer *out) {
-    const char *name = hw_json_string(arg, NULL);
-    hw_write_object_begin(out);
-    hw_write_key(out, "module"), hw_write_string(out, "__NAME__");
-    hw_write_key(out, "total"), hw_write_int(out, state.total);
-    hw_write_key(out, "calls"), hw_write_int(out, state.calls);
-    if (name) {
-        hw_writer greeting = {0};
-        hw_format(&greeting, "hello, %s", name);
-        hw_write_key(out, "greeting"), hw_write_stringn(out, greeting.buf, greeting.len);
-        free(greeting.buf);
+// greet "Ada" → {"hello":"Ada","greeted":1}
+static void greet(hw_json arg, hw_writer *out) {
+    size_t len;
+    const char *name = hw_json_string(arg, &len);
+    if (!name) {
+        hw_write_error(out, "greet takes a string");
+        return;
     }
+    state.greeted++;
+    hw_write_object_begin(out);
+    hw_write_key(out, "hello"), hw_write_stringn(out, name, len);
+    hw_write_key(out, "greeted"), hw_write_int(out, state.greeted);
     hw_write_object_end(out);
 }
-HOTWASM_JSON_EXPORT(status);
+HOTWASM_JSON_EXPORT(greet);
