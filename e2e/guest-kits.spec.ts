@@ -15,8 +15,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, type Page, test } from '@playwright/test';
-import { createServer, type ViteDevServer } from 'vite';
-import { hotwasm } from '../src/plugin/index';
+import type { ViteDevServer } from 'vite';
+import { startDevServer } from './dev-server';
 import { root } from './helpers';
 
 test.describe.configure({ mode: 'serial', timeout: 240_000 });
@@ -67,25 +67,12 @@ test.beforeAll(async () => {
     if (kit.lang === 'as') symlinkSync(join(root, 'node_modules'), join(project, 'node_modules'), 'dir');
     built.set(kit.lang, project);
   }
-  process.env.VITE_HOTWASM_EXAMPLE = 'none';
-  server = await createServer({
-    configFile: join(root, 'vite.config.ts'),
-    root,
-    logLevel: 'warn',
-    server: { port: 0, host: '127.0.0.1', strictPort: false },
-    plugins: [
-      hotwasm({
-        // As `hotwasm dev <folder>` takes them: no name, no build command — the folder says.
-        modules: [...built.values()].map((path) => ({ path, debounceMs: 20 })),
-        cargo: existsSync(CARGO) ? CARGO : undefined,
-        tokenFile: join(dir, 'token.json'),
-      }),
-    ],
-  });
-  await server.listen();
-  const address = server.httpServer!.address();
-  if (!address || typeof address !== 'object') throw new Error('the dev server has no address');
-  url = `http://127.0.0.1:${address.port}/`;
+  ({ server, url } = await startDevServer({
+    // As `hotwasm dev <folder>` takes them: no name, no build command — the folder says.
+    modules: [...built.values()].map((path) => ({ path, debounceMs: 20 })),
+    cargo: existsSync(CARGO) ? CARGO : undefined,
+    tokenFile: join(dir, 'token.json'),
+  }));
 });
 
 test.afterAll(async () => {

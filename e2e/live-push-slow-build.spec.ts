@@ -9,9 +9,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
-import { createServer, type ViteDevServer } from 'vite';
-import { hotwasm } from '../src/plugin/index';
-import { example, expectServing, region, root } from './helpers';
+import type { ViteDevServer } from 'vite';
+import { startDevServer } from './dev-server';
+import { example, expectServing, region } from './helpers';
 
 test.describe.configure({ mode: 'serial', timeout: 60_000 });
 
@@ -46,18 +46,7 @@ test.beforeAll(async () => {
   writeFileSync(join(dir, 'rev.txt'), '1');
   gate = join(mkdtempSync(join(tmpdir(), 'hotwasm-gate-')), 'gate.txt');
   writeFileSync(gate, '1');
-  process.env.VITE_HOTWASM_EXAMPLE = 'none';
-  server = await createServer({
-    configFile: join(root, 'vite.config.ts'),
-    root,
-    logLevel: 'warn',
-    server: { port: 0, host: '127.0.0.1', strictPort: false },
-    plugins: [hotwasm({ modules: [{ name: 'slow', path: dir, build: `"${process.execPath}" build.mjs "${gate}"`, artifact: 'out.wasm', debounceMs: 20 }], tokenFile: join(dir, 'token.json') })],
-  });
-  await server.listen();
-  const address = server.httpServer!.address();
-  if (!address || typeof address !== 'object') throw new Error('the dev server has no address');
-  url = `http://127.0.0.1:${address.port}/`;
+  ({ server, url } = await startDevServer({ modules: [{ name: 'slow', path: dir, build: `"${process.execPath}" build.mjs "${gate}"`, artifact: 'out.wasm', debounceMs: 20 }], tokenFile: join(dir, 'token.json') }));
 });
 
 test.afterAll(async () => {

@@ -10,8 +10,8 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
-import { createServer, type ViteDevServer } from 'vite';
-import { hotwasm } from '../src/plugin/index';
+import type { ViteDevServer } from 'vite';
+import { startDevServer } from './dev-server';
 import { apiCall, expectServing, region, root, statusValue, swapFixture } from './helpers';
 
 test.describe.configure({ mode: 'serial', timeout: 90_000 });
@@ -50,18 +50,7 @@ test.beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'hotwasm-live-'));
   wat = join(dir, 'counter.wat');
   copyFileSync(join(root, 'examples/counter-wat/counter.wat'), wat);
-  process.env.VITE_HOTWASM_EXAMPLE = 'none';
-  server = await createServer({
-    configFile: join(root, 'vite.config.ts'),
-    root,
-    logLevel: 'warn',
-    server: { port: 0, host: '127.0.0.1', strictPort: false },
-    plugins: [hotwasm({ modules: [{ path: wat, name: 'counter', debounceMs: 20 }], tokenFile: join(dir, 'token.json') })],
-  });
-  await server.listen();
-  const address = server.httpServer!.address();
-  if (!address || typeof address !== 'object') throw new Error('the dev server has no address');
-  url = `http://127.0.0.1:${address.port}/`;
+  ({ server, url } = await startDevServer({ modules: [{ path: wat, name: 'counter', debounceMs: 20 }], tokenFile: join(dir, 'token.json') }));
 });
 
 test.afterAll(async () => {

@@ -8,34 +8,17 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { StatusResponse } from '../shared/dev-api';
 import { startServer, tempDir, removeTempDirs, type TestServer } from './test-support/dev-server';
 import { wasmWith } from './test-support/wasm';
+import { CLI, type Run, cli as run } from './test-support/cli';
 
 afterAll(removeTempDirs);
 
-const CLI = fileURLToPath(new URL('../../bin/hotwasm.mjs', import.meta.url));
+/** The environment of the test run without its HOTWASM_ variables, as test-support/cli gives the CLI. */
 const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('HOTWASM_')));
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], cwd?: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = (args: string[], cwd?: string) => run(args, { cwd });
 
 /** A port nothing listens on: one the OS just handed out and took back. */
 function closedPort(): Promise<number> {
