@@ -122,6 +122,10 @@ for (const kit of KITS) {
     writeFileSync(wasm, Buffer.from(bytes));
     const checked = spawnSync(process.execPath, [CLI, 'check', wasm, '--json'], { encoding: 'utf8' });
     expect(checked.status, `${checked.stdout}${checked.stderr}`).toBe(0);
-    expect(JSON.parse(checked.stdout)).toMatchObject({ ok: true });
+    const report = JSON.parse(checked.stdout) as { ok: boolean; checks: { id: string; status: string; message: string }[] };
+    expect(report.ok).toBe(true);
+    // Every running step ran: memory growth is measured with the first argument add takes (0).
+    expect(report.checks.filter((c) => c.status === 'skip')).toEqual([]);
+    expect(report.checks.find((c) => c.id === 'memory')?.message).toMatch(/over 1000 calls of add\(0\)$/);
   });
 }

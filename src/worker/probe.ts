@@ -20,6 +20,8 @@ const MEMORY_BUDGET = 256 * 1024 * 1024;
 /** The host's default benchmark budget (benchmark_budget_ms). */
 export const BENCHMARK_BUDGET_MS = 100;
 export const GROWTH_CALLS = 1000;
+/** What the memory-growth step passes, in turn, until a call is answered without an error (JSON texts). */
+export const GROWTH_ARGS = ['null', '0', '"hotwasm check"', '[]', '{}'] as const;
 
 const check = (id: string, status: ConformanceCheck['status'], message: string): ConformanceCheck => ({ id, status, message });
 
@@ -138,43 +140,47 @@ export class Probe {
   }
 
   /**
-   * Memory growth over {@link GROWTH_CALLS} JSON calls of the first candidate that answers `null`
-   * with something other than an error: an allocator that leaks grows memory.
+   * Memory growth over {@link GROWTH_CALLS} JSON calls of the first candidate, with the first of
+   * {@link GROWTH_ARGS} it answers with something other than an error: an allocator that leaks
+   * grows memory. (A guest's functions take what they take: `add(n)` refuses `null`, takes `0`.)
    */
   growth(candidates: string[], timeoutMs = Infinity, calls = GROWTH_CALLS): ConformanceCheck {
     const refused: string[] = [];
     for (const fn of candidates) {
-      const guest = this.fresh();
-      try {
-        const t0 = performance.now();
-        const first = guest.callJson(fn, 'null');
-        // A call too slow to make 1,000 times within the step's time (a heavy benchmark_function) is not the one to count with.
-        if ((performance.now() - t0) * (calls + 10) > timeoutMs / 2) {
-          refused.push(`${fn} is too slow to call ${calls} times`);
+      for (const arg of GROWTH_ARGS) {
+        const call = `${fn}(${arg})`;
+        const guest = this.fresh();
+        try {
+          const t0 = performance.now();
+          const first = guest.callJson(fn, arg);
+          // A call too slow to make 1,000 times within the step's time (a heavy benchmark_function) is not the one to count with.
+          if ((performance.now() - t0) * (calls + 10) > timeoutMs / 2) {
+            refused.push(`${call} is too slow to call ${calls} times`);
+            break;
+          }
+          if (first !== null && typeof first === 'object' && 'error' in first) {
+            refused.push(`${call} answered ${JSON.stringify(first).slice(0, 60)}`);
+            continue;
+          }
+        } catch (error) {
+          refused.push(`${call}: ${messageOf(error)}`);
           continue;
         }
-        if (first !== null && typeof first === 'object' && 'error' in first) {
-          refused.push(`${fn} answered ${JSON.stringify(first).slice(0, 60)}`);
-          continue;
+        // A few calls first: an allocator may take its first pages on first use.
+        for (let i = 0; i < 10; i++) guest.callJson(fn, arg);
+        const before = guest.memoryBytes;
+        try {
+          for (let i = 0; i < calls; i++) guest.callJson(fn, arg);
+        } catch (error) {
+          return check('memory', 'fail', `${calls} calls of ${call}: ${messageOf(error)}`);
         }
-      } catch (error) {
-        refused.push(`${fn}: ${messageOf(error)}`);
-        continue;
+        const grown = guest.memoryBytes - before;
+        return grown > 0
+          ? check('memory', 'fail', `memory grew by ${formatBytes(grown)} over ${calls} calls of ${call}, from ${formatBytes(before)}: the allocator leaks (are the argument and result freed by dealloc?)`)
+          : check('memory', 'pass', `memory stays at ${formatBytes(before)} over ${calls} calls of ${call}`);
       }
-      // A few calls first: an allocator may take its first pages on first use.
-      for (let i = 0; i < 10; i++) guest.callJson(fn, 'null');
-      const before = guest.memoryBytes;
-      try {
-        for (let i = 0; i < calls; i++) guest.callJson(fn, 'null');
-      } catch (error) {
-        return check('memory', 'fail', `${calls} calls of ${fn}(null): ${messageOf(error)}`);
-      }
-      const grown = guest.memoryBytes - before;
-      return grown > 0
-        ? check('memory', 'fail', `memory grew by ${formatBytes(grown)} over ${calls} calls of ${fn}(null), from ${formatBytes(before)}: the allocator leaks (are the argument and result freed by dealloc?)`)
-        : check('memory', 'pass', `memory stays at ${formatBytes(before)} over ${calls} calls of ${fn}(null)`);
     }
     if (!candidates.length) return check('memory', 'skip', 'no JSON export to call');
-    return check('memory', 'skip', `no JSON export takes null, so memory growth was not measured (${refused.slice(0, 3).join('; ')})`);
+    return check('memory', 'skip', `no JSON export answered any of ${GROWTH_ARGS.join(', ')} without an error, so memory growth was not measured (${refused.slice(0, 3).join('; ')})`);
   }
 }
