@@ -50,6 +50,13 @@ const KITS: Kit[] = [
   { lang: 'rust', source: 'src/lib.rs', missing: cargoMissing },
 ];
 
+// A kit whose toolchain is missing gets no test, and says so (.ci/run installs every one).
+const buildable = KITS.filter((kit) => {
+  const missing = kit.missing();
+  if (missing) console.log(`guest-kits: the ${kit.lang} kit's test did not run: ${missing}`);
+  return !missing;
+});
+
 let dir: string;
 let server: ViteDevServer;
 let url: string;
@@ -57,8 +64,7 @@ const built = new Map<string, string>(); // lang → project folder
 
 test.beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'hotwasm-kits-'));
-  for (const kit of KITS) {
-    if (kit.missing()) continue;
+  for (const kit of buildable) {
     const project = join(dir, `kit-${kit.lang}`);
     const made = await run(process.execPath, [CLI, 'new', project, '--lang', kit.lang]);
     expect(made.stdout).toContain(`kit-${kit.lang}`);
@@ -87,10 +93,8 @@ async function call(page: Page, name: string, fn: string, arg: unknown): Promise
 
 const versionOf = (page: Page, name: string) => page.evaluate((n) => window.hotwasm.module(n).status().version, name);
 
-for (const kit of KITS) {
+for (const kit of buildable) {
   test(`${kit.lang}: hotwasm new, built and served by the dev server, hot-swapped on an edit with its state, and hotwasm check passes`, async ({ page }) => {
-    const missing = kit.missing();
-    test.skip(missing !== null, `the ${kit.lang} kit cannot build here: ${missing}`);
     const name = `kit-${kit.lang}`;
     const project = built.get(kit.lang)!;
     await page.goto(url);
