@@ -6,7 +6,7 @@
  * (10 MiB: 0.7–1.5 ms against 5 ms, measured in headless Chromium on the benchmark machine), so
  * the next buffer is made, and touched, while the page is idle.
  */
-import { PATCH_ROOM } from '../shared/wasm-binary';
+import { PATCH_ROOM } from '../shared/memory-cap';
 
 export class BufferPool {
   private kept: ArrayBuffer | null = null;

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import { HotwasmError } from './errors';
 import { checkHostable, describeLayout, formatSignature, readModuleLayout, sha256Hex } from './inspect';
-import { applyPatch, memoryCap, readLayout } from './wasm-binary';
+import { applyPatch, memoryCap } from './memory-cap';
+import { readLayout } from './wasm-binary';
 
 /** The module with every memory's maximum at most `maxPages`, as the worker compiles it. */
 function withMemoryMaximum(bytes: Uint8Array, maxPages: number): Uint8Array {

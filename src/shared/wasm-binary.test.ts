@@ -6,7 +6,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from './prng';
-import { MAX_MEMORY_PAGES, type MemoryCap, applyPatch, memoryCap } from './wasm-binary';
+import { MAX_MEMORY_PAGES, type MemoryCap, applyPatch, memoryCap } from './memory-cap';
 
 const file = (path: string) => new Uint8Array(readFileSync(new URL(`../../${path}`, import.meta.url)));
 const wasmIn = (dir: string) =>

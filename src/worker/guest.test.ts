@@ -6,8 +6,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import { HotwasmError } from '../shared/errors';
 import type { GuestOptions } from '../shared/protocol';
+import * as memoryCapModule from '../shared/memory-cap';
 import * as wasmBinary from '../shared/wasm-binary';
-import { PATCH_ROOM } from '../shared/wasm-binary';
+import { PATCH_ROOM } from '../shared/memory-cap';
 import { Guest } from './guest';
 import { GuestOutput } from './output';
 
@@ -207,7 +208,7 @@ describe('the memory cap', () => {
     expect(await loadBytes(twice).catch((e: unknown) => e)).toMatchObject({ code: 'invalid-module', message: expect.stringMatching(/WebAssembly\.compile\(\): /) });
     // Bytes the engine accepts but the cap cannot be written into (none exist in Node's engine
     // today; a custom page size would be one once engines accept it): the budget is not optional.
-    const cap = vi.spyOn(wasmBinary, 'memoryCap').mockReturnValue({ kind: 'unpatchable', reason: 'a reason of the test' });
+    const cap = vi.spyOn(memoryCapModule, 'memoryCap').mockReturnValue({ kind: 'unpatchable', reason: 'a reason of the test' });
     try {
       expect(await loadBytes(counter).catch((e: unknown) => e)).toMatchObject({
         code: 'unsupported',

@@ -21,7 +21,7 @@ import { WARM_UP_ROUNDS } from '../shared/tuning';
 import { PREPARE, finalStateSteps, snapshotRequest, stagingSteps } from '../shared/update-plan';
 import { describeLayout, readModuleLayout, sha256Hex } from '../shared/inspect';
 import { packLayout } from '../shared/packed-layout';
-import { PATCH_ROOM, memoryCap } from '../shared/wasm-binary';
+import { PATCH_ROOM, memoryCap } from '../shared/memory-cap';
 import { WorkerServer } from './server';
 import { WARM_UP_WASM_BASE64 } from './warm-up-module';
 
