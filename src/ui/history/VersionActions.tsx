@@ -39,7 +39,10 @@ export function VersionActions({ module, versions, servingSha, picked, compareWi
     setConfirming(false);
   }, [target?.version, target?.tag]);
 
-  const handle = engine.module(module);
+  // Looked up when acting, never while rendering: the History panel can show a module whose
+  // load was refused (its records), which the engine no longer knows — engine.module() throws then,
+  // and a throw in render took the whole page down.
+  const handle = () => engine.module(module);
   const act = async (what: string, work: () => unknown) => {
     setBusy(true);
     try {
@@ -52,14 +55,14 @@ export function VersionActions({ module, versions, servingSha, picked, compareWi
   };
 
   const servingPicked = pickedVersion !== null && pickedVersion.sha256 === servingSha;
-  const rollBack = () => act('rollback', () => handle.rollback(pickedVersion?.version));
+  const rollBack = () => act('rollback', () => handle().rollback(pickedVersion?.version));
 
   const saveName = (event: FormEvent) => {
     event.preventDefault();
     if (!target) return;
     const text = name.trim();
     void act('name', () => {
-      handle.tag(target.version, text === '' ? null : text);
+      handle().tag(target.version, text === '' ? null : text);
       notices.announce(text === '' ? `${module} ${target.version} has no name now` : `${module} ${target.version} is called “${text}”`);
     });
   };
@@ -67,7 +70,7 @@ export function VersionActions({ module, versions, servingSha, picked, compareWi
   const remove = () =>
     act('delete', () => {
       if (!target) return;
-      handle.deleteVersion(target.version);
+      handle().deleteVersion(target.version);
       notices.announce(`Deleted ${module} ${target.version} and its bytes`);
       onDeleted();
     });
@@ -76,7 +79,7 @@ export function VersionActions({ module, versions, servingSha, picked, compareWi
   const download = () =>
     act('download', async () => {
       if (!target) return;
-      const bytes = await handle.download(target.version);
+      const bytes = await handle().download(target.version);
       saveFile(wasmBlob(bytes), `${module}-${target.version}.wasm`);
     });
 
@@ -94,7 +97,7 @@ export function VersionActions({ module, versions, servingSha, picked, compareWi
         <button type="button" className="button" onClick={rollBack} disabled={busy || servingPicked || versions.length < 2}>
           {pickedVersion ? `Roll back to ${pickedVersion.version}` : 'Roll back to the previous version'}
         </button>
-        <button type="button" className="button" aria-pressed={target?.pinned ?? false} onClick={() => act('pin', () => (target!.pinned ? handle.unpin(target!.version) : handle.pin(target!.version)))} disabled={busy || !target}>
+        <button type="button" className="button" aria-pressed={target?.pinned ?? false} onClick={() => act('pin', () => (target!.pinned ? handle().unpin(target!.version) : handle().pin(target!.version)))} disabled={busy || !target}>
           Pinned
         </button>
         <button type="button" className="button" onClick={download} disabled={busy || !target}>
