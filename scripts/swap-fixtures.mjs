@@ -65,6 +65,30 @@ export const SWAP_VARIANTS = {
       '(func (export "save_state") (result i64) (local $ptr i32) (local.set $ptr (call $alloc (i32.const 9))) (i32.store8 (local.get $ptr) (i32.const 2)) (i64.store (i32.add (local.get $ptr) (i32.const 1)) (global.get $count)) (call $pack (local.get $ptr) (i32.const 9)))\n' +
       '  (func (export "restore_state") (param $ptr i32) (param $len i32) (result i32) (if (i32.ne (local.get $len) (i32.const 9)) (then (return (i32.const 1)))) (if (i32.ne (i32.load8_u (local.get $ptr)) (i32.const 2)) (then (return (i32.const 2)))) (global.set $count (i64.load (i32.add (local.get $ptr) (i32.const 1)))) (i32.const 0))',
   },
+  'increment-traps-negative': {
+    about: 'increment traps for a negative amount and works for others (a canary that fails on some inputs)',
+    build: 'traps-negative',
+    hide: ['increment'],
+    add: '(func (export "increment") (param $ptr i32) (param $len i32) (result i64) (local $n i64) (local $ok i32) (local $i i32) (local.set $n (i64.const 1)) (if (i32.eqz (call $arg_is_null (local.get $ptr) (local.get $len))) (then (call $arg_i64 (local.get $ptr) (local.get $len)) (local.set $ok) (local.set $n))) (if (i64.lt_s (local.get $n) (i64.const 0)) (then unreachable)) (global.set $count (i64.add (global.get $count) (local.get $n))) (call $return_i64 (global.get $count)))',
+  },
+  'increment-slow': {
+    about: 'increment spins 2^23 iterations first (several ms): a canary slower than the baseline',
+    build: 'slow',
+    hide: ['increment'],
+    add: '(func (export "increment") (param $ptr i32) (param $len i32) (result i64) (local $n i64) (local $ok i32) (local $i i32) (local.set $n (i64.const 1)) (if (i32.eqz (call $arg_is_null (local.get $ptr) (local.get $len))) (then (call $arg_i64 (local.get $ptr) (local.get $len)) (local.set $ok) (local.set $n))) (loop $l (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (i32.const 8388608)))) (global.set $count (i64.add (global.get $count) (local.get $n))) (call $return_i64 (global.get $count)))',
+  },
+  'restore-refuses-big': {
+    about: 'takes the state of a count below 1000 and refuses a larger one (answers 2): a rolling update refused at the instance holding a big count',
+    build: 'refuses-big',
+    hide: ['restore_state'],
+    add: '(func (export "restore_state") (param $ptr i32) (param $len i32) (result i32) (if (i32.ne (local.get $len) (i32.const 8)) (then (return (i32.const 1)))) (if (i64.ge_s (i64.load (local.get $ptr)) (i64.const 1000)) (then (return (i32.const 2)))) (global.set $count (i64.load (local.get $ptr))) (i32.const 0))',
+  },
+  'get-off-by-one': {
+    about: 'get answers the count + 1 (a shadow candidate whose answers diverge)',
+    build: 'off-by-one',
+    hide: ['get'],
+    add: '(func (export "get") (param i32 i32) (result i64) (call $return_i64 (i64.add (global.get $count) (i64.const 1))))',
+  },
   'increment-hangs': { about: 'increment never returns (for probation)', hide: ['increment'], add: `(func (export "increment") (param i32 i32) (result i64) ${LOOP} (i64.const 0))` },
 };
 
