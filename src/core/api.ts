@@ -4,6 +4,7 @@
  * shortcuts for the active module, so `window.hotwasm.call('increment', 1)` keeps working.
  */
 import type { CallSample } from './call-trace';
+import type { Deployment, DeployOptions, InstanceView } from './deploy/types';
 import type { ModuleLayoutInfo } from '../shared/inspect';
 import type { MeasureResult, RawValue, RunResult, Settled } from '../shared/protocol';
 import type { Clock } from './clock';
@@ -194,6 +195,12 @@ export interface ModuleHandle {
   configure(patch: Partial<EngineConfig>): EngineConfig;
   /** Time direct calls inside the worker: the floor for benchmarks. */
   measure(fn: string, arg: unknown | undefined, iterations: number, raw?: boolean): Promise<MeasureResult>;
+  /** Run `n` instances (1–16): new ones get the state of an existing one; removed ones finish their calls first. */
+  scale(n: number): Promise<InstanceView[]>;
+  /** The instances serving, with their numbers. */
+  pool(): InstanceView[];
+  /** The deployment running now, else the latest one that ended, else null. */
+  deployment(): Deployment | null;
   /** Stop the module and forget it. */
   unload(): void;
 }
@@ -285,6 +292,14 @@ export interface Engine {
   };
   /** Write now what the registry has not written yet (writes wait a moment, off an update's path): the page is being left. */
   flush(): Promise<void>;
+  /** Run `n` instances of module `name` (1–16): new ones get the state of an existing one; removed ones finish their calls first. */
+  scale(name: string, n: number): Promise<InstanceView[]>;
+  /** The instances of module `name`. */
+  pool(name: string): InstanceView[];
+  /** Deploy a new build of a module with a strategy (docs/strategies.md); resolves once it has started. */
+  deploy(source: ModuleSource, options: DeployOptions): Promise<Deployment>;
+  /** The deployment of module `name` running now, else the latest one that ended, else null. */
+  deployment(name: string): Deployment | null;
   /** Listen to every event (see EngineEvent); answers the function that stops listening. */
   subscribe(listener: (event: EngineEvent) => void): () => void;
   dispose(): void;

@@ -32,6 +32,7 @@ import { waitingText } from './not-saved';
 import { persistence } from './persistence';
 import { WriteBehindRegistry } from './write-behind';
 import { DEFAULT_SPARE_POLICY, SparePool } from './spares';
+import { checkStrategy } from './deploy/check';
 
 function defaultWorkerFactory(): WorkerLike {
   return new Worker(new URL('../worker/worker.ts', import.meta.url), { type: 'module', name: 'hotwasm guest' });
@@ -216,6 +217,13 @@ export function createEngine(options: EngineOptions = {}): Engine {
     },
   });
 
+  /** The handle of `name`, or a rejection through the error path. */
+  const handleOf = (name: string): Promise<ModuleHandle> => {
+    const entry = modules.get(name);
+    if (entry) return Promise.resolve(entry.handle);
+    return fail(name, 'load', new HotwasmError('not-loaded', `No module named "${name}" is loaded (loaded: ${serving().map((c) => c.name).join(', ') || 'none'})`));
+  };
+
   const activeHandle = (): ModuleHandle => {
     const entry = active ? modules.get(active) : undefined;
     if (!entry) throw new HotwasmError('not-loaded', 'No module is loaded: load one first (drop a .wasm file, pick one, or hotwasm.load(url))');
@@ -342,6 +350,19 @@ export function createEngine(options: EngineOptions = {}): Engine {
     history: (name) => history.list(name),
     config: settings.facade,
     configure: (patch: Partial<EngineConfig>) => settings.configure(patch),
+
+    scale: (name, n) => handleOf(name).then((h) => h.scale(n)),
+    pool: (name) => modules.get(name)?.handle.pool() ?? [],
+    deployment: (name) => modules.get(name)?.controller.pools.deployment() ?? null,
+    deploy(source, deployOptions) {
+      return asLoad(source, deployOptions ?? {}, async () => {
+        const strategy = checkStrategy(deployOptions?.strategy);
+        const { name, input } = await read(source, deployOptions, 'deploy');
+        const controller = modules.get(name)?.controller;
+        if (!controller?.pool) throw new HotwasmError('not-loaded', `Cannot deploy to ${name}: it is not running (load it first; a deployment replaces a serving version)`);
+        return controller.pools.deploy(input, strategy);
+      });
+    },
 
     subscribe(listener) {
       listeners.add(listener);

@@ -3,6 +3,7 @@
  * so the same union can cross a BroadcastChannel or a websocket) and says which module it is
  * about; a listener keeps its own picture by applying events in order (see src/store/bridge.ts).
  */
+import type { DeploymentStatus, InstanceView, TrafficPoint } from './deploy/types';
 import type { SerializedError } from '../shared/errors';
 import type { OutputStream } from '../shared/protocol';
 import type { CheckpointEntry } from './checkpoints';
@@ -46,6 +47,10 @@ export type ErrorAction = 'load' | 'call' | 'run' | 'save' | 'state';
 export type EngineEvent =
   /** A module's status changed (call statistics: at most every 200 ms). */
   | { type: 'status'; module: string; status: ModuleStatus }
+  /** A deployment started, moved on, or ended (see ./deploy/types.ts). */
+  | { type: 'deployment'; module: string; status: DeploymentStatus }
+  /** A module's pool: its instances, and calls per second per version (at most twice a second). */
+  | { type: 'pool'; module: string; instances: InstanceView[]; traffic: TrafficPoint[] }
   /** A version went into service: a first load, an update, or a rollback (`replaced`), and what brought it. */
   | { type: 'loaded'; module: string; info: ModuleInfo; replaced: boolean; trigger: UpdateTrigger }
   | { type: 'unloaded'; module: string }

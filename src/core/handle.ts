@@ -47,15 +47,25 @@ export function makeHandle(m: ModuleController, deps: HandleDeps): ModuleHandle 
     call: (fn, arg) =>
       attempt('call', () => {
         const argJson = jsonArgText(arg);
-        return m.send((i) => i.call({ op: 'call', fn, argJson }));
+        const body = { op: 'call', fn, argJson } as const;
+        return m.send((i) => i.call(body), body);
       }),
-    callRaw: (fn, ...args) => attempt('call', () => m.send((i) => i.call({ op: 'callRaw', fn, args }))),
+    callRaw: (fn, ...args) =>
+      attempt('call', () => {
+        const body = { op: 'callRaw', fn, args } as const;
+        return m.send((i) => i.call(body), body);
+      }),
     callTimed: (fn, arg) =>
       attempt('call', () => {
         const argJson = jsonArgText(arg);
-        return m.send((i) => i.callTimed({ op: 'call', fn, argJson, timed: true }));
+        const body = { op: 'call', fn, argJson, timed: true } as const;
+        return m.send((i) => i.callTimed(body), body);
       }),
-    callRawTimed: (fn, ...args) => attempt('call', () => m.send((i) => i.callTimed({ op: 'callRaw', fn, args, timed: true }))),
+    callRawTimed: (fn, ...args) =>
+      attempt('call', () => {
+        const body = { op: 'callRaw', fn, args, timed: true } as const;
+        return m.send((i) => i.callTimed(body), body);
+      }),
     callBatch: (fn, args) =>
       attempt('call', () => {
         const argsJson = args.map(jsonArgText);
@@ -117,6 +127,9 @@ export function makeHandle(m: ModuleController, deps: HandleDeps): ModuleHandle 
         const timeoutMs = Math.max(m.config().call_timeout_ms, MEASURE_TIMEOUT_MS);
         return m.send((i) => i.request({ op: 'measure', fn, argJson, iterations }, timeoutMs));
       }),
+    scale: (n) => attempt('load', () => m.pools.scale(n)),
+    pool: () => m.pools.views(),
+    deployment: () => m.pools.deployment(),
     unload: () => deps.unload(name),
   };
 }

@@ -2,6 +2,7 @@
  * Update records: what happened to every update of a module, newest first. The engine keeps the
  * recent ones in memory here; the registry (./registry.ts) persists each one as it is, by id.
  */
+import type { DeploymentOutcome, StrategyKind } from './deploy/types';
 import type { Refusal } from './pipeline/refusal';
 
 export type UpdateOutcome = 'committed' | 'refused' | 'superseded' | 'rolled back' | 'already running';
@@ -18,7 +19,7 @@ export type UpdateStep = (typeof UPDATE_STEPS)[number];
  * `publish`: a version kept by registry.publish, never an update; `inject` and `rewind`: state
  * given to the serving version, see ./state.ts).
  */
-export type UpdateTrigger = 'load' | 'push' | 'editor' | 'reload' | 'rollback' | 'auto rollback' | 'restore' | 'publish' | 'inject' | 'rewind';
+export type UpdateTrigger = 'load' | 'push' | 'editor' | 'reload' | 'rollback' | 'auto rollback' | 'restore' | 'publish' | 'inject' | 'rewind' | 'deploy';
 
 export interface VersionRef {
   /** The version label: the one given to load(), else v1, v2, … per module (never reused). */
@@ -56,6 +57,8 @@ export interface UpdateRecord {
    * it took over without holding any call.
    */
   cutover: { pauseMs: number; saveMs: number; restoreMs: number; held: boolean } | null;
+  /** A deployment's record (./deploy): its strategy, how it ended, and its decisions in words. */
+  deployment?: { id: number; strategy: StrategyKind; outcome: DeploymentOutcome; decisions: string[] };
 }
 
 /**

@@ -61,8 +61,8 @@ export interface Checkpoint {
 
 /** What an instance asks of whoever owns it. */
 export interface InstanceOwner {
-  /** The latest state checkpoint, restored after a restart. */
-  checkpoint(): Checkpoint | null;
+  /** The latest state checkpoint of `instance` (in a pool of several, its own), restored after a restart. */
+  checkpoint(instance: Instance): Checkpoint | null;
   /**
    * A runaway call stopped this instance's worker. Return true to take over the calls queued
    * behind it (they have not started) instead of restarting — a version in probation is rolled back.

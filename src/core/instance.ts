@@ -235,7 +235,7 @@ export class Instance {
 
   /** The checkpoint a restart restores: the latest one, when the module can take it back. */
   private resumeCheckpoint(useCheckpoint: boolean): Checkpoint | null {
-    return useCheckpoint && this.has('restore_state') ? this.deps.owner.checkpoint() : null;
+    return useCheckpoint && this.has('restore_state') ? this.deps.owner.checkpoint(this) : null;
   }
 
   /** What a restart about to begin, from `checkpoint` when there is one, will resume with, in words. */

@@ -22,7 +22,8 @@ import { type RecordDraft, refusalSubject, refusedError, refusedLoadRecord, upda
 import { failed } from './pipeline/refusal';
 import { walk } from './pipeline/run';
 import { REPLACE_STEPS, shaMismatch } from './pipeline/steps';
-import { InstancePool } from './pool';
+import { PoolManager } from './deploy/manager';
+import { type CallBody, InstancePool } from './pool';
 import { Probation } from './probation';
 import { UpdateQueue } from './queue';
 import { type StateTrigger, stateInput } from './state';
@@ -67,6 +68,8 @@ export class ModuleController {
   readonly texts: SourceTexts;
   readonly leftovers: Leftovers;
   readonly probation: Probation;
+  /** Scaling, deployments and the Deploy panel's numbers (./deploy). */
+  readonly pools: PoolManager;
   private readonly queue: UpdateQueue;
   private readonly reporter: StatusReporter;
   private latest: Latest | null = null;
@@ -120,6 +123,27 @@ export class ModuleController {
       loaded: (info, trigger) => this.loaded(info, true, trigger),
       pauseAutoReload: deps.pauseAutoReload,
     });
+    this.pools = new PoolManager({
+      name,
+      clock: deps.clock,
+      config: deps.config,
+      pool: () => this.pool,
+      pipeline: () => this.pipelineHost('deploy'),
+      bytesOf: (sha256, label) => this.versions.copyOf(sha256, label),
+      latestStateBytes: () => this.checkpoints.latest()?.bytes ?? null,
+      record: (draft) => this.record(draft),
+      emit: deps.emit,
+      served: (instance) => this.versions.markServed(instance.info.version!),
+      loaded: (info, trigger) => this.loaded(info, true, trigger),
+      changed: () => this.reporter.now(),
+      say: (text) => this.say(text),
+      schedule: (work) => this.queue.schedule(work, true, false),
+      update: (ticket, input) => this.update(ticket, input, 'deploy', this.clock.wallNow()),
+    });
+  }
+
+  private pipelineHost(trigger: UpdateTrigger): PipelineHost {
+    return { name: this.name, pool: this.pool!, clock: this.clock, labelOwner: (v) => this.versions.owner(v), stage: (i, ms, s) => this.stage(i, ms, s, trigger) };
   }
 
   config(): EngineConfig {
@@ -143,6 +167,8 @@ export class ModuleController {
    * supersedes it until its cutover begins. Resolves with the version serving afterwards.
    */
   enqueue(input: UpdateInput, trigger: UpdateTrigger): Promise<ModuleInfo> {
+    const deploying = this.pools.busy();
+    if (deploying) return Promise.reject(new HotwasmError('deploying', `Cannot update ${this.name} now: ${deploying}`));
     this.latest = { input, sha256: null };
     const asked = this.clock.wallNow();
     // With nothing serving or queued, this is the first load: nothing may supersede it.
@@ -210,10 +236,10 @@ export class ModuleController {
   }
 
   private async update(ticket: Ticket, input: UpdateInput, trigger: UpdateTrigger, asked: number): Promise<ModuleInfo> {
+    if (this.pool!.size > 1 && input.state === undefined) return this.updatePool(ticket, input, trigger);
     this.leftovers.now();
     const t0 = this.clock.now();
-    const host: PipelineHost = { name: this.name, pool: this.pool!, clock: this.clock, labelOwner: (v) => this.versions.owner(v), stage: (i, ms, s) => this.stage(i, ms, s, trigger) };
-    const ctx = newContext(host, input, this.config(), ticket);
+    const ctx = newContext(this.pipelineHost(trigger), input, this.config(), ticket);
     const end = await walk(ctx, REPLACE_STEPS, (step) => this.reporter.step(step));
     this.reporter.step(null);
     const draft = updateRecord(ctx, end, { trigger, asked, durationMs: this.clock.now() - t0 });
@@ -238,6 +264,18 @@ export class ModuleController {
       case 'refused':
         throw refusedError(this.name, updateStory(ctx, end.refusal, trigger));
     }
+  }
+
+  /** An update of a pool of several instances: blue-green, every instance given its counterpart's state. */
+  private async updatePool(ticket: Ticket, input: UpdateInput, trigger: UpdateTrigger): Promise<ModuleInfo> {
+    const status = await this.pools.updatePool(ticket, input, trigger);
+    if (status.outcome === 'promoted') {
+      this.loaded(this.serving!.info, true, trigger);
+      return this.serving!.info;
+    }
+    const message = `The update of ${this.name} to ${status.to ?? input.source} was refused: ${status.reason ?? status.outcome}; ${status.from} serves on, untouched`;
+    this.say(message);
+    throw new HotwasmError('update-refused', message);
   }
 
   // --- Reload and rollback --------------------------------------------------------------------
@@ -265,6 +303,15 @@ export class ModuleController {
   async rollback(version?: string): Promise<ModuleInfo> {
     const serving = this.serving;
     if (!serving) throw new HotwasmError('not-loaded', `${this.name} is still loading`);
+    // A rollback during a deployment ends it: back to the version serving before it, with state.
+    const running = this.pools.busy() ? this.pools.deployment() : null;
+    if (running) {
+      running.abort('a rollback was asked for');
+      await running.done;
+      return this.serving!.info;
+    }
+    const warm = this.pools.warmVersion();
+    if (warm !== null && (version === undefined || this.versions.find(version)?.version === warm)) return this.pools.rollBackWarm();
     const target = version === undefined ? this.versions.before(serving.info.sha256) : this.versions.find(version);
     if (!target) {
       // A version deleted or evicted: say so.
@@ -304,6 +351,7 @@ export class ModuleController {
     const asked = this.clock.wallNow();
     const turn = async (ticket: Ticket) => {
       if (this.disposed) throw new HotwasmError('disposed', `${this.name} was unloaded`);
+      if (this.pool && this.pool.size > 1) throw new HotwasmError('bad-arguments', `${this.name} runs ${this.pool.size} instances, each with its own state: scale it to 1 to give it a state`);
       const serving = this.serving;
       if (serving && meantFor !== undefined && serving.info.version !== meantFor) {
         const refusal = { step: 'check', code: 'other-version', detail: { expected: meantFor, serving: serving.info.version ?? '?' } } as const;
@@ -319,9 +367,9 @@ export class ModuleController {
   // --- Calls ----------------------------------------------------------------------------------
 
   /** Run `request` on a serving instance (after the cutover in progress, in call order). */
-  send<T>(request: (instance: Instance) => Promise<T>): Promise<T> {
+  send<T>(request: (instance: Instance) => Promise<T>, body?: CallBody): Promise<T> {
     if (!this.pool) return Promise.reject(new HotwasmError('not-loaded', `${this.name} is still loading`));
-    return this.pool.send(request);
+    return this.pool.send(request, body);
   }
 
   /** Stop what the serving instances run now (see ModuleHandle.stop). */
@@ -360,11 +408,15 @@ export class ModuleController {
       timeouts: () => ({ callMs: config().call_timeout_ms, loadMs }),
       onOutput: (stream, text) => this.deps.emit({ type: 'output', module: this.name, stream, text }),
       owner: {
-        checkpoint: () => this.checkpoints.latest(),
+        checkpoint: (instance) => (this.pool && this.pool.size > 1 ? this.pool.checkpointOf(instance) : this.checkpoints.latest()),
         onRunaway: (instance, requeue, reason) => this.onRunaway(instance, requeue, reason),
         onCallFailed: (instance, error, request) => this.probation.onCallFailed(instance, error, request),
         onChange: (instance) => this.onChange(instance),
-        onCall: (instance, ms, ok) => this.calls.record({ at: this.clock.wallNow(), ms, ok, version: instance.info.version ?? '?' }),
+        onCall: (instance, ms, ok) => {
+          const at = this.clock.wallNow();
+          this.calls.record({ at, ms, ok, version: instance.info.version ?? '?' });
+          this.pools.observe(instance, ms, ok, at);
+        },
         onBusy: (instance) => this.pool?.serves(instance) && this.reporter.now(),
       },
     };
@@ -384,7 +436,8 @@ export class ModuleController {
   private onChange(instance: Instance): void {
     const pool = this.pool;
     if (!pool?.serves(instance)) return;
-    if (!pool.holding) this.checkpoints.maybeTake(instance, () => pool.serves(instance));
+    if (!pool.holding && pool.size > 1) this.pools.checkpoint(instance);
+    if (!pool.holding && instance === pool.primary) this.checkpoints.maybeTake(instance, () => pool.serves(instance));
     // A restart or failure is news at once; call statistics can wait a moment.
     if (instance.state !== 'healthy') this.reporter.now();
     else this.reporter.soon();
@@ -473,6 +526,7 @@ export class ModuleController {
     this.queue.supersede(reason, true);
     this.leftovers.dispose();
     this.probation.dispose(reason);
+    this.pools.dispose(reason);
     this.pool?.dispose(reason);
   }
 }

@@ -1,23 +1,65 @@
 /**
  * The instances serving one module, the gate that holds calls while a cutover or rollback
- * changes them, and the routing of calls to them. Today a pool serves with one instance, and its
- * one strategy is `replace` (the update pipeline swaps the instance); strategies that run several
- * instances (blue-green, rolling, canary) change the pool through the same two moves:
- * {@link InstancePool.hold} / {@link InstancePool.release} and {@link InstancePool.replace}.
+ * changes them, and the routing of calls to them: to the least busy instance, or — while a
+ * canary runs — a fixed share to the canary (./deploy/canary.ts). A pool of one serves exactly
+ * as a single instance does; strategies (./deploy) change the pool through a few moves:
+ * {@link InstancePool.hold} / {@link InstancePool.release}, {@link InstancePool.replace},
+ * {@link InstancePool.add} and {@link InstancePool.drain}.
+ *
+ * Each instance of a pool of several has its own state, checkpointed on its own: a restart
+ * brings back that instance's latest checkpoint, not another's.
  */
 import { HotwasmError } from '../shared/errors';
-import type { Instance } from './instance';
+import type { Checkpoint, Instance } from './instance';
+
+/** A call as a shadow mirror needs it: what to send the candidate again. */
+export type CallBody =
+  | { op: 'call'; fn: string; argJson: string | null; timed?: true }
+  | { op: 'callRaw'; fn: string; args: (number | bigint)[]; timed?: true };
+
+/** A canary's share of calls, and what to do with a call that failed on it. */
+export interface CanaryRoute {
+  instance: Instance;
+  /** 0–1. */
+  share: number;
+  /** The canary failed this call: answer true to send it again to a baseline instance. */
+  failed(error: unknown): boolean;
+}
+
+/** Mirrors calls to a shadow candidate after the serving instance answered. */
+export type Mirror = (body: CallBody, served: { ok: boolean; value: unknown; ms: number }) => void;
+
+let nextInstanceId = 1;
+const ids = new WeakMap<Instance, number>();
+
+/** An instance's number in this page ("#3"), stable as long as it lives. */
+export function instanceId(instance: Instance): string {
+  let id = ids.get(instance);
+  if (id === undefined) ids.set(instance, (id = nextInstanceId++));
+  return `#${id}`;
+}
 
 export class InstancePool {
   private instances: Instance[];
   /** Calls waiting for a cutover or rollback to finish, in the order they were made. */
   private held: (() => void)[] | null = null;
+  /** Instances taken out of routing, finishing the calls they were sent. */
+  readonly draining = new Set<Instance>();
+  canary: CanaryRoute | null = null;
+  /** Deterministic share: the canary gets a call each time this passes 1. */
+  private owed = 0;
+  mirror: Mirror | null = null;
+  /** Each instance's latest checkpoint (a pool of several: see ModuleController.onChange). */
+  private readonly own = new WeakMap<Instance, Checkpoint>();
 
-  constructor(first: Instance) {
+  constructor(
+    first: Instance,
+    private readonly now: () => number = () => performance.now(),
+  ) {
     this.instances = [first];
   }
 
-  /** The instance that answers calls (a pool of one has only it). */
+  /** The instance that answers calls (a pool of one has only it); never the canary. */
   get primary(): Instance {
     const first = this.instances[0];
     if (!first) throw new HotwasmError('not-loaded', 'The module has no instance serving');
@@ -28,25 +70,70 @@ export class InstancePool {
     return this.instances;
   }
 
+  get size(): number {
+    return this.instances.length;
+  }
+
   /** Are calls being held? */
   get holding(): boolean {
     return this.held !== null;
   }
 
-  /** The least busy instance: the one with the fewest requests waiting. */
-  private route(): Instance {
-    let best = this.primary;
-    for (const instance of this.instances) if (instance.pending < best.pending) best = instance;
-    return best;
+  /** The least busy instance that is not the canary: the one with the fewest requests waiting. */
+  baseline(): Instance {
+    const canary = this.canary?.instance;
+    let best: Instance | null = null;
+    for (const instance of this.instances) if (instance !== canary && (best === null || instance.pending < best.pending)) best = instance;
+    return best ?? this.primary;
+  }
+
+  /** Share of new calls `instance` gets (0–1). */
+  shareOf(instance: Instance): number {
+    if (!this.serves(instance)) return 0;
+    const canary = this.canary;
+    if (!canary) return 1 / this.instances.length;
+    if (instance === canary.instance) return canary.share;
+    return (1 - canary.share) / Math.max(1, this.instances.length - 1);
   }
 
   /** Run `request` on a serving instance now, or after the cutover in progress, in call order. */
-  send<T>(request: (instance: Instance) => Promise<T>): Promise<T> {
+  send<T>(request: (instance: Instance) => Promise<T>, body?: CallBody): Promise<T> {
     if (this.held) {
       const held = this.held;
-      return new Promise<T>((resolve, reject) => held.push(() => void request(this.route()).then(resolve, reject)));
+      return new Promise<T>((resolve, reject) => held.push(() => void this.dispatch(request, body).then(resolve, reject)));
     }
-    return request(this.route());
+    // The common case, a pool of one with nothing watching: straight to it.
+    if (this.instances.length === 1 && this.mirror === null) return request(this.instances[0]!);
+    return this.dispatch(request, body);
+  }
+
+  private dispatch<T>(request: (instance: Instance) => Promise<T>, body: CallBody | undefined): Promise<T> {
+    const canary = this.canary;
+    if (canary && this.serves(canary.instance)) {
+      this.owed += canary.share;
+      if (this.owed >= 1) {
+        this.owed -= 1;
+        // A call the canary fails goes to the baseline: its caller never sees the canary's fault.
+        return request(canary.instance).catch((error: unknown) => {
+          if (!canary.failed(error)) throw error;
+          return request(this.baseline());
+        });
+      }
+      return request(this.baseline());
+    }
+    const mirror = this.mirror;
+    if (!mirror || !body) return request(this.baseline());
+    const t0 = this.now();
+    return request(this.baseline()).then(
+      (value) => {
+        mirror(body, { ok: true, value, ms: this.now() - t0 });
+        return value;
+      },
+      (error: unknown) => {
+        mirror(body, { ok: false, value: error, ms: this.now() - t0 });
+        throw error;
+      },
+    );
   }
 
   /** Hold new calls until {@link release}. */
@@ -63,9 +150,40 @@ export class InstancePool {
 
   /** Serve with `next` instead of every current instance; answers the ones it displaced. */
   replace(next: Instance): Instance[] {
-    const displaced = this.instances.filter((i) => i !== next);
-    this.instances = [next];
+    return this.replaceAll([next]);
+  }
+
+  /** Serve with `next` instead of every current instance (a blue-green switch); answers the ones displaced. */
+  replaceAll(next: Instance[]): Instance[] {
+    const displaced = this.instances.filter((i) => !next.includes(i));
+    this.instances = [...next];
+    if (this.canary && !next.includes(this.canary.instance)) this.canary = null;
     return displaced;
+  }
+
+  /** `next` takes `old`'s place (a rolling step); `old` stops getting calls. */
+  swap(old: Instance, next: Instance): void {
+    const at = this.instances.indexOf(old);
+    if (at < 0) this.instances.push(next);
+    else this.instances[at] = next;
+    this.draining.delete(old);
+  }
+
+  /** Serve with one more instance. */
+  add(instance: Instance): void {
+    if (!this.instances.includes(instance)) this.instances.push(instance);
+  }
+
+  /**
+   * Take `instance` out of routing (no new call reaches it) and answer once the calls it was sent
+   * have finished. The last instance of a pool is never drained.
+   */
+  async drain(instance: Instance, timeoutMs: number): Promise<void> {
+    if (this.instances.length <= 1 && this.serves(instance)) throw new HotwasmError('internal', 'The last instance of a pool cannot be drained');
+    this.instances = this.instances.filter((i) => i !== instance);
+    this.draining.add(instance);
+    // A ping answers after every request sent before it: the worker runs them in order.
+    if (instance.pending > 0) await instance.request({ op: 'ping' }, timeoutMs).catch(() => undefined);
   }
 
   /** Does this instance serve here? */
@@ -73,8 +191,18 @@ export class InstancePool {
     return this.instances.includes(instance);
   }
 
+  /** An instance's own latest checkpoint (pools of several). */
+  checkpointOf(instance: Instance): Checkpoint | null {
+    return this.own.get(instance) ?? null;
+  }
+
+  keepCheckpoint(instance: Instance, checkpoint: Checkpoint): void {
+    this.own.set(instance, checkpoint);
+  }
+
   dispose(reason: string): void {
-    for (const instance of this.instances) instance.dispose(reason);
+    for (const instance of [...this.instances, ...this.draining]) instance.dispose(reason);
+    this.draining.clear();
     this.release(); // held calls now fail on the disposed instance, with the reason
   }
 }

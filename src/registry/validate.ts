@@ -9,6 +9,7 @@
  * Bytes are only checked for being bytes: whether they hash to their sha256 is for whoever runs
  * them to check (./verified-bytes.ts).
  */
+import type { DeploymentOutcome, StrategyKind } from '../core/deploy/types';
 import type { UpdateOutcome, UpdateRecord, UpdateTrigger, VersionRef } from '../core/history';
 import { UPDATE_STEPS } from '../core/history';
 import type { RefusalCode } from '../core/pipeline/refusal';
@@ -35,7 +36,9 @@ const allOf =
   <const A extends readonly T[]>(values: A & ([T] extends [A[number]] ? unknown : 'a value of the union is missing')): readonly T[] =>
     values;
 
-const TRIGGERS = allOf<UpdateTrigger>()(['load', 'push', 'editor', 'reload', 'rollback', 'auto rollback', 'restore', 'publish', 'inject', 'rewind']);
+const TRIGGERS = allOf<UpdateTrigger>()(['load', 'push', 'editor', 'reload', 'rollback', 'auto rollback', 'restore', 'publish', 'inject', 'rewind', 'deploy']);
+const STRATEGIES = allOf<StrategyKind>()(['blue-green', 'rolling', 'canary', 'shadow']);
+const DEPLOY_OUTCOMES = allOf<DeploymentOutcome>()(['promoted', 'rolled back', 'aborted', 'refused']);
 const OUTCOMES = allOf<UpdateOutcome>()(['committed', 'refused', 'superseded', 'rolled back', 'already running']);
 const REFUSAL_CODES = allOf<RefusalCode>()([
   'load-failed',
@@ -202,6 +205,8 @@ export const checkUpdateRecord: Check<UpdateRecord> = record<UpdateRecord>('an u
   stateBytes: orNull(count),
   warning: orNull(text),
   cutover: orNull(shape<NonNullable<UpdateRecord['cutover']>>({ pauseMs: number, saveMs: number, restoreMs: number, held: flag })),
+  deployment: (value, path) =>
+    value === undefined ? null : shape<NonNullable<UpdateRecord['deployment']>>({ id: count, strategy: oneOf(STRATEGIES), outcome: oneOf(DEPLOY_OUTCOMES), decisions: names })(value, path),
 });
 
 export const checkCheckpoint: Check<CheckpointRecord> = record<CheckpointRecord>('a checkpoint', {

@@ -36,6 +36,7 @@ export type ErrorCode =
   | 'superseded' // a newer update of the same module replaced this one before its cutover
   | 'in-use' // a version serving or pinned cannot be deleted
   | 'not-saved' // the registry could not keep a version, a record or a checkpoint (e.g. storage full); what ran is unaffected
+  | 'deploying' // a deployment of the module is running: loads, scaling and other deployments wait for its end
   | 'internal'
   | 'skipped' // an update pipeline step not run because an earlier one failed
   | 'stopped'; // stopped on request (stop()): the worker was stopped under it and restarted

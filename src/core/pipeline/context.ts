@@ -37,6 +37,11 @@ export interface UpdateInput {
    * their own steps, nor by Reload.
    */
   afterLoad?: (send: Send) => void;
+  /**
+   * The serving version's own bytes staged as another instance of it (a pool scaling up, or an
+   * instance going back to the version it ran): not "already running", it is the point.
+   */
+  replica?: boolean;
 }
 
 /** A request's outcome, read without an unhandled rejection. */
@@ -92,13 +97,16 @@ export interface UpdateContext {
   cutover: UpdateRecord['cutover'];
 }
 
-/** The context of an update of the version serving in `host.pool`. */
-export function newContext(host: PipelineHost, input: UpdateInput, config: EngineConfig, ticket: Ticket): UpdateContext {
+/**
+ * The context of an update of the version serving in `host.pool`; `counterpart` is the instance
+ * whose state the candidate takes and that it is checked against (default: the primary one).
+ */
+export function newContext(host: PipelineHost, input: UpdateInput, config: EngineConfig, ticket: Ticket, counterpart: Instance = host.pool.primary): UpdateContext {
   return {
     host,
     input,
     config,
-    serving: host.pool.primary,
+    serving: counterpart,
     ticket,
     warnings: [],
     candidate: null,

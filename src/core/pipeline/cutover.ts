@@ -88,7 +88,7 @@ export const cutover: Step = {
  * candidate's prepared instance, whose health is checked. The candidate renews while the serving
  * worker saves.
  */
-async function finalState(serving: Instance, candidate: Instance, timeout: number): Promise<Refusal | { stateBytes: number; saveMs: number; restoreMs: number }> {
+export async function finalState(serving: Instance, candidate: Instance, timeout: number): Promise<Refusal | { stateBytes: number; saveMs: number; restoreMs: number }> {
   const step = 'cutover';
   const version = candidate.info.version ?? '?';
   const channel = new MessageChannel();

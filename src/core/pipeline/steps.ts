@@ -88,7 +88,7 @@ const check: Step = {
     const mismatch = shaMismatch(ctx.input, sha256, version);
     if (mismatch) return mismatch;
     // The serving version's own bytes, given state (an injection), are the point, not a no-op.
-    if (sha256 === ctx.serving.info.sha256 && ctx.input.state === undefined) return 'done';
+    if (sha256 === ctx.serving.info.sha256 && ctx.input.state === undefined && !ctx.input.replica) return 'done';
     const owner = ctx.input.version ? ctx.host.labelOwner(ctx.input.version) : null;
     if (owner && owner !== sha256) return { step: 'check', code: 'label-taken', detail: { version: ctx.input.version!, sha256: owner } };
     return null;
