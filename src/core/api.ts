@@ -8,6 +8,7 @@ import type { ModuleLayoutInfo } from '../shared/inspect';
 import type { MeasureResult, RawValue, RunResult, Settled } from '../shared/protocol';
 import type { Clock } from './clock';
 import type { ConfigStorage, EngineConfig } from './config';
+import type { Deployment, DeployOptions, InstanceView } from './deploy/types';
 import type { CheckpointInfo, EngineEvent, ModuleState, ModuleStatus } from './events';
 import type { UpdateRecord } from './history';
 import type { ModuleInfo, Resumed, TimedResult } from './instance';
@@ -285,6 +286,14 @@ export interface Engine {
   };
   /** Write now what the registry has not written yet (writes wait a moment, off an update's path): the page is being left. */
   flush(): Promise<void>;
+  /** Run `n` instances of module `name` (1–16): new ones get the state of an existing one; removed ones finish their calls first. */
+  scale(name: string, n: number): Promise<InstanceView[]>;
+  /** The instances of module `name`. */
+  pool(name: string): InstanceView[];
+  /** Deploy a new build of a module with a strategy (docs/strategies.md); resolves once it has started. */
+  deploy(source: ModuleSource, options: DeployOptions): Promise<Deployment>;
+  /** The deployment of module `name` running now, else the latest one that ended, else null. */
+  deployment(name: string): Deployment | null;
   /** Listen to every event (see EngineEvent); answers the function that stops listening. */
   subscribe(listener: (event: EngineEvent) => void): () => void;
   dispose(): void;

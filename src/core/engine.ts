@@ -343,6 +343,12 @@ export function createEngine(options: EngineOptions = {}): Engine {
     config: settings.facade,
     configure: (patch: Partial<EngineConfig>) => settings.configure(patch),
 
+    // Placeholders for the Deploy panel's branch (deploy-ui): the engine's branch brings the real ones.
+    scale: () => Promise.reject(new Error('pending')),
+    pool: () => [],
+    deploy: () => Promise.reject(new Error('pending')),
+    deployment: () => null,
+
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -7,6 +7,7 @@ import type { SerializedError } from '../shared/errors';
 import type { OutputStream } from '../shared/protocol';
 import type { CheckpointEntry } from './checkpoints';
 import type { EngineConfig } from './config';
+import type { DeploymentStatus, InstanceView, TrafficPoint } from './deploy/types';
 import type { UpdateRecord, UpdateStep, UpdateTrigger } from './history';
 import type { InstanceState, ModuleInfo } from './instance';
 import type { CallStats } from './stats';
@@ -66,6 +67,10 @@ export type EngineEvent =
   /** Every write refused for want of room (storage full) has now been saved. */
   | { type: 'saved'; at: number }
   /** An action failed (`at`: when, ms since epoch); `module` is null when it failed before a module was named. */
-  | { type: 'error'; module: string | null; action: ErrorAction; error: SerializedError; at: number };
+  | { type: 'error'; module: string | null; action: ErrorAction; error: SerializedError; at: number }
+  /** A deployment started, moved on, or ended (see ./deploy/types.ts). */
+  | { type: 'deployment'; module: string; status: DeploymentStatus }
+  /** A module's pool: its instances, and calls per second per version (at most twice a second). */
+  | { type: 'pool'; module: string; instances: InstanceView[]; traffic: TrafficPoint[] };
 
 export type EngineEventType = EngineEvent['type'];

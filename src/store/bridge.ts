@@ -112,6 +112,8 @@ export function connectEngine(engine: Engine, store: AppStore, options: BridgeOp
       case 'active':
       case 'checkpoint':
       case 'checkpoints-cleared':
+      case 'deployment':
+      case 'pool':
         break; // the modules and checkpoints slices have them
       default: {
         const check: never = event;

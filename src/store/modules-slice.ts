@@ -120,6 +120,8 @@ export function reduceModules(data: ModulesData, event: EngineEvent): ModulesDat
     case 'config':
     case 'output':
     case 'saved':
+    case 'deployment':
+    case 'pool':
       return data;
     default: {
       const check: never = event;
