@@ -2,7 +2,7 @@
  * Deploy a build with a strategy: the strategy and its settings, the build (a kept version of the
  * module, or a .wasm file), and Deploy. What is wrong with the settings is said beside them.
  */
-import { type FormEvent, useId, useRef, useState } from 'react';
+import { type FormEvent, memo, useId, useRef, useState } from 'react';
 import type { Strategy, StrategyKind, VersionInfo } from '../../store';
 import { DEFAULT_FIELDS, STRATEGY_KINDS, STRATEGY_NAMES, type StrategyFields, strategyFrom } from './deploy-words';
 
@@ -20,7 +20,7 @@ export interface DeployFormProps {
   onDeploy(source: DeploySource, strategy: Strategy): void;
 }
 
-export function DeployForm({ module, versions, serving, running, busy, onDeploy }: DeployFormProps) {
+export const DeployForm = memo(function DeployForm({ module, versions, serving, running, busy, onDeploy }: DeployFormProps) {
   const ids = { strategy: useId(), option: useId(), build: useId(), file: useId(), problem: useId() };
   const [fields, setFields] = useState<StrategyFields>(DEFAULT_FIELDS);
   const [picked, setPicked] = useState<string | null>(null);
@@ -111,4 +111,4 @@ export function DeployForm({ module, versions, serving, running, busy, onDeploy 
       )}
     </form>
   );
-}
+});

@@ -90,6 +90,12 @@ afterEach(() => {
 });
 
 describe('the Deploy panel', () => {
+  it('before any pool word, shows the serving instance the status describes', () => {
+    const view = setup();
+    unmount = () => view.root.unmount();
+    expect(view.rows()).toEqual([['#1', 'v1', 'healthy', '—', '3', '0', '0.10 ms', '0.20 ms', '100%']]);
+  });
+
   it('is compact for one instance and no deployment: the pool, Scale, the deploy form', () => {
     const view = setup();
     unmount = () => view.root.unmount();
