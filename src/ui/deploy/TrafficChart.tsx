@@ -10,7 +10,9 @@ import { formatShare } from './deploy-words';
 
 const W = 300;
 /** Height of each of the three plots. */
-const H = 36;
+const H = 40;
+/** Room at the top of each plot for its label. */
+const LABEL = 12;
 const GAP = 6;
 /** As many colours as app.css has `.deploy-series-N` classes. */
 export const COLOURS = 6;
@@ -73,7 +75,7 @@ export function chart(traffic: readonly TrafficPoint[]): ChartPicture {
       .flatMap((p) => {
         const v = value(p);
         if (v === null) return [];
-        const y = row * (H + GAP) + H - 2 - (Math.min(v, top) / top) * (H - 4);
+        const y = row * (H + GAP) + H - 2 - (Math.min(v, top) / top) * (H - 4 - LABEL);
         return [`${x(p.at).toFixed(1)},${y.toFixed(1)}`];
       })
       .join(' ');
