@@ -7,13 +7,14 @@ import { type CallPickSlice, createCallPickSlice } from './call-pick-slice';
 import { type CheckpointsSlice, createCheckpointsSlice } from './checkpoints-slice';
 import { type ConfigSlice, createConfigSlice } from './config-slice';
 import { type ConsoleSlice, createConsoleSlice } from './console-slice';
+import { type DeploySlice, createDeploySlice } from './deploy-slice';
 import { type HistorySlice, createHistorySlice } from './history-slice';
 import { type NoticesSlice, createNoticesSlice } from './notices-slice';
 import { type LiveSlice, createLiveSlice } from './live-slice';
 import { type ModulesSlice, createModulesSlice } from './modules-slice';
 import { type StorageSlice, createStorageSlice } from './storage-slice';
 
-export type AppState = ModulesSlice & ConsoleSlice & NoticesSlice & HistorySlice & ConfigSlice & LiveSlice & StorageSlice & CheckpointsSlice & CallPickSlice;
+export type AppState = ModulesSlice & ConsoleSlice & NoticesSlice & HistorySlice & ConfigSlice & LiveSlice & StorageSlice & CheckpointsSlice & CallPickSlice & DeploySlice;
 export type AppStore = StoreApi<AppState>;
 
 export function createAppStore(): AppStore {
@@ -27,5 +28,6 @@ export function createAppStore(): AppStore {
     ...createStorageSlice(...a),
     ...createCheckpointsSlice(...a),
     ...createCallPickSlice(...a),
+    ...createDeploySlice(...a),
   }));
 }

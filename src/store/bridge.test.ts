@@ -232,6 +232,19 @@ describe('connectEngine', () => {
     expect(selectModule(store.getState())?.name).toBe('counter');
   });
 
+  it('gives deployment and pool events to the deploy slice, and forgets them with the module', () => {
+    const { engine, emit } = fakeEngine();
+    const store = createAppStore();
+    connectEngine(engine, store);
+    const instances = [{ id: '#1', version: 'v1', state: 'healthy' as const, stateBytes: null, calls: 4, errors: 0, p50Ms: 0.1, p99Ms: 0.2, share: 1 }];
+    emit({ type: 'pool', module: 'counter', instances, traffic: [{ at: 1000, version: 'v1', calls: 4, errors: 0, p99Ms: 0.2 }] });
+    const started = { id: 1, module: 'counter', strategy: { kind: 'rolling' as const }, from: 'v1', to: 'v2', phase: 'rolling' as const, outcome: null, reason: null, startedAt: 1, endedAt: null, traffic: [], decisions: [], canary: null, shadow: null };
+    emit({ type: 'deployment', module: 'counter', status: started });
+    expect(store.getState().deploy.byModule.counter).toEqual({ instances, traffic: [{ at: 1000, version: 'v1', calls: 4, errors: 0, p99Ms: 0.2 }], deployment: started });
+    emit({ type: 'unloaded', module: 'counter' });
+    expect(store.getState().deploy.byModule).toEqual({});
+  });
+
   it('seals open output lines when a module is loaded, and stops on unsubscribe', () => {
     const { engine, emit, listeners } = fakeEngine();
     const store = createAppStore();

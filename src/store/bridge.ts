@@ -66,11 +66,13 @@ export function connectEngine(engine: Engine, store: AppStore, options: BridgeOp
   initial.history.reset(engine.history());
   initial.config.update({ ...engine.config }, engine.status().autoReloadPaused);
   initial.checkpoints.reset(Object.fromEntries(engine.modules().map((info) => [info.name, engine.module(info.name).checkpoints()])));
+  initial.deploy.reset(Object.fromEntries(engine.modules().map((info) => [info.name, { instances: engine.pool(info.name), deployment: engine.deployment(info.name)?.status() ?? null }])));
 
   const apply = (event: EngineEvent) => {
-    const { modules, console: output, notices, history, config, checkpoints } = store.getState();
+    const { modules, console: output, notices, history, config, checkpoints, deploy } = store.getState();
     modules.apply(event);
     checkpoints.apply(event);
+    deploy.apply(event);
     switch (event.type) {
       case 'loaded': {
         // Output of the new build starts on its own line.
@@ -114,7 +116,7 @@ export function connectEngine(engine: Engine, store: AppStore, options: BridgeOp
       case 'checkpoints-cleared':
       case 'deployment':
       case 'pool':
-        break; // the modules and checkpoints slices have them
+        break; // the modules, checkpoints and deploy slices have them
       default: {
         const check: never = event;
         void check;

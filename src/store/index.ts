@@ -15,6 +15,8 @@ export { MAX_CHECKPOINTS, reduceCheckpoints, type CheckpointsData, type ModuleCh
 export type { LiveConnection, LiveData } from './live-slice';
 export type { ErrorNotice, InfoNotice } from './notices-slice';
 export type { CallPickRequest } from './call-pick-slice';
+export { TRAFFIC_SECONDS, mergeTraffic, reduceDeploy, type DeployData, type ModuleDeploy } from './deploy-slice';
+export type { Decision, Deployment, DeploymentOutcome, DeploymentPhase, DeploymentStatus, DeployOptions, Divergence, InstanceView, Strategy, StrategyKind, TrafficPoint, TrafficShare, WindowStats } from '../core/deploy/types';
 export * from './selectors';
 export { CONFIG_RULES, DEFAULT_CONFIG, STEP_WORDS, configProblem, formatSignature, HotwasmError, isRefusalStory, refusalMessage, sentence } from '../core';
 export type {

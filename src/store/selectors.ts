@@ -6,6 +6,7 @@
  */
 import type { CheckpointInfo, ExportInfo, ModuleInfo, ModuleStatus, VersionInfo } from '../core';
 import type { AppState } from './app-store';
+import type { ModuleDeploy } from './deploy-slice';
 import type { ModuleEntry } from './modules-slice';
 
 const NO_VERSIONS: readonly VersionInfo[] = [];
@@ -61,6 +62,11 @@ export const selectRecords = (s: AppState) => s.history.records;
 /** The active module's versions that served, oldest first. */
 export const selectVersions = (s: AppState) => activeEntry(s)?.versions ?? NO_VERSIONS;
 export const selectConfig = (s: AppState) => s.config.values;
+/** The active module's pool and latest deployment (null before its first pool event). */
+export const selectDeploy = (s: AppState): ModuleDeploy | null => {
+  const name = activeName(s);
+  return name === null ? null : (s.deploy.byModule[name] ?? null);
+};
 
 /** How an export can be called, for the Exports table: "JSON", "raw", "lifecycle", "lifecycle, JSON" or "—". */
 export function callMode(e: ExportInfo): string {

@@ -10,6 +10,7 @@ import './app.css';
 import { CallPanel } from './call/CallPanel';
 import { AppProvider } from './common/context';
 import { ConsolePanel } from './console/ConsolePanel';
+import { DeployPanel } from './deploy/DeployPanel';
 import { DropZone } from './dropzone/DropZone';
 import { Header } from './header/Header';
 import { HistoryPanel } from './history/HistoryPanel';
@@ -37,6 +38,7 @@ export function App({ engine, store }: { engine: Engine; store: AppStore }) {
           </div>
           <div className="column column-more">
             <ModulePanel />
+            <DeployPanel />
             <HistoryPanel />
           </div>
         </main>
