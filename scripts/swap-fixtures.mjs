@@ -89,6 +89,16 @@ export const SWAP_VARIANTS = {
     hide: ['get'],
     add: '(func (export "get") (param i32 i32) (result i64) (call $return_i64 (i64.add (global.get $count) (i64.const 1))))',
   },
+  'counter-spin-b': {
+    about: 'counter-spin under another build id: a roll between two builds that both have `spin` (an instance crashing mid-roll)',
+    build: 'spin-b',
+    add: `(func (export "spin") (param i32 i32) (result i64) ${LOOP} (i64.const 0))`,
+  },
+  'counter-work': {
+    about: 'the counter plus `work(n)`: n × 10,000 rounds of xorshift, answering the last value (a CPU-bound export for pool throughput)',
+    build: 'work',
+    add: '(func (export "work") (param $ptr i32) (param $len i32) (result i64) (local $n i64) (local $ok i32) (local $x i64) (local $i i64) (call $arg_i64 (local.get $ptr) (local.get $len)) (local.set $ok) (local.set $n) (local.set $n (i64.mul (local.get $n) (i64.const 10000))) (local.set $x (i64.const 88172645463325252)) (block $done (loop $l (br_if $done (i64.ge_s (local.get $i) (local.get $n))) (local.set $x (i64.xor (local.get $x) (i64.shl (local.get $x) (i64.const 13)))) (local.set $x (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 7)))) (local.set $x (i64.xor (local.get $x) (i64.shl (local.get $x) (i64.const 17)))) (local.set $i (i64.add (local.get $i) (i64.const 1))) (br $l))) (call $return_i64 (i64.and (local.get $x) (i64.const 1048575))))',
+  },
   'increment-hangs': { about: 'increment never returns (for probation)', hide: ['increment'], add: `(func (export "increment") (param i32 i32) (result i64) ${LOOP} (i64.const 0))` },
 };
 
