@@ -16,6 +16,7 @@ import { Header } from './header/Header';
 import { HistoryPanel } from './history/HistoryPanel';
 import { ModulePanel } from './module/ModulePanel';
 import { Notices } from './notices/Notices';
+import { PanelBoundary } from './common/PanelBoundary';
 import { SourcePanel } from './source/SourcePanel';
 import { StatePanel } from './state/StatePanel';
 import { StatusPanel } from './status/StatusPanel';
@@ -28,18 +29,34 @@ export function App({ engine, store }: { engine: Engine; store: AppStore }) {
         <Notices />
         <main className="panels">
           <div className="column column-work">
-            <CallPanel />
-            <ConsolePanel />
-            <StatusPanel />
+            <PanelBoundary name="Call">
+              <CallPanel />
+            </PanelBoundary>
+            <PanelBoundary name="Console">
+              <ConsolePanel />
+            </PanelBoundary>
+            <PanelBoundary name="Status">
+              <StatusPanel />
+            </PanelBoundary>
           </div>
           <div className="column column-edit">
-            <SourcePanel />
-            <StatePanel />
+            <PanelBoundary name="Source">
+              <SourcePanel />
+            </PanelBoundary>
+            <PanelBoundary name="State">
+              <StatePanel />
+            </PanelBoundary>
           </div>
           <div className="column column-more">
-            <ModulePanel />
-            <DeployPanel />
-            <HistoryPanel />
+            <PanelBoundary name="Module">
+              <ModulePanel />
+            </PanelBoundary>
+            <PanelBoundary name="Deploy">
+              <DeployPanel />
+            </PanelBoundary>
+            <PanelBoundary name="History">
+              <HistoryPanel />
+            </PanelBoundary>
           </div>
         </main>
         <DropZone />

@@ -40,8 +40,8 @@ export class DeploymentRun implements Deployment {
   private wake: ((signal: Signal) => void) | null = null;
   /** Hears every call the pool's instances answer while set (a canary's window). */
   observer: ((instance: Instance, ms: number, ok: boolean) => void) | null = null;
-  /** The instances serving when the deployment began (the baseline, for the traffic split). */
-  readonly from: Instance;
+  /** The version serving when the deployment began (updates queued before it may change it until it runs). */
+  from: Instance;
   private readonly t0: number;
 
   constructor(
@@ -179,6 +179,8 @@ export class DeploymentRun implements Deployment {
   /** Run `strategy` to its end; record it; settle `done`. Never throws. */
   async run(strategy: StrategyRun): Promise<DeploymentStatus> {
     const asked = this.state.startedAt;
+    this.from = this.host.pool.primary;
+    this.state.from = this.from.info.version ?? '?';
     let ending: Ending;
     try {
       ending = await strategy(this);
