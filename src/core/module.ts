@@ -30,6 +30,7 @@ import { type StateTrigger, stateInput } from './state';
 import type { Registry } from './registry';
 import type { PendingRequest } from './rpc';
 import type { SparePool } from './spares';
+import { stopInstances } from './stop';
 import { SourceTexts } from './texts';
 import { VersionBook } from './versions';
 
@@ -373,23 +374,8 @@ export class ModuleController {
   }
 
   /** Stop what the serving instances run now (see ModuleHandle.stop). */
-  async stop(): Promise<StopResult> {
-    const instances = this.pool?.all ?? [];
-    if (instances.length === 0) return { stopped: false, message: `${this.name} is still loading: nothing of it was running, so nothing was stopped` };
-    // One instance serves today; a pool of several would stop each one that is busy.
-    const stops = instances.flatMap((instance) => {
-      const stopped = instance.stop();
-      return stopped ? [{ instance, stopped }] : [];
-    });
-    const [first] = stops;
-    if (!first) {
-      const restarting = instances.some((i) => i.state === 'restarting');
-      return { stopped: false, message: restarting ? `${this.name} is restarting: nothing of it was running, so nothing was stopped` : `Nothing was running in ${this.name}, so nothing was stopped` };
-    }
-    const resumed = await first.stopped.restarted;
-    await Promise.all(stops.slice(1).map((s) => s.stopped.restarted));
-    const { what, ranMs, requeued } = first.stopped;
-    return { stopped: true, what, ranMs, requeued, resumed, message: first.instance.notice ?? `${what} was stopped` };
+  stop(): Promise<StopResult> {
+    return stopInstances(this.name, this.pool?.all ?? []);
   }
 
   async restart(): Promise<void> {
