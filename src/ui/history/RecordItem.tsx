@@ -35,9 +35,26 @@ export const RecordItem = memo(function RecordItem({ record, tabbable }: { recor
       </div>
       {record.error && <Reason record={record} error={record.error} />}
       {state.length > 0 && <p className="record-state">{state.join('; ')}</p>}
+      {record.deployment && <Decisions deployment={record.deployment} />}
     </li>
   );
 });
+
+/** A deployment's strategy and its decisions, in the order they were taken (folded: a roll of 16 instances has many). */
+function Decisions({ deployment }: { deployment: NonNullable<UpdateRecord['deployment']> }) {
+  return (
+    <details className="record-decisions">
+      <summary>
+        {deployment.strategy} deployment, {deployment.outcome}: {deployment.decisions.length} decision{deployment.decisions.length === 1 ? '' : 's'}
+      </summary>
+      <ol>
+        {deployment.decisions.map((text, i) => (
+          <li key={i}>{text}</li>
+        ))}
+      </ol>
+    </details>
+  );
+}
 
 function Version({ at }: { at: VersionRef | null }) {
   if (!at) return <span>{DASH}</span>;
