@@ -74,6 +74,7 @@ async function switchVsSwap({ a, b, callers }) {
   const deploy = (strategy) => async () => {
     const d = await h.deploy(build(), { name: 'sw', strategy });
     const s = await d.done;
+    if (s.outcome !== 'promoted') next--;
     return { outcome: s.outcome, pauseMs: h.history('sw')[0]?.cutover?.pauseMs ?? null };
   };
   // 3. The longest call of a blue-green switch (pool of 2) vs an ordinary swap's pause (pool of 1).
@@ -208,6 +209,7 @@ export async function benchStrategies({ page, url, root, row }) {
       const deploy = (strategy) => async () => {
         const d = await h.deploy(build(), { name: 'sc', strategy });
         const s = await d.done;
+        if (s.outcome !== 'promoted') next--; // the other build still serves: deploy the same one again
         return { outcome: s.outcome, reason: s.reason, pauseMs: h.history('sc')[0]?.cutover?.pauseMs ?? null };
       };
       for (const [label, size, strategy] of [
