@@ -20,6 +20,7 @@ import { CHROMIUM_ARGS } from './kit.mjs';
 import { benchLoads } from './loads.mjs';
 import { benchPush } from './push.mjs';
 import { benchRegistry } from './registry.mjs';
+import { benchStrategies } from './strategies.mjs';
 import { benchSwap } from './swap.mjs';
 import { benchUpdates } from './updates.mjs';
 
@@ -71,7 +72,8 @@ const results = {};
 try {
   for (const profile of PROFILES) {
     const rows = [];
-    const row = (name, value, unit, floor, target, note = '') => rows.push({ name, value, unit, floor, ratio: floor ? value / floor : null, target, note });
+    let section = null;
+    const row = (name, value, unit, floor, target, note = '') => rows.push({ name, value, unit, floor, ratio: floor ? value / floor : null, target, note, bench: section });
     const context = await browser.newContext();
     const page = await context.newPage();
     // Chromium throttles only a page's main thread (its workers refuse the command: "only
@@ -93,9 +95,11 @@ try {
       ['push', benchPush],
       ['registry', benchRegistry],
       ['editor', benchEditor],
+      ['strategies', benchStrategies],
     ]) {
       if (only && !only.includes(name)) continue;
       const t0 = Date.now();
+      section = name;
       await bench(env);
       console.log(`  ${name}: ${((Date.now() - t0) / 1000).toFixed(0)} s`);
     }
@@ -126,5 +130,15 @@ for (const r of base) {
   const holds = !s ? '—' : r.ratio && s.ratio ? (within ? 'yes' : 'no') : ms === null ? '—' : ms ? 'yes' : 'no';
   console.log(`| ${r.name} | ${cell(r)} | ${r.floor ? `${fmt(r.floor, r.unit)} ${r.unit}` : '—'} | ${ratioCell(r)} | ${targetText(r.target)} | ${m === null ? '—' : m ? 'yes' : '**no**'} | ${s ? cell(s) : '—'} | ${ratioCell(s)} | ${holds} | ${r.note} |`);
 }
-await writeFile(join(root, 'bench', 'results.json'), `${JSON.stringify({ date: new Date().toISOString(), cpu, results }, null, 2)}\n`);
+// A run of some benches (--only) replaces their rows in results.json and keeps the others'.
+let written = results;
+if (only) {
+  const before = JSON.parse(await readFile(join(root, 'bench', 'results.json'), 'utf8').catch(() => '{}')).results ?? {};
+  written = { ...before };
+  for (const [profile, rows] of Object.entries(results)) {
+    const names = new Set(rows.map((r) => r.name));
+    written[profile] = [...(before[profile] ?? []).filter((r) => !names.has(r.name) && !only.includes(r.bench)), ...rows];
+  }
+}
+await writeFile(join(root, 'bench', 'results.json'), `${JSON.stringify({ date: new Date().toISOString(), cpu, results: written }, null, 2)}\n`);
 console.log('\nwritten to bench/results.json');

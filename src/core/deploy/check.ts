@@ -8,7 +8,8 @@ const OPTIONS: Record<Strategy['kind'], Record<string, (v: unknown) => boolean>>
   'blue-green': { manual: (v) => typeof v === 'boolean' },
   rolling: { batch_size: (v) => Number.isInteger(v) && (v as number) >= 1 },
   canary: {
-    traffic_percentage: (v) => typeof v === 'number' && v > 0 && v <= 100,
+    // 0 is a warm-up: the canary is staged with its state and serves nothing until promote().
+    traffic_percentage: (v) => typeof v === 'number' && v >= 0 && v <= 100,
     min_calls: (v) => Number.isInteger(v) && (v as number) >= 1,
     min_ms: (v) => typeof v === 'number' && v >= 0,
     max_error_rate_increase: (v) => typeof v === 'number' && v >= 0 && v <= 1,

@@ -120,6 +120,18 @@ describe('deploy', () => {
     expect(engine.pool('counter').map((v) => v.version)).toEqual(['v2', 'v2']);
   });
 
+  it('canary at 0 %: a warm-up, staged with its state, serving no call until promote()', async () => {
+    await pool(2);
+    const d = await engine.deploy(swap('counter-b'), { name: 'counter', strategy: { kind: 'canary', traffic_percentage: 0, min_calls: 10, min_ms: 0 } });
+    await expect.poll(() => d.status().phase).toBe('canary');
+    for (let i = 0; i < 20; i++) await engine.call('get');
+    const canary = engine.pool('counter').find((v) => v.version === 'v2');
+    expect(canary).toMatchObject({ share: 0, calls: 0 });
+    d.abort();
+    expect((await d.done).outcome).toBe('aborted');
+    expect(engine.pool('counter').map((v) => v.version)).toEqual(['v1', 'v1']);
+  });
+
   it('canary that traps on some inputs: rolled back, its failed calls answered by the baseline', async () => {
     await pool(2, 0);
     const d = await engine.deploy(swap('increment-traps-negative'), { name: 'counter', strategy: { kind: 'canary', traffic_percentage: 50, min_calls: 1000, min_ms: 0 } });
