@@ -46,6 +46,9 @@ export async function blueGreen(d: DeploymentRun): Promise<Ending> {
   d.decide(`preparing a green pool of ${blue.length} beside blue (${d.from.info.version})`);
   const green = await stageAgainst(d, blue);
   if (typeof green === 'string') return { outcome: d.aborted ? 'aborted' : 'refused', reason: green, serving: pool.primary };
+  // Each green instance's fresh instance (for the final state) is made now, before the switch
+  // holds a call: the switch itself is then only the final states moving, in parallel.
+  await Promise.all(green.map((g) => readyForFinalState(g).catch(() => undefined)));
   d.decide(`green pool ready: ${green.length} × ${d.status().to}, each validated with its blue counterpart's state`);
   if (d.strategy.kind === 'blue-green' && d.strategy.manual) {
     d.phase = 'prepared';
@@ -56,8 +59,6 @@ export async function blueGreen(d: DeploymentRun): Promise<Ending> {
     }
   }
   d.phase = 'switching';
-  // Each green instance's fresh instance is made before a call waits on it.
-  await Promise.all(green.map((g) => readyForFinalState(g).catch(() => undefined)));
   const t0 = d.host.clock.now();
   pool.hold();
   const moved = await Promise.all(green.map((g) => carryFinal(g)));

@@ -16,6 +16,9 @@ export const CANARY_DEFAULTS: CanarySettings = { min_calls: 100, min_ms: 2000, m
 
 /** A canary's errors before the window ends that roll it back at once (its rate past the threshold too). */
 const EARLY_ERRORS = 3;
+/** A canary's p99 past the line counts when at least this many of its calls, and this share of them, are past it. */
+const TAIL_CALLS = 3;
+const TAIL_SHARE = 0.02;
 /** How often the window is looked at, ms. */
 const LOOK_MS = 250;
 
@@ -51,6 +54,13 @@ export class Side {
     return sorted[Math.min(sorted.length - 1, Math.floor(0.99 * sorted.length))]!;
   }
 
+  /** How many of the latencies kept are over `limit`, and of how many. */
+  over(limit: number): { over: number; of: number } {
+    let over = 0;
+    for (const v of this.ms) if (v > limit) over++;
+    return { over, of: this.ms.length };
+  }
+
   view(version: string): WindowStats {
     return { version, calls: this.calls, errors: this.errors, p99Ms: this.p99() };
   }
@@ -71,7 +81,14 @@ export function judge(canary: Side, baseline: Side, s: CanarySettings, elapsedMs
   const latency = `p99 ${ms(cp)} vs ${ms(bp)}`;
   if (worseErrors) return { kind: 'regressed', words: `${head} (${pct(canary.rate)} vs ${pct(baseline.rate)}), ${latency} — rolled back` };
   if (cp !== null && bp !== null && cp > bp * s.max_p99_ratio && cp - bp > s.p99_slack_ms) {
-    return { kind: 'regressed', words: `${head}, ${latency}: over ${s.max_p99_ratio}× the baseline's — rolled back` };
+    // Over a window of a few hundred calls a p99 is nearly the slowest call: one hiccup of the
+    // machine would roll a healthy canary back. Its tail is slow only if more than a few of its
+    // calls are past the line (a slow canary has nearly all of them there).
+    const line = Math.max(bp * s.max_p99_ratio, bp + s.p99_slack_ms);
+    const { over, of } = canary.over(line);
+    if (over >= Math.max(TAIL_CALLS, TAIL_SHARE * of)) {
+      return { kind: 'regressed', words: `${head}, ${latency}: over ${s.max_p99_ratio}× the baseline's (${over} of ${of} calls over ${ms(line)}) — rolled back` };
+    }
   }
   return { kind: 'healthy', words: `${head}, ${latency} — promoted` };
 }
