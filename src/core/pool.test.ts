@@ -29,6 +29,20 @@ describe('InstancePool', () => {
     expect(pool.serves(b) && !pool.serves(a)).toBe(true);
   });
 
+  it('routes around a failed instance (it answers at once, so it looks least busy), and prefers healthy to restarting', async () => {
+    const failed = { ...instance('failed'), state: 'failed' } as unknown as Instance;
+    const restarting = { ...instance('restarting', 0), state: 'restarting' } as unknown as Instance;
+    const healthy = { ...instance('healthy', 5), state: 'healthy' } as unknown as Instance;
+    const pool = new InstancePool(failed);
+    pool.add(restarting);
+    pool.add(healthy);
+    expect(pool.baseline()).toBe(healthy);
+    pool.replaceAll([failed, restarting]);
+    expect(pool.baseline()).toBe(restarting);
+    pool.replaceAll([failed]);
+    expect(pool.baseline()).toBe(failed);
+  });
+
   it('on dispose, stops its instances and lets held calls fail on them', async () => {
     let stopped = '';
     const a = { ...instance('a'), dispose: (reason: string) => (stopped = reason) } as unknown as Instance;

@@ -29,6 +29,9 @@ export interface CanaryRoute {
 /** Mirrors calls to a shadow candidate after the serving instance answered. */
 export type Mirror = (body: CallBody, served: { ok: boolean; value: unknown; ms: number }) => void;
 
+/** Routing's preference by an instance's state: lower first. */
+const RANK: Record<Instance['state'], number> = { healthy: 0, restarting: 1, failed: 2 };
+
 let nextInstanceId = 1;
 const ids = new WeakMap<Instance, number>();
 
@@ -79,11 +82,19 @@ export class InstancePool {
     return this.held !== null;
   }
 
-  /** The least busy instance that is not the canary: the one with the fewest requests waiting. */
+  /**
+   * The least busy instance that is not the canary: the one with the fewest requests waiting. A
+   * healthy one before one restarting, and a failed one only when no other is left: a failed
+   * instance answers every call at once with its failure, so it has no requests waiting and
+   * would otherwise take every call.
+   */
   baseline(): Instance {
     const canary = this.canary?.instance;
     let best: Instance | null = null;
-    for (const instance of this.instances) if (instance !== canary && (best === null || instance.pending < best.pending)) best = instance;
+    for (const instance of this.instances) {
+      if (instance === canary) continue;
+      if (best === null || RANK[instance.state] < RANK[best.state] || (RANK[instance.state] === RANK[best.state] && instance.pending < best.pending)) best = instance;
+    }
     return best ?? this.primary;
   }
 
