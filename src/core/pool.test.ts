@@ -43,6 +43,24 @@ describe('InstancePool', () => {
     expect(pool.baseline()).toBe(failed);
   });
 
+  it('keeps its order through a rolling step: what replaces a drained instance takes its position', async () => {
+    const [a, b, c, b2, a2] = ['a', 'b', 'c', 'b2', 'a2'].map((n) => instance(n));
+    const pool = new InstancePool(a!);
+    pool.add(b!);
+    pool.add(c!);
+    await pool.drain(b!, 100);
+    pool.swap(b!, b2!);
+    expect(pool.all).toEqual([a, b2, c]);
+    // A refused swap: the drained instance serves again where it stood.
+    await pool.drain(a!, 100);
+    pool.undrain(a!);
+    expect(pool.all).toEqual([a, b2, c]);
+    expect(pool.draining.size).toBe(0);
+    await pool.drain(a!, 100);
+    pool.swap(a!, a2!);
+    expect(pool.all).toEqual([a2, b2, c]);
+  });
+
   it('on dispose, stops its instances and lets held calls fail on them', async () => {
     let stopped = '';
     const a = { ...instance('a'), dispose: (reason: string) => (stopped = reason) } as unknown as Instance;

@@ -52,6 +52,8 @@ export class InstancePool {
   /** Deterministic share: the canary gets a call each time this passes 1. */
   private owed = 0;
   mirror: Mirror | null = null;
+  /** Where a drained instance stood in the pool: what takes its place goes there (the pool keeps its order). */
+  private readonly slots = new WeakMap<Instance, number>();
   /** Each instance's latest checkpoint (a pool of several: see ModuleController.onChange). */
   private readonly own = new WeakMap<Instance, Checkpoint>();
 
@@ -172,12 +174,22 @@ export class InstancePool {
     return displaced;
   }
 
-  /** `next` takes `old`'s place (a rolling step); `old` stops getting calls. */
+  /** `next` takes `old`'s place (a rolling step), at its position even when `old` was drained; `old` stops getting calls. */
   swap(old: Instance, next: Instance): void {
     const at = this.instances.indexOf(old);
-    if (at < 0) this.instances.push(next);
-    else this.instances[at] = next;
+    if (at >= 0) this.instances[at] = next;
+    else this.insertAt(this.slots.get(old), next);
     this.draining.delete(old);
+  }
+
+  /** A drained instance serves again, at the position it left (a swap that was refused). */
+  undrain(instance: Instance): void {
+    this.draining.delete(instance);
+    if (!this.instances.includes(instance)) this.insertAt(this.slots.get(instance), instance);
+  }
+
+  private insertAt(slot: number | undefined, instance: Instance): void {
+    this.instances.splice(slot === undefined ? this.instances.length : Math.min(slot, this.instances.length), 0, instance);
   }
 
   /** Serve with one more instance. */
@@ -191,6 +203,8 @@ export class InstancePool {
    */
   async drain(instance: Instance, timeoutMs: number): Promise<void> {
     if (this.instances.length <= 1 && this.serves(instance)) throw new HotwasmError('internal', 'The last instance of a pool cannot be drained');
+    const at = this.instances.indexOf(instance);
+    if (at >= 0) this.slots.set(instance, at);
     this.instances = this.instances.filter((i) => i !== instance);
     this.draining.add(instance);
     // A ping answers after every request sent before it: the worker runs them in order.
