@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { expect, type Page } from '@playwright/test';
 import type { EngineConfig, UpdateRecord } from '../src/core';
 import type { DeploymentStatus, Strategy } from '../src/core/deploy/types';
-import { openPlayground, swapFixture, toPage } from './helpers';
+import { apiLoad, openPlayground, swapFixture, toPage } from './helpers';
 
 /** What a load run saw: per caller, calls answered, the failures, and whether answers came back in the order they were asked. */
 export interface LoadReport {
@@ -27,9 +27,18 @@ interface LoadState {
 
 type LoadWindow = Window & { load?: LoadState; deploying?: { done: Promise<DeploymentStatus> } };
 
-/** Open the playground, apply settings, serve the counter from `counts.length` instances holding those counts (in pool order). */
-export async function counterPool(page: Page, counts: number[], config: Partial<EngineConfig> = {}): Promise<void> {
-  await openPlayground(page);
+/**
+ * Open the playground (or engine.html, the engine without the interface), apply settings, serve
+ * the counter (or the fixture `build` loaded over it) from `counts.length` instances holding
+ * those counts (in pool order).
+ */
+export async function counterPool(page: Page, counts: number[], config: Partial<EngineConfig> = {}, build?: string, at: 'playground' | 'engine.html' = 'playground'): Promise<void> {
+  if (at === 'playground') await openPlayground(page);
+  else {
+    await page.goto(`./${at}`);
+    await expect(page.getByRole('status')).toContainText('counter v1 is running');
+  }
+  if (build) expect(await apiLoad(page, swapFixture(build), { name: 'counter' })).toMatchObject({ ok: true });
   await page.evaluate(
     async ({ counts, config }) => {
       const h = window.hotwasm;
@@ -58,14 +67,17 @@ export const versions = (page: Page) => page.evaluate(() => window.hotwasm.pool(
 
 /**
  * Start `callers` loops in the page, each calling `fn(amount)` one call after the other (a
- * macrotask between calls, so the page keeps rendering), until {@link stopLoad}.
+ * macrotask between calls, so the page keeps rendering), until {@link stopLoad}. Given several
+ * functions, caller i calls the i-th (cycling); only increments count in `added`.
  */
-export async function startLoad(page: Page, { callers = 3, fn = 'increment', amount = 1 }: { callers?: number; fn?: string; amount?: number } = {}): Promise<void> {
+export async function startLoad(page: Page, { callers = 3, fn = 'increment', amount = 1 }: { callers?: number; fn?: string | string[]; amount?: number } = {}): Promise<void> {
   await page.evaluate(
     ({ callers, fn, amount }) => {
       const state: LoadState = { stopped: false, runs: [], callers: [] };
       (window as LoadWindow).load = state;
+      const fns = typeof fn === 'string' ? [fn] : fn;
       for (let c = 0; c < callers; c++) {
+        const mine = fns[c % fns.length]!;
         const me = { answered: 0, lastSeq: 0, outOfOrder: 0, added: 0, failures: [] as { seq: number; message: string }[] };
         state.callers.push(me);
         state.runs.push(
@@ -75,9 +87,9 @@ export async function startLoad(page: Page, { callers = 3, fn = 'increment', amo
                 if (seq !== me.lastSeq + 1) me.outOfOrder++;
                 me.lastSeq = seq;
                 me.answered++;
-                if (ok) me.added += amount;
+                if (ok && mine === 'increment') me.added += amount;
               };
-              await window.hotwasm.call(fn, amount).then(
+              await window.hotwasm.call(mine, amount).then(
                 () => answered(true),
                 (error: unknown) => {
                   answered(false);
