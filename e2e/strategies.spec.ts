@@ -6,7 +6,7 @@
  * strategies-faults.spec.ts.
  */
 import { expect, test } from '@playwright/test';
-import { region } from './helpers';
+import { region, swapFixture } from './helpers';
 import {
   counterPool,
   decisionsOf,
@@ -118,5 +118,52 @@ test('10. a pool of 8 on two cores: scale to 8, blue-green under load, all on v2
   expect(end).toMatchObject({ outcome: 'promoted', to: 'v2' });
   expect(await versions(page)).toEqual(Array(8).fill('v2'));
   expect(sum(await instanceCounts(page))).toBe(36 + load.added);
+  expect(await lastRecord(page)).toMatchObject({ trigger: 'deploy', deployment: { strategy: 'blue-green', outcome: 'promoted' } });
+});
+
+test('12. the Deploy panel, as a user drives it: scale to 2, a canary from a file aborted, a kept build blue-green with Wait for promote', async ({ page }) => {
+  await counterPool(page, [7]);
+  const deploy = region(page, 'Deploy');
+  const pool = deploy.getByRole('table', { name: /^Pool of counter/ });
+  await deploy.getByLabel('Instances').fill('2');
+  await deploy.getByRole('button', { name: 'Scale' }).click();
+  await expect(pool).toHaveAccessibleName('Pool of counter: 2 instances');
+  await expect(pool.getByRole('rowheader')).toHaveCount(2);
+
+  // A canary of a build file; no calls come, so it waits for its numbers until aborted.
+  await deploy.getByLabel('Strategy').selectOption({ label: 'Canary' });
+  await deploy.getByLabel('Traffic %').fill('50');
+  await deploy.getByLabel('Build file').setInputFiles(swapFixture('counter-b'));
+  await expect(deploy.getByText('Deploys counter-b.wasm, not a kept build.')).toBeVisible();
+  await deploy.getByRole('button', { name: 'Deploy', exact: true }).click();
+  const running = deploy.getByRole('group', { name: /^Deployment \d+ of counter$/ });
+  const phase = running.locator('dt:text-is("Phase") + dd');
+  await expect(phase).toHaveText('canary');
+  await expect(pool.getByRole('row').filter({ hasText: 'v2' })).toHaveCount(1);
+  await running.getByRole('button', { name: 'Abort' }).click();
+  await expect(running.locator('dt:text-is("Outcome") + dd')).toContainText('aborted');
+  const decisions = running.getByRole('list', { name: 'Decisions' });
+  await expect(decisions).toContainText('takes 50 % of calls');
+  await expect(decisions.getByRole('listitem').last()).toContainText('aborted');
+  await expect(decisions.getByRole('listitem').last()).toContainText('v1 serves');
+  await expect(pool.getByRole('row').filter({ hasText: 'v2' })).toHaveCount(0);
+
+  // The build it staged is kept: deploy it again, blue-green, waiting for Promote.
+  await deploy.getByRole('button', { name: 'Clear file' }).click();
+  await deploy.getByLabel('Strategy').selectOption({ label: 'Blue-green' });
+  await deploy.getByLabel('Build', { exact: true }).selectOption({ label: 'v2' });
+  await deploy.getByLabel('Wait for promote').focus();
+  await page.keyboard.press('Space');
+  await expect(deploy.getByLabel('Wait for promote')).toBeChecked();
+  await deploy.getByRole('button', { name: 'Deploy', exact: true }).click();
+  await expect(phase).toHaveText('prepared');
+  await expect(decisions).toContainText('green pool ready: 2 × v2');
+  await expect(pool.getByRole('row').filter({ hasText: 'v1' })).toHaveCount(2);
+  await running.getByRole('button', { name: 'Promote' }).click();
+  await expect(running.locator('dt:text-is("Outcome") + dd')).toHaveText('promoted');
+  await expect(decisions).toContainText('all traffic moved to green (v2)');
+  await expect(decisions.getByRole('listitem').last()).toContainText('promoted: v2 serves');
+  await expect(pool.getByRole('row').filter({ hasText: 'v2' })).toHaveCount(2);
+  expect(await instanceCounts(page)).toEqual([7, 7]);
   expect(await lastRecord(page)).toMatchObject({ trigger: 'deploy', deployment: { strategy: 'blue-green', outcome: 'promoted' } });
 });
