@@ -115,7 +115,8 @@ test('9. while a canary runs, another deploy, a scale and a load are refused wit
 
   expect(await page.evaluate(() => window.hotwasm.rollback().then((info) => info.version))).toBe('v1');
   const end = await deployStatus(page);
-  expect(end).toMatchObject({ outcome: 'aborted', reason: 'aborted: a rollback was asked for' });
+  expect(end).toMatchObject({ outcome: 'aborted', reason: 'a rollback was asked for' });
+  expect(end.decisions.at(-1)!.text).toBe('aborted: a rollback was asked for; v1 serves');
   const at = await answered(page);
   await expect.poll(() => answered(page)).toBeGreaterThan(at + 10);
   const load = await expectCleanLoad(page);
