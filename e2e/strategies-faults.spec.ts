@@ -26,17 +26,16 @@ const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
 test('4. rolling whose third batch is refused (a count ≥ 1000): rolled back, every instance on v1 with its own state', async ({ page }) => {
   await counterPool(page, [1, 2, 5000]);
-  const { end, load } = await deployUnderLoad(page, 'restore-refuses-big', { kind: 'rolling', batch_size: 1 });
+  // Calls that change nothing (increment 0): at thousands of calls a second, +1s would take the
+  // first two instances past 1000 before their batches are staged.
+  const { end, load } = await deployUnderLoad(page, 'restore-refuses-big', { kind: 'rolling', batch_size: 1 }, { amount: 0 });
   expect(load).toMatchObject({ failures: [], inOrder: true });
   expect(end.outcome).toBe('rolled back');
   expect(end.reason).toMatch(/^batch 3 of 3: v2 was refused against #\d+ \(v1\)/);
   expect(decisionsOf(end)).toMatch(/returning 2 updated instances to v1/);
   expect(await versions(page)).toEqual(['v1', 'v1', 'v1']);
-  const counts = await instanceCounts(page);
-  // Each its own: the big count stayed on the third instance, the others below it.
-  expect(counts[2]).toBeGreaterThanOrEqual(5000);
-  expect(counts[0]! + counts[1]!).toBeLessThan(1000);
-  expect(sum(counts)).toBe(5003 + load.added);
+  // Each instance its own state, in its place in the pool.
+  expect(await instanceCounts(page)).toEqual([1, 2, 5000]);
   expect(await lastRecord(page)).toMatchObject({ trigger: 'deploy', outcome: 'rolled back', deployment: { strategy: 'rolling', outcome: 'rolled back' } });
 });
 
