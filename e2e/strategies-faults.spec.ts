@@ -81,10 +81,10 @@ test('7. a canary that traps on some inputs is rolled back; its failed calls are
 // ms on this 2-core machine) sets both sides' round-trip p99, hiding the canary's few ms.
 test('8. a canary slower than the threshold is rolled back on its p99 (engine.html)', async ({ page }) => {
   await counterPool(page, [3, 4], {}, undefined, 'engine.html');
-  const { end, load } = await deployUnderLoad(page, 'increment-slow', { kind: 'canary', traffic_percentage: 50, min_calls: 500, min_ms: 500 });
+  const { end, load } = await deployUnderLoad(page, 'increment-slow', { kind: 'canary', traffic_percentage: 50, min_calls: 500, min_ms: 500, max_p99_ratio: 1.5 }, { callers: 6 });
   expect(load).toMatchObject({ failures: [], inOrder: true });
   expect(end.outcome, decisionsOf(end)).toBe('rolled back');
-  expect(end.reason).toMatch(/canary at 50 %: \d+ calls, 0 errors, p99 [\d.]+ ms vs [\d.]+ ms: over 2× the baseline's — rolled back/);
+  expect(end.reason).toMatch(/canary at 50 %: \d+ calls, 0 errors, p99 [\d.]+ ms vs [\d.]+ ms: over 1.5× the baseline's — rolled back/);
   expect(await versions(page)).toEqual(['v1', 'v1']);
   expect(sum(await instanceCounts(page))).toBe(7 + load.added);
   expect(await lastRecord(page)).toMatchObject({ trigger: 'deploy', outcome: 'rolled back', deployment: { strategy: 'canary', outcome: 'rolled back' } });
@@ -130,9 +130,12 @@ test('11a. shadow: divergences listed with their call; promote() cuts over with 
   await expect.poll(() => answered(page)).toBeGreaterThan(10);
   await startDeploy(page, 'get-off-by-one', { kind: 'shadow' });
   await expectPhase(page, 'shadowing');
-  await expect.poll(async () => (await deployStatus(page)).shadow?.divergences.length ?? 0).toBeGreaterThanOrEqual(3);
+  await expect.poll(async () => (await deployStatus(page)).shadow?.divergences.filter((d) => d.kind === 'result').length ?? 0).toBeGreaterThanOrEqual(3);
   const { shadow } = await deployStatus(page);
-  expect(shadow!.divergences.every((d) => d.fn === 'get' && d.kind === 'result' && Number(d.candidate) === Number(d.serving) + 1)).toBe(true);
+  // Different answers only from get, by one (a mirrored call can also be listed as slow, on a loaded machine).
+  const results = shadow!.divergences.filter((d) => d.kind === 'result');
+  expect(results.length).toBeGreaterThanOrEqual(3);
+  expect(results.filter((d) => !(d.fn === 'get' && Number(d.candidate) === Number(d.serving) + 1))).toEqual([]);
   expect(shadow!.matched).toBeGreaterThan(0);
   const divergences = region(page, 'Deploy').getByRole('list', { name: 'Divergences' });
   await expect(divergences.getByRole('listitem').first()).toContainText('get');

@@ -99,9 +99,17 @@ for (const batch of [1, 2]) {
 
 test('6. canary promoted by its numbers, then the rest rolled', async ({ page }) => {
   await counterPool(page, [3, 4]);
-  const { end, load } = await deployUnderLoad(page, 'counter-b', { kind: 'canary', traffic_percentage: 50, min_calls: 20, min_ms: 300, p99_slack_ms: 20 });
+  const { end, load } = await deployUnderLoad(page, 'counter-b', {
+    kind: 'canary',
+    traffic_percentage: 50,
+    min_calls: 20,
+    min_ms: 300,
+    // The same code on both sides: only the page's stalls (tens of ms on this 2-core machine) tell their p99s apart.
+    max_p99_ratio: 10,
+    p99_slack_ms: 100,
+  });
   expect(load).toMatchObject({ failures: [], inOrder: true });
-  expect(end.outcome).toBe('promoted');
+  expect(end.outcome, decisionsOf(end)).toBe('promoted');
   expect(decisionsOf(end)).toMatch(/canary at 50 %: \d+ calls, 0 errors, p99 [\d.]+ ms vs [\d.]+ ms — promoted/);
   expect(await versions(page)).toEqual(['v2', 'v2']);
   expect(sum(await instanceCounts(page))).toBe(7 + load.added);
