@@ -13,7 +13,7 @@ export const example = (name: string) => join(root, 'public', 'examples', name);
  */
 export const toPage = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
 
-export const region = (page: Page, name: 'Status' | 'Module' | 'Call' | 'Console' | 'History' | 'Source' | 'State' | 'Config') => page.getByRole('region', { name });
+export const region = (page: Page, name: 'Status' | 'Module' | 'Call' | 'Console' | 'History' | 'Source' | 'State' | 'Config' | 'Deploy') => page.getByRole('region', { name });
 
 /** Open Settings from the header: its dialog holds the Config panel. */
 export async function openSettings(page: Page): Promise<Locator> {

@@ -29,6 +29,38 @@ describe('InstancePool', () => {
     expect(pool.serves(b) && !pool.serves(a)).toBe(true);
   });
 
+  it('routes around a failed instance (it answers at once, so it looks least busy), and prefers healthy to restarting', async () => {
+    const failed = { ...instance('failed'), state: 'failed' } as unknown as Instance;
+    const restarting = { ...instance('restarting', 0), state: 'restarting' } as unknown as Instance;
+    const healthy = { ...instance('healthy', 5), state: 'healthy' } as unknown as Instance;
+    const pool = new InstancePool(failed);
+    pool.add(restarting);
+    pool.add(healthy);
+    expect(pool.baseline()).toBe(healthy);
+    pool.replaceAll([failed, restarting]);
+    expect(pool.baseline()).toBe(restarting);
+    pool.replaceAll([failed]);
+    expect(pool.baseline()).toBe(failed);
+  });
+
+  it('keeps its order through a rolling step: what replaces a drained instance takes its position', async () => {
+    const [a, b, c, b2, a2] = ['a', 'b', 'c', 'b2', 'a2'].map((n) => instance(n));
+    const pool = new InstancePool(a!);
+    pool.add(b!);
+    pool.add(c!);
+    await pool.drain(b!, 100);
+    pool.swap(b!, b2!);
+    expect(pool.all).toEqual([a, b2, c]);
+    // A refused swap: the drained instance serves again where it stood.
+    await pool.drain(a!, 100);
+    pool.undrain(a!);
+    expect(pool.all).toEqual([a, b2, c]);
+    expect(pool.draining.size).toBe(0);
+    await pool.drain(a!, 100);
+    pool.swap(a!, a2!);
+    expect(pool.all).toEqual([a2, b2, c]);
+  });
+
   it('on dispose, stops its instances and lets held calls fail on them', async () => {
     let stopped = '';
     const a = { ...instance('a'), dispose: (reason: string) => (stopped = reason) } as unknown as Instance;

@@ -29,6 +29,9 @@ export interface CanaryRoute {
 /** Mirrors calls to a shadow candidate after the serving instance answered. */
 export type Mirror = (body: CallBody, served: { ok: boolean; value: unknown; ms: number }) => void;
 
+/** Routing's preference by an instance's state: lower first. */
+const RANK: Record<Instance['state'], number> = { healthy: 0, restarting: 1, failed: 2 };
+
 let nextInstanceId = 1;
 const ids = new WeakMap<Instance, number>();
 
@@ -49,6 +52,8 @@ export class InstancePool {
   /** Deterministic share: the canary gets a call each time this passes 1. */
   private owed = 0;
   mirror: Mirror | null = null;
+  /** Where a drained instance stood in the pool: what takes its place goes there (the pool keeps its order). */
+  private readonly slots = new WeakMap<Instance, number>();
   /** Each instance's latest checkpoint (a pool of several: see ModuleController.onChange). */
   private readonly own = new WeakMap<Instance, Checkpoint>();
 
@@ -79,11 +84,19 @@ export class InstancePool {
     return this.held !== null;
   }
 
-  /** The least busy instance that is not the canary: the one with the fewest requests waiting. */
+  /**
+   * The least busy instance that is not the canary: the one with the fewest requests waiting. A
+   * healthy one before one restarting, and a failed one only when no other is left: a failed
+   * instance answers every call at once with its failure, so it has no requests waiting and
+   * would otherwise take every call.
+   */
   baseline(): Instance {
     const canary = this.canary?.instance;
     let best: Instance | null = null;
-    for (const instance of this.instances) if (instance !== canary && (best === null || instance.pending < best.pending)) best = instance;
+    for (const instance of this.instances) {
+      if (instance === canary) continue;
+      if (best === null || RANK[instance.state] < RANK[best.state] || (RANK[instance.state] === RANK[best.state] && instance.pending < best.pending)) best = instance;
+    }
     return best ?? this.primary;
   }
 
@@ -161,12 +174,22 @@ export class InstancePool {
     return displaced;
   }
 
-  /** `next` takes `old`'s place (a rolling step); `old` stops getting calls. */
+  /** `next` takes `old`'s place (a rolling step), at its position even when `old` was drained; `old` stops getting calls. */
   swap(old: Instance, next: Instance): void {
     const at = this.instances.indexOf(old);
-    if (at < 0) this.instances.push(next);
-    else this.instances[at] = next;
+    if (at >= 0) this.instances[at] = next;
+    else this.insertAt(this.slots.get(old), next);
     this.draining.delete(old);
+  }
+
+  /** A drained instance serves again, at the position it left (a swap that was refused). */
+  undrain(instance: Instance): void {
+    this.draining.delete(instance);
+    if (!this.instances.includes(instance)) this.insertAt(this.slots.get(instance), instance);
+  }
+
+  private insertAt(slot: number | undefined, instance: Instance): void {
+    this.instances.splice(slot === undefined ? this.instances.length : Math.min(slot, this.instances.length), 0, instance);
   }
 
   /** Serve with one more instance. */
@@ -180,6 +203,8 @@ export class InstancePool {
    */
   async drain(instance: Instance, timeoutMs: number): Promise<void> {
     if (this.instances.length <= 1 && this.serves(instance)) throw new HotwasmError('internal', 'The last instance of a pool cannot be drained');
+    const at = this.instances.indexOf(instance);
+    if (at >= 0) this.slots.set(instance, at);
     this.instances = this.instances.filter((i) => i !== instance);
     this.draining.add(instance);
     // A ping answers after every request sent before it: the worker runs them in order.

@@ -148,7 +148,7 @@ export async function canary(d: DeploymentRun): Promise<Ending> {
   for (;;) {
     const signal = await d.wait(LOOK_MS);
     view();
-    if (signal === 'abort') return back(`aborted: ${d.aborted ?? 'by request'}`, 'aborted');
+    if (signal === 'abort') return back(d.aborted ?? 'aborted by request', 'aborted');
     if (c.isDisposed || c.state === 'failed') return back(`the canary ${who(c)} failed: ${c.notice ?? 'its worker stopped'}`, 'rolled back');
     const verdict = judge(sides.canary, sides.baseline, settings, d.host.clock.now() - t0, share);
     if (verdict.kind === 'regressed') return back(verdict.words, 'rolled back');

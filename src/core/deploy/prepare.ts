@@ -104,8 +104,7 @@ export async function swapIn(pool: InstancePool, p: { ctx: UpdateContext; candid
   await pool.drain(counterpart, p.ctx.config.validation_timeout_ms);
   const moved = await carryFinal(p);
   if ('code' in moved) {
-    pool.draining.delete(counterpart);
-    pool.add(counterpart);
+    pool.undrain(counterpart);
     return moved;
   }
   pool.swap(counterpart, p.candidate);

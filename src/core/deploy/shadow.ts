@@ -11,6 +11,8 @@ import { HotwasmError, messageOf } from '../../shared/errors';
 import type { CallBody } from '../pool';
 import { stageAgainst } from './blue-green';
 import { type DeploymentRun, type Ending, who } from './deployment';
+import { carryFinal, readyForFinalState } from './prepare';
+import { refusalText } from '../pipeline/refusal';
 import type { Divergence } from './types';
 
 /** Divergences kept in the status. */
@@ -36,7 +38,19 @@ export async function shadow(d: DeploymentRun): Promise<Ending> {
   d.decide(`staging the candidate beside ${who(serving)}, with its state`);
   const staged = await stageAgainst(d, [serving]);
   if (typeof staged === 'string') return { outcome: d.aborted ? 'aborted' : 'refused', reason: staged, serving: pool.primary };
-  const candidate = staged[0]!.candidate;
+  const ready = staged[0]!;
+  const candidate = ready.candidate;
+  // The candidate took the serving state when it was staged; calls answered since then changed
+  // it. It takes the state as it is when mirroring begins (calls held meanwhile), or every
+  // mirrored call that changes state would diverge by those calls.
+  await readyForFinalState(ready).catch(() => undefined);
+  pool.hold();
+  const synced = await carryFinal(ready);
+  if ('code' in synced) {
+    pool.release();
+    candidate.retire();
+    return { outcome: 'refused', reason: `${who(candidate)} could not take the serving state: ${refusalText(synced)}`, serving: pool.primary };
+  }
   const stats = { mirrored: 0, matched: 0, timedOut: 0, divergences: [] as Divergence[] };
   let hung: string | null = null;
   let owed = 0;
@@ -76,6 +90,7 @@ export async function shadow(d: DeploymentRun): Promise<Ending> {
       (error: unknown) => compare(false, error),
     );
   };
+  pool.release();
   d.phase = 'shadowing';
   d.decide(`mirroring ${Math.round(sample * 100)} % of calls to ${who(candidate)}; its answers are compared and discarded, no traffic moves`);
   const stop = () => {
