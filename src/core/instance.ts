@@ -32,6 +32,8 @@ export class Instance {
    * use an earlier snapshot).
    */
   changes = 0;
+  /** Restarts so far (a runaway call, a crash, a stop): a step that failed across one may be tried again. */
+  restarts = 0;
   /**
    * Exported function names: `has()` runs after every call (checkpoints), so no scan there. Made
    * when first asked, not in the load's task: at 100,000 exports it takes 10-20 ms.
@@ -257,6 +259,7 @@ export class Instance {
   async restart(reason: string, requeue: PendingRequest[] = [], { useCheckpoint = true } = {}): Promise<Resumed> {
     if (this.disposed) return 'unloaded';
     this.changes++;
+    this.restarts++;
     this.worker.terminate();
     if (!this.rpc.isClosed) requeue = [...requeue, ...this.rpc.detach(new HotwasmError('worker-died', reason))];
     this.state = 'restarting';

@@ -258,3 +258,41 @@ describe('RpcClient', () => {
     expect(idle).toBe(true);
   });
 });
+
+describe('RpcClient after its worker stops', () => {
+  it('does not send again a request whose transferables went with the stopped worker; the others go, in order', async () => {
+    const { worker, rpc } = setup();
+    const state = new Uint8Array(8);
+    const calls = rpc.request({ op: 'call', fn: 'spin', argJson: '' }, { timeoutMs: 1000 });
+    const snapshot = rpc.request({ op: 'restoreState', state }, { timeoutMs: 1000, transfer: [state.buffer] });
+    const after = rpc.request({ op: 'call', fn: 'get', argJson: '' }, { timeoutMs: 1000 });
+    await tick();
+    expect(worker.requests.map((r) => r.op)).toEqual(['call', 'restoreState', 'call']);
+    const entries = rpc.detach(new HotwasmError('worker-died', 'stopped'));
+    const next = setup();
+    next.rpc.adopt(entries);
+    await tick();
+    await expect(snapshot).rejects.toThrow(/was lost with its worker: what it carried went to that worker/);
+    expect(next.worker.requests.map((r) => r.op)).toEqual(['call', 'call']);
+    next.worker.reply({ id: next.worker.requests[0]!.id, ok: true, value: 1 }, { id: next.worker.requests[1]!.id, ok: true, value: 2 });
+    expect(await calls).toBe(1);
+    expect(await after).toBe(2);
+  });
+
+  it('a message that cannot be posted refuses only the request that cannot go', async () => {
+    const { worker, rpc } = setup();
+    const real = worker.postMessage.bind(worker);
+    worker.postMessage = (message, transfer = []) => {
+      if (message.type === 'requests' && message.requests.some((r) => r.op === 'saveState')) throw new DOMException('Port at index 0 is already neutered', 'DataCloneError');
+      real(message, transfer);
+    };
+    const first = rpc.request({ op: 'ping' }, { timeoutMs: 1000 });
+    const port = new MessageChannel().port1;
+    const bad = rpc.request({ op: 'saveState', to: port }, { timeoutMs: 1000, transfer: [port] });
+    await tick();
+    await expect(bad).rejects.toThrow('The request cannot be sent to the worker: Port at index 0 is already neutered');
+    expect(worker.requests.map((r) => r.op)).toEqual(['ping']);
+    worker.reply({ id: worker.requests[0]!.id, ok: true, value: null });
+    expect(await first).toBeNull();
+  });
+});

@@ -41,6 +41,11 @@ export interface PendingRequest {
   timed?: (timing: ReplyTiming, by: RpcClient) => void;
   /** When the message carrying the request was posted (only for timed requests). */
   postedAt?: number;
+  /**
+   * Its transferables (state bytes, a port) went with a posted message: they now belong to that
+   * worker, so the request cannot be sent again elsewhere (see {@link RpcClient.adopt}).
+   */
+  gave?: true;
 }
 
 /** How long one request took. */
@@ -138,6 +143,9 @@ export class RpcClient {
   adopt(entries: PendingRequest[]): void {
     for (const entry of entries) {
       if (this.closed) entry.reject(this.closed);
+      // What it carried went to the stopped worker (a snapshot's port, state bytes): sent again,
+      // it would fail to post and take the requests posted with it down too.
+      else if (entry.gave) entry.reject(new HotwasmError('worker-died', `${describeRequest(entry.request)} was lost with its worker: what it carried went to that worker, so it cannot be sent again`));
       else this.enqueue({ ...entry, request: { ...entry.request, id: this.nextId++ }, sentAt: this.clock.now() });
     }
   }
@@ -178,15 +186,36 @@ export class RpcClient {
     }
     try {
       this.worker.postMessage({ type: 'requests', requests }, transfer);
+      if (transfer.length > 0) for (const r of requests) this.gaveAway(r);
     } catch (error) {
-      // DataCloneError: an argument cannot be sent. Reject just those requests.
-      for (const r of requests) {
-        const entry = this.pending.get(r.id);
-        this.pending.delete(r.id);
-        entry?.reject(new HotwasmError('bad-arguments', `The request cannot be sent to the worker: ${error instanceof Error ? error.message : String(error)}`));
-      }
+      // DataCloneError (an argument cannot be sent), or a transferable already given away: send
+      // them one by one, so that only the requests that cannot go are refused.
+      if (requests.length === 1) this.refuse(requests[0]!, error);
+      else for (const r of requests) this.postAlone(r);
       this.checkIdle();
     }
+  }
+
+  private gaveAway(r: Request): void {
+    const entry = this.pending.get(r.id);
+    if (entry && entry.transfer.length > 0) entry.gave = true;
+  }
+
+  private postAlone(r: Request): void {
+    const entry = this.pending.get(r.id);
+    if (!entry) return;
+    try {
+      this.worker.postMessage({ type: 'requests', requests: [r] }, entry.transfer);
+      this.gaveAway(r);
+    } catch (error) {
+      this.refuse(r, error);
+    }
+  }
+
+  private refuse(r: Request, error: unknown): void {
+    const entry = this.pending.get(r.id);
+    this.pending.delete(r.id);
+    entry?.reject(new HotwasmError('bad-arguments', `The request cannot be sent to the worker: ${error instanceof Error ? error.message : String(error)}`));
   }
 
   private receive(message: FromWorker): void {

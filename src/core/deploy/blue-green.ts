@@ -12,7 +12,7 @@ import { type Prepared, carryFinal, giveBack, prepare, readyForFinalState, swapI
 type Ready = Extract<Prepared, { ok: true }>;
 
 /** The input for the n-th candidate: the bytes as given first, then copies of the kept ones. */
-async function inputFor(d: DeploymentRun, first: Ready | null): Promise<UpdateInput> {
+async function inputFor(d: DeploymentRun, first: { candidate: Instance } | null): Promise<UpdateInput> {
   if (!first) return d.input;
   const { sha256, version } = first.candidate.info;
   const data = await d.host.bytesOf(sha256, version!);
@@ -24,7 +24,15 @@ async function inputFor(d: DeploymentRun, first: Ready | null): Promise<UpdateIn
 export async function stageAgainst(d: DeploymentRun, counterparts: readonly Instance[], first: Ready | null = null): Promise<Ready[] | string> {
   const ready: Ready[] = [];
   for (const counterpart of counterparts) {
-    const p = await prepare(d.host, await inputFor(d, first ?? ready[0] ?? null), counterpart);
+    const restarts = counterpart.restarts;
+    let p = await prepare(d.host, await inputFor(d, first ?? ready[0] ?? null), counterpart);
+    // The counterpart crashed (a runaway call) while its state was being taken: it restarts from
+    // its checkpoint; try once more against what it serves now.
+    const staged = first ?? ready[0] ?? (p.ctx.candidate && { candidate: p.ctx.candidate });
+    if (!p.ok && staged && counterpart.restarts !== restarts && d.host.pool.serves(counterpart) && !d.aborted) {
+      d.decide(`${who(counterpart)} restarted while its state was taken (${refusalText(p.refusal)}); staging against it again`);
+      p = await prepare(d.host, await inputFor(d, staged), counterpart);
+    }
     if (!p.ok) {
       for (const r of ready) r.candidate.retire();
       return `${p.ctx.candidate?.info.version ?? 'the new build'} was refused against ${who(counterpart)}: ${refusalText(p.refusal)}`;
