@@ -115,11 +115,21 @@ export class Instance {
    */
   call<O extends Op>(body: RequestOf<O>, timed?: (timing: ReplyTiming, by: RpcClient) => void): Promise<ResultOf<O>> {
     const t0 = this.deps.clock.now();
+    // While its owner compares guests' own times (a canary), the worker is asked for it.
+    let guestMs: number | undefined;
+    if (this.deps.owner.wantsGuestTime?.() === true) {
+      const told = timed;
+      timed = (timing, by) => {
+        guestMs = timing.guestMs;
+        told?.(timing, by);
+      };
+      if (!('timed' in body)) body = { ...body, timed: true };
+    }
     return this.request(body, undefined, timed).then(
       (value) => {
         const ms = this.deps.clock.now() - t0;
         this.stats.record(ms, true);
-        this.deps.owner.onCall?.(this, ms, true);
+        this.deps.owner.onCall?.(this, ms, true, guestMs);
         this.deps.owner.onChange(this);
         return value;
       },

@@ -398,11 +398,12 @@ export class ModuleController {
         onRunaway: (instance, requeue, reason) => this.onRunaway(instance, requeue, reason),
         onCallFailed: (instance, error, request) => this.probation.onCallFailed(instance, error, request),
         onChange: (instance) => this.onChange(instance),
-        onCall: (instance, ms, ok) => {
+        onCall: (instance, ms, ok, guestMs) => {
           const at = this.clock.wallNow();
           this.calls.record({ at, ms, ok, version: instance.info.version ?? '?' });
-          this.pools.observe(instance, ms, ok, at);
+          this.pools.observe(instance, ms, ok, at, guestMs);
         },
+        wantsGuestTime: () => this.pools.observing,
         onBusy: (instance) => this.pool?.serves(instance) && this.reporter.now(),
       },
     };

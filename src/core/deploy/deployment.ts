@@ -38,7 +38,11 @@ export class DeploymentRun implements Deployment {
   private pending: Signal | null = null;
   private abortReason: string | null = null;
   private wake: ((signal: Signal) => void) | null = null;
-  /** Hears every call the pool's instances answer while set (a canary's window). */
+  /**
+   * Hears every call the pool's instances answer while set (a canary's window), with the time
+   * the guest took as its worker measured it: the page's own stalls, which hit both sides alike,
+   * would otherwise hide a canary a few ms slower.
+   */
   observer: ((instance: Instance, ms: number, ok: boolean) => void) | null = null;
   /** The version serving when the deployment began (updates queued before it may change it until it runs). */
   from: Instance;

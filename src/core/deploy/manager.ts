@@ -248,10 +248,15 @@ export class PoolManager {
 
   // --- What the Deploy panel shows ----------------------------------------------------------------
 
-  observe(instance: Instance, ms: number, ok: boolean, at: number): void {
+  observe(instance: Instance, ms: number, ok: boolean, at: number, guestMs?: number): void {
     this.series.record(instance.info.version ?? '?', ms, ok, at);
-    this.latest?.observer?.(instance, ms, ok);
+    this.latest?.observer?.(instance, guestMs ?? ms, ok);
     this.soon();
+  }
+
+  /** A deployment compares calls' times (a canary): calls then ask for the guest's own time. */
+  get observing(): boolean {
+    return this.latest?.observer != null;
   }
 
   views(): InstanceView[] {

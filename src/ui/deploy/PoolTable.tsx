@@ -10,7 +10,8 @@ import { formatShare } from './deploy-words';
 
 export const PoolTable = memo(function PoolTable({ module, instances }: { module: string; instances: readonly InstanceView[] }) {
   return (
-    <div className="table-scroll">
+    // Focusable, so that a table wider than a narrow screen can be scrolled from the keyboard.
+    <div className="table-scroll" tabIndex={0} role="group" aria-label={`Pool of ${module}`}>
       <table className="data-table pool-table">
         <caption>
           Pool of {module}: {instances.length} {instances.length === 1 ? 'instance' : 'instances'}
