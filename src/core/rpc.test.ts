@@ -264,7 +264,7 @@ describe('RpcClient after its worker stops', () => {
     const { worker, rpc } = setup();
     const state = new Uint8Array(8);
     const calls = rpc.request({ op: 'call', fn: 'spin', argJson: '' }, { timeoutMs: 1000 });
-    const snapshot = rpc.request({ op: 'restoreState', state }, { timeoutMs: 1000, transfer: [state.buffer] });
+    const snapshot = rpc.request({ op: 'restoreState', state }, { timeoutMs: 1000, transfer: [state.buffer] }).catch((e: unknown) => e);
     const after = rpc.request({ op: 'call', fn: 'get', argJson: '' }, { timeoutMs: 1000 });
     await tick();
     expect(worker.requests.map((r) => r.op)).toEqual(['call', 'restoreState', 'call']);
@@ -272,7 +272,7 @@ describe('RpcClient after its worker stops', () => {
     const next = setup();
     next.rpc.adopt(entries);
     await tick();
-    await expect(snapshot).rejects.toThrow(/was lost with its worker: what it carried went to that worker/);
+    expect(String(await snapshot)).toMatch(/was lost with its worker: what it carried went to that worker/);
     expect(next.worker.requests.map((r) => r.op)).toEqual(['call', 'call']);
     next.worker.reply({ id: next.worker.requests[0]!.id, ok: true, value: 1 }, { id: next.worker.requests[1]!.id, ok: true, value: 2 });
     expect(await calls).toBe(1);
@@ -288,9 +288,9 @@ describe('RpcClient after its worker stops', () => {
     };
     const first = rpc.request({ op: 'ping' }, { timeoutMs: 1000 });
     const port = new MessageChannel().port1;
-    const bad = rpc.request({ op: 'saveState', to: port }, { timeoutMs: 1000, transfer: [port] });
+    const bad = rpc.request({ op: 'saveState', to: port }, { timeoutMs: 1000, transfer: [port] }).catch((e: unknown) => e);
     await tick();
-    await expect(bad).rejects.toThrow('The request cannot be sent to the worker: Port at index 0 is already neutered');
+    expect(String(await bad)).toContain('The request cannot be sent to the worker: Port at index 0 is already neutered');
     expect(worker.requests.map((r) => r.op)).toEqual(['ping']);
     worker.reply({ id: worker.requests[0]!.id, ok: true, value: null });
     expect(await first).toBeNull();
