@@ -66,7 +66,7 @@ export async function blueGreen(d: DeploymentRun): Promise<Ending> {
       return { outcome: 'aborted', reason: d.aborted, serving: pool.primary };
     }
   }
-  d.phase = 'switching';
+  d.quietly('switching');
   const t0 = d.host.clock.now();
   pool.hold();
   const moved = await Promise.all(green.map((g) => carryFinal(g)));

@@ -110,6 +110,15 @@ export class DeploymentRun implements Deployment {
     this.changed();
   }
 
+  /**
+   * Enter `phase` without telling anyone yet: said with the next decision. A blue-green switch
+   * holds calls; the panels' work on the news would lengthen the hold (measured 4.3 ms against an
+   * ordinary swap's 0.5 ms in the playground).
+   */
+  quietly(phase: DeploymentPhase): void {
+    this.state.phase = phase;
+  }
+
   get phase(): DeploymentPhase {
     return this.state.phase;
   }
