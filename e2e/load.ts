@@ -173,3 +173,6 @@ export async function deployUnderLoad(page: Page, fixture: string, strategy: Str
   await expect.poll(() => answered(page)).toBeGreaterThan(at + 10);
   return { end, load: await stopLoad(page) };
 }
+
+/** The sum of some counts. */
+export const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);

@@ -19,10 +19,10 @@ import {
   lastRecord,
   startDeploy,
   startLoad,
+  sum,
   versions,
 } from './load';
 
-const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
 test('4. rolling whose third batch is refused (a count ≥ 1000): rolled back, every instance on v1 with its own state', async ({ page }) => {
   await counterPool(page, [1, 2, 5000]);

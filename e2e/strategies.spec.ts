@@ -18,11 +18,11 @@ import {
   lastRecord,
   startDeploy,
   startLoad,
+  sum,
   answered,
   versions,
 } from './load';
 
-const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
 test('1. scale up to 3 and down to 1 under load: each new instance gets the state, each keeps its own', async ({ page }) => {
   await counterPool(page, [5]);
