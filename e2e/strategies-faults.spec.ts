@@ -70,14 +70,15 @@ test('7. a canary that traps on some inputs is rolled back; its failed calls are
   expect(await lastRecord(page)).toMatchObject({ trigger: 'deploy', outcome: 'rolled back', deployment: { strategy: 'canary', outcome: 'rolled back' } });
 });
 
-// In the engine alone: under load, the playground's own main-thread work (long tasks of 100–450
-// ms on this 2-core machine) sets both sides' round-trip p99, hiding the canary's few ms.
+// In the engine alone, as the canary's numbers are the guests' own times; the slow build spins
+// tens of ms per call, past the preemption a loaded 2-core machine gives any worker (a baseline
+// p99 of 13 ms was seen under the full suite, against a few ms of spin).
 test('8. a canary slower than the threshold is rolled back on its p99 (engine.html)', async ({ page }) => {
   await counterPool(page, [3, 4], {}, undefined, 'engine.html');
-  const { end, load } = await deployUnderLoad(page, 'increment-slow', { kind: 'canary', traffic_percentage: 50, min_calls: 500, min_ms: 500, max_p99_ratio: 1.5 }, { callers: 6 });
+  const { end, load } = await deployUnderLoad(page, 'increment-slow', { kind: 'canary', traffic_percentage: 50, min_calls: 60, min_ms: 500 }, { callers: 6 });
   expect(load).toMatchObject({ failures: [], inOrder: true });
   expect(end.outcome, decisionsOf(end)).toBe('rolled back');
-  expect(end.reason).toMatch(/canary at 50 %: \d+ calls, 0 errors, p99 [\d.]+ ms vs [\d.]+ ms: over 1.5× the baseline's \(\d+ of \d+ calls over [\d.]+ ms\) — rolled back/);
+  expect(end.reason).toMatch(/canary at 50 %: \d+ calls, 0 errors, p99 [\d.]+ ms vs [\d.]+ ms: over 2× the baseline's \(\d+ of \d+ calls over [\d.]+ ms\) — rolled back/);
   expect(await versions(page)).toEqual(['v1', 'v1']);
   expect(sum(await instanceCounts(page))).toBe(7 + load.added);
   expect(await lastRecord(page)).toMatchObject({ trigger: 'deploy', outcome: 'rolled back', deployment: { strategy: 'canary', outcome: 'rolled back' } });
