@@ -321,12 +321,13 @@ export class ModuleController {
       const what = version === undefined ? `no version before ${serving.info.version}` : `no version "${version}"`;
       throw new HotwasmError('not-loaded', `Cannot roll back ${this.name}: there is ${what} (kept: ${known})`);
     }
-    // Back to the version still warm from probation: at once, in the queue's order.
-    if (this.probation.warm?.info.sha256 === target.sha256) {
+    // Back to the version still warm from probation: at once, in the queue's order (a pool of
+    // several goes back through the pipeline, blue-green, so that it keeps its size).
+    if (this.probation.warm?.info.sha256 === target.sha256 && this.pool?.size === 1) {
       return this.schedule(async (ticket) => {
         if (ticket.superseded) throw new HotwasmError('superseded', `The rollback of ${this.name} to ${target.version} was superseded by a newer update`);
         ticket.inCutover = true;
-        if (this.probation.warm?.info.sha256 === target.sha256) return this.probation.rollBack('rolled back by request', { trigger: 'rollback' });
+        if (this.probation.warm?.info.sha256 === target.sha256 && this.pool?.size === 1) return this.probation.rollBack('rolled back by request', { trigger: 'rollback' });
         return this.rollToKept(target, ticket);
       });
     }

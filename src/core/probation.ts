@@ -78,8 +78,14 @@ export class Probation {
     this.previous = { instance: old, timer };
   }
 
+  /**
+   * Is `instance` on probation? Only while it serves alone: the warm previous version is one
+   * instance, so rolling back to it would shrink a pool scaled since (there each instance
+   * restarts from its own checkpoint instead).
+   */
   private on(instance: Instance): boolean {
-    return this.previous !== null && this.host.pool().serves(instance) && this.host.config().rollback_on_failure && !this.rollingBack;
+    const pool = this.host.pool();
+    return this.previous !== null && pool.size === 1 && pool.serves(instance) && this.host.config().rollback_on_failure && !this.rollingBack;
   }
 
   /** A call failed on `instance`: during probation, a failure that counts rolls back. */

@@ -185,3 +185,19 @@ describe('deploy', () => {
     expect(await counts()).toEqual([7, 7]);
   });
 });
+
+describe('probation and pools', () => {
+  it('a pool scaled during probation is not shrunk by an automatic rollback: the failing instance restarts on its own', async () => {
+    engine = createEngine({ workerFactory: inProcess, spares: false, config: { probation_ms: 60_000 } });
+    await engine.load(counter(), { name: 'counter' });
+    await engine.call('increment', 7);
+    await engine.load(swap('increment-traps'), { name: 'counter' });
+    await engine.scale('counter', 2);
+    await expect(engine.call('increment', 1)).rejects.toMatchObject({ code: 'trap' });
+    expect(engine.pool('counter').map((v) => v.version)).toEqual(['v2', 'v2']);
+    // Asked for, a rollback to the warm version keeps the pool's size too.
+    expect((await engine.rollback()).version).toBe('v1');
+    expect(engine.pool('counter').map((v) => v.version)).toEqual(['v1', 'v1']);
+    expect(await counts()).toEqual([7, 7]);
+  });
+});
