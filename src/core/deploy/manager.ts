@@ -249,7 +249,9 @@ export class PoolManager {
   // --- What the Deploy panel shows ----------------------------------------------------------------
 
   observe(instance: Instance, ms: number, ok: boolean, at: number, guestMs?: number): void {
-    this.series.record(instance.info.version ?? '?', ms, ok, at);
+    // The chart is drawn for a pool of several or once a deployment ran: a lone instance's calls
+    // skip it (this is every call's path).
+    if (this.latest !== null || (this.deps.pool()?.size ?? 1) > 1) this.series.record(instance.info.version ?? '?', ms, ok, at);
     this.latest?.observer?.(instance, guestMs ?? ms, ok);
     this.soon();
   }
