@@ -42,6 +42,14 @@ export interface ArgumentEditorProps {
 /** What the editors share (made by ArgumentEditor). */
 export interface EditorInternals extends ArgumentEditorProps {
   live: RefObject<LiveText>;
+  /**
+   * Set by the plain editor while it shows: Monaco, once it is up, calls it to take over in the
+   * same task. It hides the plain editor and returns its text, caret and focus as they are now;
+   * from then on the plain editor leaves the live text alone (Monaco has it). Monaco's own mount
+   * callback runs a render after its editor is made, and a key pressed between the two went
+   * nowhere when the plain editor was already gone.
+   */
+  retire: RefObject<(() => LiveText) | null>;
   /** The plain editor got the focus: load Monaco now. */
   onFocus: () => void;
 }
@@ -73,13 +81,14 @@ const MonacoArgumentEditor = lazy(() => monacoWanted.then(() => import('./Monaco
 export const ArgumentEditor = memo(function ArgumentEditor(props: ArgumentEditorProps) {
   const { resetToken, resetText } = props;
   const live = useRef<LiveText>({ token: resetToken, text: resetText, selectionStart: resetText.length, selectionEnd: resetText.length, focused: false });
+  const retire = useRef<(() => LiveText) | null>(null);
   useEffect(() => {
     const timer = setTimeout(wantMonaco, MONACO_DELAY_MS);
     return () => clearTimeout(timer);
   }, []);
   // The editors apply a reset to themselves (their effects run first); this covers a moment with none mounted.
   useLayoutEffect(() => applyReset(live, resetToken, resetText), [resetToken, resetText]);
-  const full: EditorInternals = { ...props, live, onFocus: wantMonaco };
+  const full: EditorInternals = { ...props, live, retire, onFocus: wantMonaco };
   const plain = <PlainArgumentEditor {...full} />;
   return (
     <EditorBoundary fallback={plain}>

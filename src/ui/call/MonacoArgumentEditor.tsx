@@ -6,7 +6,7 @@
  * from its model, and the panel replaces the text only by a reset (a new `resetToken`).
  */
 import Editor, { type OnMount } from '@monaco-editor/react';
-import { useEffect, useLayoutEffect, useMemo, useRef } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { editorTheme, monaco } from './monaco-setup';
 import { type EditorInternals, applyReset, shouldTakeFocus } from './ArgumentEditor';
 import { PlainArgumentEditor } from './PlainArgumentEditor';
@@ -42,7 +42,10 @@ const OPTIONS = {
 } as const;
 
 export default function MonacoArgumentEditor(props: EditorInternals) {
-  const { resetToken, resetText, onChange, onSubmit, label, describedBy, live } = props;
+  const { resetToken, resetText, onChange, onSubmit, label, describedBy, live, retire } = props;
+  /** Monaco is up and shows; until then the plain editor stands in, beside its hidden frame. */
+  const [ready, setReady] = useState(false);
+  const frame = useRef<HTMLDivElement>(null);
   const dark = useDarkMode();
   // Monaco keeps the first callbacks it is given (and the component its first onMount): reach
   // the latest ones through a ref.
@@ -80,9 +83,13 @@ export default function MonacoArgumentEditor(props: EditorInternals) {
 
   const onMount: OnMount = (editor) => {
     editorRef.current = editor;
-    // Start from what the plain editor had when it went away a moment ago — it took keys until
-    // then, after Monaco's model was made — with its caret, and its focus.
+    // Take over from the plain editor in this task, so no key falls between the two: it took keys
+    // until now, after Monaco's model was made. Start from its text, caret and focus.
+    const plain = retire.current?.() ?? null;
+    if (plain) live.current = plain;
     const now = live.current;
+    if (frame.current) frame.current.style.display = '';
+    editor.layout();
     applied.current = now.token;
     if (editor.getValue() !== now.text) editor.setValue(now.text);
     const model = editor.getModel();
@@ -91,7 +98,8 @@ export default function MonacoArgumentEditor(props: EditorInternals) {
       const end = model.getPositionAt(now.selectionEnd);
       editor.setSelection(new monaco.Selection(start.lineNumber, start.column, end.lineNumber, end.column));
     }
-    if (shouldTakeFocus(live)) editor.focus();
+    if (plain?.focused || shouldTakeFocus(live)) editor.focus();
+    setReady(true);
     editor.onDidChangeModelContent(() => {
       if (replacing.current) return;
       const text = editor.getValue();
@@ -116,18 +124,21 @@ export default function MonacoArgumentEditor(props: EditorInternals) {
   };
 
   return (
-    <div className="monaco-frame" data-editor="monaco">
-      <Editor
-        defaultValue={live.current.text}
-        language="json"
-        path="inmemory://hotwasm/argument.json"
-        theme={editorTheme(dark)}
-        height="7.5rem"
-        loading={<PlainArgumentEditor {...props} />}
-        onMount={onMount}
-        options={options}
-      />
-    </div>
+    <>
+      {!ready && <PlainArgumentEditor {...props} />}
+      <div ref={frame} className="monaco-frame" data-editor="monaco" style={ready ? undefined : { display: 'none' }}>
+        <Editor
+          defaultValue={live.current.text}
+          language="json"
+          path="inmemory://hotwasm/argument.json"
+          theme={editorTheme(dark)}
+          height="7.5rem"
+          loading={null}
+          onMount={onMount}
+          options={options}
+        />
+      </div>
+    </>
   );
 }
 
