@@ -11,7 +11,7 @@ import { type KeyboardEvent, useEffect, useMemo, useRef, useState } from 'react'
 import type { CheckpointInfo, ModuleInfo } from '../../store';
 import { useEngine } from '../common/context';
 import { formatCount, formatError, formatTime } from '../common/format';
-import type { Outcome } from './StatePanel';
+import type { StartAction } from './StatePanel';
 
 /** What the serving version said of another version's checkpoints. */
 type Verdict = { state: 'checking' } | { state: 'accepted' } | { state: 'refused'; reason: string };
@@ -22,7 +22,7 @@ const PROBE_QUIET_MS = 1500;
 /** Other versions probed per serving version (the newest ones); older ones wait for the user to come to the list. */
 const MAX_PROBES = 4;
 
-export function CheckpointTimeline({ module, checkpoints, onOutcome }: { module: ModuleInfo; checkpoints: readonly CheckpointInfo[]; onOutcome: (o: Outcome) => void }) {
+export function CheckpointTimeline({ module, checkpoints, startAction }: { module: ModuleInfo; checkpoints: readonly CheckpointInfo[]; startAction: StartAction }) {
   const engine = useEngine();
   const newestFirst = useMemo(() => [...checkpoints].reverse(), [checkpoints]);
   const [verdicts, setVerdicts] = useState<Record<string, Verdict>>({});
@@ -79,14 +79,15 @@ export function CheckpointTimeline({ module, checkpoints, onOutcome }: { module:
   const verdictOf = (c: CheckpointInfo): Verdict | null => (c.sha256 === serving ? null : (verdicts[key(c.sha256)] ?? { state: 'checking' }));
 
   const rewind = async (c: CheckpointInfo) => {
+    const report = startAction();
     setRewinding(true);
     try {
       await engine.module(module.name).rewind(c.seq);
-      onOutcome({ text: `Rewound ${module.name} ${module.version} to checkpoint ${c.seq} of ${formatTime(c.at)} (${c.bytes} bytes of ${c.version})`, error: false });
+      report({ text: `Rewound ${module.name} ${module.version} to checkpoint ${c.seq} of ${formatTime(c.at)} (${c.bytes} bytes of ${c.version})`, error: false });
     } catch (error) {
       const reason = formatError(error);
       if (c.sha256 !== serving) setVerdicts((v) => ({ ...v, [key(c.sha256)]: { state: 'refused', reason } }));
-      onOutcome({ text: reason, error: true });
+      report({ text: reason, error: true });
     } finally {
       setRewinding(false);
     }

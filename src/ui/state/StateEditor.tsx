@@ -7,12 +7,12 @@ import { type FormEvent, useId, useState } from 'react';
 import type { ModuleInfo } from '../../store';
 import { useEngine } from '../common/context';
 import { formatError } from '../common/format';
-import type { Outcome } from './StatePanel';
+import type { StartAction } from './StatePanel';
 import { parseHex, parseJson, toHex, utf8View } from './state-bytes';
 
 type Mode = 'hex' | 'json';
 
-export function StateEditor({ module, current, onOutcome }: { module: ModuleInfo; current: Uint8Array | null; onOutcome: (o: Outcome) => void }) {
+export function StateEditor({ module, current, startAction }: { module: ModuleInfo; current: Uint8Array | null; startAction: StartAction }) {
   const engine = useEngine();
   const [mode, setMode] = useState<Mode>('hex');
   const [text, setText] = useState('');
@@ -34,13 +34,14 @@ export function StateEditor({ module, current, onOutcome }: { module: ModuleInfo
       return;
     }
     setError(null);
+    const report = startAction();
     setApplying(true);
     try {
       // Made for the version serving now: refused if another one serves by its turn.
       const info = await engine.module(module.name).injectState(parsed.bytes, { version: module.version ?? undefined });
-      onOutcome({ text: `Applied: ${parsed.bytes.byteLength} bytes of state given to ${module.name} ${info.version}`, error: false });
+      report({ text: `Applied: ${parsed.bytes.byteLength} bytes of state given to ${module.name} ${info.version}`, error: false });
     } catch (e) {
-      onOutcome({ text: formatError(e), error: true });
+      report({ text: formatError(e), error: true });
     } finally {
       setApplying(false);
     }

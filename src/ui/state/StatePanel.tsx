@@ -4,7 +4,7 @@
  * timeline of recent checkpoints to rewind to; and a strip of what happened when. Everything
  * given goes through the engine's update pipeline (src/core/state.ts): a refusal changes nothing.
  */
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { type ModuleInfo, selectCheckpoints, selectModule } from '../../store';
 import { useAppStore, useEngine } from '../common/context';
 import { formatTime } from '../common/format';
@@ -28,6 +28,12 @@ export interface Outcome {
   error: boolean;
 }
 
+/**
+ * Start an action; what it comes to is shown only if no action started after it. A read still
+ * on its way when Apply was pressed wrote "Read 8 bytes" over the refusal of the apply.
+ */
+export type StartAction = () => (outcome: Outcome) => void;
+
 export function StatePanel() {
   const module = useAppStore(selectModule);
   return (
@@ -48,6 +54,13 @@ function ModuleState({ module }: { module: ModuleInfo }) {
   const checkpoints = useAppStore(selectCheckpoints);
   const [shown, setShown] = useState<ShownState | null>(null);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const actions = useRef(0);
+  const startAction: StartAction = useCallback(() => {
+    const mine = ++actions.current;
+    return (o) => {
+      if (mine === actions.current) setOutcome(o);
+    };
+  }, []);
   const [reading, setReading] = useState(false);
   const hasSave = exported(module, 'save_state');
   const hasRestore = exported(module, 'restore_state');
@@ -61,13 +74,14 @@ function ModuleState({ module }: { module: ModuleInfo }) {
   }, [engine, module.name, latest]);
 
   const read = async () => {
+    const report = startAction();
     setReading(true);
     try {
       const bytes = await engine.module(module.name).state();
       if (bytes) setShown({ bytes, at: Date.now(), from: `read now from ${module.version}` });
-      setOutcome({ text: bytes ? `Read ${bytes.byteLength} bytes of state from ${module.version}` : `${module.version} has no save_state`, error: false });
+      report({ text: bytes ? `Read ${bytes.byteLength} bytes of state from ${module.version}` : `${module.version} has no save_state`, error: false });
     } catch (error) {
-      setOutcome({ text: `Reading the state failed: ${(error as Error).message}`, error: true });
+      report({ text: `Reading the state failed: ${(error as Error).message}`, error: true });
     } finally {
       setReading(false);
     }
@@ -99,11 +113,11 @@ function ModuleState({ module }: { module: ModuleInfo }) {
           {module.version} has no <code>restore_state</code> export: state given to it is refused.
         </p>
       )}
-      <StateEditor module={module} current={shown?.bytes ?? null} onOutcome={setOutcome} />
+      <StateEditor module={module} current={shown?.bytes ?? null} startAction={startAction} />
       <p className={outcome?.error ? 'state-outcome error-text' : 'state-outcome'} role="status">
         {outcome?.text}
       </p>
-      <CheckpointTimeline module={module} checkpoints={checkpoints} onOutcome={setOutcome} />
+      <CheckpointTimeline module={module} checkpoints={checkpoints} startAction={startAction} />
       <StateStrip module={module.name} checkpoints={checkpoints} />
     </>
   );
