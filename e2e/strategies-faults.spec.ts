@@ -59,6 +59,26 @@ test('5. an instance that crashes during a roll (a runaway call) restarts from i
   expect(await lastRecord(page)).toMatchObject({ trigger: 'deploy', outcome: 'committed', deployment: { strategy: 'rolling', outcome: 'promoted' } });
 });
 
+test('5b. green hangs on a call while blue is warm: the whole pool goes back to blue at once; other callers see no failure', async ({ page }) => {
+  await counterPool(page, [1, 2], { call_timeout_ms: 1500, probation_ms: 60_000 }, 'counter-spin');
+  await startDeploy(page, 'counter-spin-b', { kind: 'blue-green' });
+  const end = await deployDone(page);
+  expect(end.outcome, decisionsOf(end)).toBe('promoted');
+  expect(await versions(page)).toEqual(['v3', 'v3']);
+  await startLoad(page);
+  await expect.poll(() => answered(page)).toBeGreaterThan(10);
+  const spin = await page.evaluate(() => window.hotwasm.call('spin').then(
+    () => 'answered',
+    (e: Error) => e.message,
+  ));
+  expect(spin).toMatch(/^The call to spin timed out after 1500 ms \(call_timeout_ms\)/);
+  await expect.poll(() => versions(page)).toEqual(['v2', 'v2']);
+  const at = await answered(page);
+  await expect.poll(() => answered(page)).toBeGreaterThan(at + 10);
+  await expectCleanLoad(page);
+  expect(await lastRecord(page)).toMatchObject({ trigger: 'auto rollback', outcome: 'rolled back', failedStep: 'probation', from: { version: 'v3' }, to: { version: 'v2' } });
+});
+
 test('7. a canary that traps on some inputs is rolled back; its failed calls are answered by the baseline', async ({ page }) => {
   await counterPool(page, [0, 0]);
   const { end, load } = await deployUnderLoad(page, 'increment-traps-negative', { kind: 'canary', traffic_percentage: 50, min_calls: 1000, min_ms: 0 }, { amount: -1 });

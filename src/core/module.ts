@@ -397,7 +397,9 @@ export class ModuleController {
       owner: {
         checkpoint: (instance) => (this.pool && this.pool.size > 1 ? this.pool.checkpointOf(instance) : this.checkpoints.latest()),
         onRunaway: (instance, requeue, reason) => this.onRunaway(instance, requeue, reason),
-        onCallFailed: (instance, error, request) => this.probation.onCallFailed(instance, error, request),
+        onCallFailed: (instance, error, request) => {
+          if (!this.pools.onGreenFailed(instance, error, request)) this.probation.onCallFailed(instance, error, request);
+        },
         onChange: (instance) => this.onChange(instance),
         onCall: (instance, ms, ok, guestMs) => {
           const at = this.clock.wallNow();
@@ -418,7 +420,11 @@ export class ModuleController {
       instance.dispose(reason);
       return true;
     }
-    return this.probation.onRunaway(instance, requeue, reason);
+    if (this.probation.onRunaway(instance, requeue, reason)) return true;
+    // Green hung while blue is warm: back to blue (green restarts from its checkpoint meanwhile,
+    // keeping the calls queued behind, and the rollback carries that state).
+    this.pools.onGreenFailed(instance, new HotwasmError('timeout', reason));
+    return false;
   }
 
   private onChange(instance: Instance): void {

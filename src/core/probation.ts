@@ -22,6 +22,18 @@ const FAILURES = new Set(['trap', 'stack-overflow', 'timeout', 'worker-died']);
 /** …and these, when the previous version had the export that was asked for. */
 const LOST_EXPORT = new Set(['no-such-export', 'not-json-callable']);
 
+/**
+ * Does a call's failure count against a version in probation — a trap, a timeout, a crash, or
+ * an export that the version it replaced (`previous`) had? The reason to roll back, else null.
+ */
+export function probationFailure(instance: Instance, previous: Instance, error: unknown, request?: RequestOf<Op>): string | null {
+  if (!(error instanceof HotwasmError)) return null;
+  const fn = request && 'fn' in request && typeof request.fn === 'string' ? request.fn : null;
+  const lost = LOST_EXPORT.has(error.code) && fn !== null && previous.has(fn);
+  if (!FAILURES.has(error.code) && !lost) return null;
+  return `${instance.info.version} failed during probation: ${error.message}`;
+}
+
 export interface ProbationHost {
   readonly name: string;
   /** The module's pool (it exists once a version serves). */
@@ -90,11 +102,9 @@ export class Probation {
 
   /** A call failed on `instance`: during probation, a failure that counts rolls back. */
   onCallFailed(instance: Instance, error: unknown, request?: RequestOf<Op>): void {
-    if (!this.on(instance) || !(error instanceof HotwasmError)) return;
-    const fn = request && 'fn' in request && typeof request.fn === 'string' ? request.fn : null;
-    const lost = LOST_EXPORT.has(error.code) && fn !== null && this.previous!.instance.has(fn);
-    if (!FAILURES.has(error.code) && !lost) return;
-    void this.rollBack(`${instance.info.version} failed during probation: ${error.message}`, { trigger: 'auto rollback' }).catch(() => undefined);
+    if (!this.on(instance)) return;
+    const reason = probationFailure(instance, this.previous!.instance, error, request);
+    if (reason !== null) void this.rollBack(reason, { trigger: 'auto rollback' }).catch(() => undefined);
   }
 
   /** A runaway call stopped `instance`'s worker: during probation, roll back instead of restarting. */

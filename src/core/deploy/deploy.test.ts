@@ -187,6 +187,36 @@ describe('deploy', () => {
 });
 
 describe('probation and pools', () => {
+  async function promotedBlueGreen(config: { rollback_on_failure?: boolean } = {}) {
+    engine = createEngine({ workerFactory: inProcess, spares: false, config: { probation_ms: 60_000, ...config } });
+    await engine.load(counter(), { name: 'counter' });
+    await engine.call('increment', 7);
+    await engine.scale('counter', 2);
+    const d = await engine.deploy(swap('increment-traps'), { name: 'counter', strategy: { kind: 'blue-green' } });
+    expect((await d.done).outcome).toBe('promoted');
+    expect(engine.pool('counter').map((v) => v.version)).toEqual(['v2', 'v2']);
+  }
+
+  it('blue-green: green failing a call while blue is warm takes the whole pool back to blue at once, with green\'s state', async () => {
+    await promotedBlueGreen();
+    await expect(engine.call('increment', 1)).rejects.toMatchObject({ code: 'trap' });
+    await expect.poll(() => engine.pool('counter').map((v) => v.version)).toEqual(['v1', 'v1']);
+    expect(await counts()).toEqual([7, 7]);
+    const [record] = engine.history('counter');
+    expect(record).toMatchObject({ trigger: 'auto rollback', outcome: 'rolled back', failedStep: 'probation', from: { version: 'v2' }, to: { version: 'v1' } });
+    expect(record!.error).toMatch(/^v2 failed during probation: .*/);
+    // Once: the rollback is not repeated by later failures, and v1 serves on.
+    expect(engine.history('counter').filter((r) => r.trigger === 'auto rollback')).toHaveLength(1);
+    expect(await engine.call('increment', 1)).toBe(8);
+  });
+
+  it('blue-green: with rollback_on_failure off, green keeps serving after a failed call', async () => {
+    await promotedBlueGreen({ rollback_on_failure: false });
+    await expect(engine.call('increment', 1)).rejects.toMatchObject({ code: 'trap' });
+    expect(engine.pool('counter').map((v) => v.version)).toEqual(['v2', 'v2']);
+    expect(engine.history('counter')[0]).toMatchObject({ trigger: 'deploy', outcome: 'committed' });
+  });
+
   it('a pool scaled during probation is not shrunk by an automatic rollback: the failing instance restarts on its own', async () => {
     engine = createEngine({ workerFactory: inProcess, spares: false, config: { probation_ms: 60_000 } });
     await engine.load(counter(), { name: 'counter' });

@@ -5,6 +5,7 @@
  * {@link PoolManager.observe}.
  */
 import { HotwasmError } from '../../shared/errors';
+import type { Op, RequestOf } from '../../shared/ops';
 import { PREPARE } from '../../shared/update-plan';
 import type { Clock, Timer } from '../clock';
 import type { EngineConfig } from '../config';
@@ -16,6 +17,7 @@ import { finalState } from '../pipeline/cutover';
 import { type RecordDraft, versionRef } from '../pipeline/records';
 import { refusalText } from '../pipeline/refusal';
 import { type InstancePool, instanceId } from '../pool';
+import { probationFailure } from '../probation';
 import { blueGreen, rolling } from './blue-green';
 import { canary } from './canary';
 import { DeploymentRun, type StrategyRun } from './deployment';
@@ -59,6 +61,8 @@ export class PoolManager {
   /** The deployment running or waiting to run, else the latest one that ended. */
   private latest: DeploymentRun | null = null;
   private warm: { blue: Instance[]; green: Instance[]; timer: Timer } | null = null;
+  /** An automatic rollback to warm blue is on its way: later failures of green add nothing. */
+  private autoRollback = false;
   private readonly series = new TrafficSeries();
   private poolTimer: Timer | null = null;
   private disposed = false;
@@ -186,8 +190,30 @@ export class PoolManager {
     return warm.blue[0]?.info.version ?? null;
   }
 
-  /** Back to blue at once: every call held while each green instance's state goes to its blue counterpart. */
-  async rollBackWarm(): Promise<ModuleInfo> {
+  /**
+   * A call failed on `instance`: while blue is warm after a blue-green switch, a failure that
+   * probation counts on a green instance (a trap, a timeout, a crash, an export blue had) takes
+   * the pool back to blue at once, as a lone version in probation goes back to the one it
+   * replaced. True when a rollback started (the failing instance still restarts on its own if it
+   * must: the rollback then carries its restored state).
+   */
+  onGreenFailed(instance: Instance, error: unknown, request?: RequestOf<Op>): boolean {
+    const warm = this.warm;
+    if (!warm || this.autoRollback || !this.deps.config().rollback_on_failure || this.warmVersion() === null || !warm.green.includes(instance)) return false;
+    const reason = probationFailure(instance, warm.blue[0]!, error, request);
+    if (reason === null) return false;
+    this.autoRollback = true;
+    void this.rollBackWarm(reason)
+      .catch(() => undefined)
+      .finally(() => (this.autoRollback = false));
+    return true;
+  }
+
+  /**
+   * Back to blue at once: every call held while each green instance's state goes to its blue
+   * counterpart. With `failure`, an automatic rollback, for that reason.
+   */
+  async rollBackWarm(failure?: string): Promise<ModuleInfo> {
     return this.deps.schedule(async () => {
       const warm = this.warm;
       const pool = this.deps.pool();
@@ -208,20 +234,21 @@ export class PoolManager {
       this.deps.record({
         timestamp: this.deps.clock.wallNow(),
         module: this.deps.name,
-        trigger: 'rollback',
+        trigger: failure === undefined ? 'rollback' : 'auto rollback',
         from: versionRef(warm.green[0]!),
         to: versionRef(warm.blue[0]!),
-        outcome: 'committed',
+        outcome: failure === undefined ? 'committed' : 'rolled back',
         durationMs: pauseMs,
-        failedStep: null,
-        error: null,
+        failedStep: failure === undefined ? null : 'probation',
+        error: failure ?? null,
         refusal: null,
         stateBytes: moved.reduce((sum, m) => sum + ('stateBytes' in m ? m.stateBytes : 0), 0),
         warning,
         cutover: { pauseMs, saveMs: 0, restoreMs: 0, held: true },
       });
       for (const b of warm.blue) this.deps.served(b);
-      this.deps.loaded(pool.primary.info, 'rollback');
+      if (failure !== undefined) this.deps.say(`Rolled back ${this.deps.name} from ${warm.green[0]!.info.version} to ${warm.blue[0]!.info.version} on all ${warm.blue.length} instances (${failure})`);
+      this.deps.loaded(pool.primary.info, failure === undefined ? 'rollback' : 'auto rollback');
       this.changed();
       return pool.primary.info;
     });
