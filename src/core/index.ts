@@ -42,3 +42,20 @@ export { formatSignature } from '../shared/inspect';
 export { compareLayouts, sameSignature, type CustomSectionInfo, type EntryDiff, type InterfaceAspect, type LayoutComparison, type ListDiff, type MemoryAspect, type MemoryDiff, type SectionAspect } from '../shared/compare';
 export type { RawValue, RunResult, Settled, MeasureResult } from '../shared/protocol';
 export type { CallSample } from './call-trace';
+export type {
+  CanarySettings,
+  Decision,
+  Deployment,
+  DeploymentOutcome,
+  DeploymentPhase,
+  DeploymentStatus,
+  DeployOptions,
+  Divergence,
+  InstanceView,
+  Strategy,
+  StrategyKind,
+  TrafficPoint,
+  TrafficShare,
+  WindowStats,
+} from './deploy/types';
+export { MAX_INSTANCES } from './deploy/manager';
