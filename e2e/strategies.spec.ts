@@ -34,6 +34,10 @@ test('1. scale up to 3 and down to 1 under load: each new instance gets the stat
   expect(await instanceCounts(page)).toEqual([5, 5, 5]);
   await page.evaluate(() => Promise.all([1, 2, 3].map((n) => window.hotwasm.call('increment', n))));
   expect(await instanceCounts(page)).toEqual([6, 7, 8]);
+  // One state cannot be given to three instances: the State panel says so before Apply is tried.
+  const apply = region(page, 'State').getByRole('button', { name: 'Apply' });
+  await expect(apply).toBeDisabled();
+  await expect(apply).toHaveAccessibleDescription('counter runs 3 instances, each with its own state: scale it to 1 (Deploy panel) to give it a state.');
 
   await startLoad(page, { amount: 0 });
   await expect.poll(() => answered(page)).toBeGreaterThan(10);
@@ -42,6 +46,7 @@ test('1. scale up to 3 and down to 1 under load: each new instance gets the stat
   // The first instance stays, with its own count.
   expect(await instanceCounts(page)).toEqual([6]);
   await expect(region(page, 'Deploy').getByRole('table')).toHaveAccessibleName('Pool of counter: 1 instance');
+  await expect(apply).toBeEnabled();
 });
 
 test('2a. blue-green: a green pool with each blue state, all traffic at once, zero failed calls', async ({ page }) => {

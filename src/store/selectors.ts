@@ -33,6 +33,8 @@ export const selectStatus = (s: AppState): ModuleStatus | null => activeEntry(s)
 export const selectModuleName = activeName;
 export const selectServingSha = (s: AppState) => activeEntry(s)?.info?.sha256 ?? null;
 export const selectModule = (s: AppState): ModuleInfo | null => activeEntry(s)?.info ?? null;
+/** Instances serving the active module (1 unless it was scaled). */
+export const selectInstances = (s: AppState): number => activeEntry(s)?.status.instances ?? 1;
 export const selectModuleNames = (s: AppState) => s.modules.names;
 export const selectModulesByName = (s: AppState) => s.modules.byName;
 export const selectHasModule = (s: AppState) => (activeEntry(s)?.info ?? null) !== null;

@@ -4,8 +4,8 @@
  * gives it to a fresh instance of the serving version and cuts over, or refuses with why.
  */
 import { type FormEvent, useId, useState } from 'react';
-import type { ModuleInfo } from '../../store';
-import { useEngine } from '../common/context';
+import { type ModuleInfo, selectInstances } from '../../store';
+import { useAppStore, useEngine } from '../common/context';
 import { formatError } from '../common/format';
 import type { StartAction } from './StatePanel';
 import { parseHex, parseJson, toHex, utf8View } from './state-bytes';
@@ -14,11 +14,13 @@ type Mode = 'hex' | 'json';
 
 export function StateEditor({ module, current, startAction }: { module: ModuleInfo; current: Uint8Array | null; startAction: StartAction }) {
   const engine = useEngine();
+  // A pool's instances each keep their own state: one state cannot be given to all of them.
+  const instances = useAppStore(selectInstances);
   const [mode, setMode] = useState<Mode>('hex');
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [applying, setApplying] = useState(false);
-  const ids = { text: useId(), error: useId(), group: useId() };
+  const ids = { text: useId(), error: useId(), group: useId(), pool: useId() };
 
   const startFromCurrent = () => {
     if (!current) return;
@@ -93,8 +95,13 @@ export function StateEditor({ module, current, startAction }: { module: ModuleIn
           {error}. Nothing was sent.
         </p>
       )}
+      {instances > 1 && (
+        <p id={ids.pool} className="muted">
+          {module.name} runs {instances} instances, each with its own state: scale it to 1 (Deploy panel) to give it a state.
+        </p>
+      )}
       <div className="panel-actions">
-        <button type="submit" className="button button-primary" disabled={applying}>
+        <button type="submit" className="button button-primary" disabled={applying || instances > 1} aria-describedby={instances > 1 ? ids.pool : undefined}>
           Apply
         </button>
         <button type="button" className="button" onClick={startFromCurrent} disabled={!current}>
