@@ -72,10 +72,14 @@ export interface InstanceOwner {
   onCallFailed(instance: Instance, error: unknown, request?: RequestOf<Op>): void;
   /** Statistics or state changed. */
   onChange(instance: Instance): void;
-  /** A call answered (or failed) after `ms` (round trip), `guestMs` of it in the guest when asked for ({@link wantsGuestTime}). */
-  onCall?(instance: Instance, ms: number, ok: boolean, guestMs?: number): void;
-  /** Should calls ask their worker for the guest's own time (see ReplyTiming.guestMs)? Asked on every call: keep it cheap. */
-  wantsGuestTime?(): boolean;
+  /**
+   * A call answered (or failed) after `ms` (round trip); `sampleMs`, for a call that answered and
+   * whose time was asked for ({@link wantsGuestTime}), the guest's own time (the round trip if
+   * the worker did not say).
+   */
+  onCall?(instance: Instance, ms: number, ok: boolean, sampleMs?: number): void;
+  /** Should this call to `instance` ask its worker for the guest's own time (see ReplyTiming.guestMs)? Asked on every call: keep it cheap. */
+  wantsGuestTime?(instance: Instance): boolean;
   /** A request began, or ceased, to keep this instance busy past BUSY_AFTER_MS (see busyWith): news for its status. */
   onBusy(instance: Instance): void;
 }

@@ -115,9 +115,11 @@ export class Instance {
    */
   call<O extends Op>(body: RequestOf<O>, timed?: (timing: ReplyTiming, by: RpcClient) => void): Promise<ResultOf<O>> {
     const t0 = this.deps.clock.now();
-    // While its owner compares guests' own times (a canary), the worker is asked for it.
+    // While its owner compares guests' own times (a canary, on a sample of the calls), the worker is asked for it.
+    let asked = false;
     let guestMs: number | undefined;
-    if (this.deps.owner.wantsGuestTime?.() === true) {
+    if (this.deps.owner.wantsGuestTime?.(this) === true) {
+      asked = true;
       const told = timed;
       timed = (timing, by) => {
         guestMs = timing.guestMs;
@@ -129,7 +131,7 @@ export class Instance {
       (value) => {
         const ms = this.deps.clock.now() - t0;
         this.stats.record(ms, true);
-        this.deps.owner.onCall?.(this, ms, true, guestMs);
+        this.deps.owner.onCall?.(this, ms, true, asked ? (guestMs ?? ms) : undefined);
         this.deps.owner.onChange(this);
         return value;
       },

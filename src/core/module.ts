@@ -401,12 +401,12 @@ export class ModuleController {
           if (!this.pools.onGreenFailed(instance, error, request)) this.probation.onCallFailed(instance, error, request);
         },
         onChange: (instance) => this.onChange(instance),
-        onCall: (instance, ms, ok, guestMs) => {
+        onCall: (instance, ms, ok, sampleMs) => {
           const at = this.clock.wallNow();
           this.calls.record({ at, ms, ok, version: instance.info.version ?? '?' });
-          this.pools.observe(instance, ms, ok, at, guestMs);
+          this.pools.observe(instance, ms, ok, at, sampleMs);
         },
-        wantsGuestTime: () => this.pools.observing,
+        wantsGuestTime: (instance) => this.pools.wantsTiming(instance),
         onBusy: (instance) => this.pool?.serves(instance) && this.reporter.now(),
       },
     };

@@ -15,6 +15,16 @@ describe('a canary side', () => {
     // A uniform sample: its p99 stays near the true one (990).
     expect(Math.abs(big.p99()! - 990)).toBeLessThan(10);
   });
+
+  it('counts the calls that were not timed, for its error rate, without a latency', () => {
+    const s = new Side();
+    for (let i = 0; i < 90; i++) s.record(undefined, i % 10 !== 0);
+    for (let i = 0; i < 10; i++) s.record(5, true);
+    expect(s.calls).toBe(100);
+    expect(s.rate).toBeCloseTo(0.09);
+    expect(s.p99()).toBe(5);
+    expect(s.over(4)).toEqual({ over: 10, of: 10 });
+  });
 });
 
 describe('judging a canary', () => {

@@ -28,18 +28,25 @@ const LOOK_MS = 250;
  * million calls, four times a second, on the page's main thread (and 8 MB per million).
  */
 export const KEPT = 4096;
+/** At 0 % the canary answers nothing to compare with: the baseline's calls are timed one in this many. */
+const AT_ZERO_EVERY = 16;
 
 export class Side {
   calls = 0;
   errors = 0;
+  /** Latencies sampled (the calls that were timed). */
+  private sampled = 0;
   private readonly ms: number[] = [];
 
-  record(ms: number, ok: boolean): void {
+  /** A call answered (`ok`) or failed; `ms`, its time, if it was timed. */
+  record(ms: number | undefined, ok: boolean): void {
     this.calls++;
     if (!ok) this.errors++;
+    if (ms === undefined) return;
+    this.sampled++;
     if (this.ms.length < KEPT) this.ms.push(ms);
     else {
-      const at = Math.floor(Math.random() * this.calls);
+      const at = Math.floor(Math.random() * this.sampled);
       if (at < KEPT) this.ms[at] = ms;
     }
   }
@@ -122,7 +129,14 @@ export async function canary(d: DeploymentRun): Promise<Ending> {
   let retried = 0;
   const since = d.host.clock.wallNow();
   const t0 = d.host.clock.now();
-  d.observer = (instance, callMs, ok) => (instance === c ? sides.canary : sides.baseline).record(callMs, ok);
+  // Every canary call is timed; of the baseline's, about as many (every `every`-th): its p99 is
+  // judged on a sample of the same size, and the calls it skips carry no timing at all.
+  const every = share > 0 ? Math.max(1, Math.round((1 - share) / share)) : AT_ZERO_EVERY;
+  let seen = 0;
+  d.watcher = {
+    wants: (instance) => instance === c || ++seen % every === 0,
+    heard: (instance, ok, sampleMs) => (instance === c ? sides.canary : sides.baseline).record(sampleMs, ok),
+  };
   pool.canary = {
     instance: c,
     share,
@@ -137,7 +151,7 @@ export async function canary(d: DeploymentRun): Promise<Ending> {
   d.host.changed();
   const view = () => d.patch({ canary: { canary: sides.canary.view(c.info.version ?? '?'), baseline: sides.baseline.view(d.from.info.version ?? '?'), since } });
   const back = async (why: string, outcome: Ending['outcome']): Promise<Ending> => {
-    d.observer = null;
+    d.watcher = null;
     pool.canary = null;
     d.phase = 'rolling back';
     d.decide(why + (retried > 0 ? `; ${retried} call${retried === 1 ? '' : 's'} the canary failed ${retried === 1 ? 'was' : 'were'} answered by the baseline instead` : ''));
@@ -153,7 +167,7 @@ export async function canary(d: DeploymentRun): Promise<Ending> {
     const verdict = judge(sides.canary, sides.baseline, settings, d.host.clock.now() - t0, share);
     if (verdict.kind === 'regressed') return back(verdict.words, 'rolled back');
     if (signal === 'promote' || verdict.kind === 'healthy') {
-      d.observer = null;
+      d.watcher = null;
       pool.canary = null;
       d.decide(verdict.kind === 'healthy' ? verdict.words : `promoted by request (${judgeWords(sides, share)})`);
       d.phase = 'rolling';

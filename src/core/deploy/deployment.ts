@@ -39,11 +39,12 @@ export class DeploymentRun implements Deployment {
   private abortReason: string | null = null;
   private wake: ((signal: Signal) => void) | null = null;
   /**
-   * Hears every call the pool's instances answer while set (a canary's window), with the time
-   * the guest took as its worker measured it: the page's own stalls, which hit both sides alike,
-   * would otherwise hide a canary a few ms slower.
+   * While set (a canary's window): `heard` hears every call the pool's instances answer or fail,
+   * with, for the calls `wants` chose, the time the guest took as its worker measured it (the
+   * page's own stalls, which hit both sides alike, would otherwise hide a canary a few ms
+   * slower). Both are on every call's path.
    */
-  observer: ((instance: Instance, ms: number, ok: boolean) => void) | null = null;
+  watcher: { wants(instance: Instance): boolean; heard(instance: Instance, ok: boolean, sampleMs: number | undefined): void } | null = null;
   /** The version serving when the deployment began (updates queued before it may change it until it runs). */
   from: Instance;
   private readonly t0: number;

@@ -275,17 +275,17 @@ export class PoolManager {
 
   // --- What the Deploy panel shows ----------------------------------------------------------------
 
-  observe(instance: Instance, ms: number, ok: boolean, at: number, guestMs?: number): void {
+  observe(instance: Instance, ms: number, ok: boolean, at: number, sampleMs?: number): void {
     // The chart is drawn for a pool of several or once a deployment ran: a lone instance's calls
     // skip it (this is every call's path).
     if (this.latest !== null || (this.deps.pool()?.size ?? 1) > 1) this.series.record(instance.info.version ?? '?', ms, ok, at);
-    this.latest?.observer?.(instance, guestMs ?? ms, ok);
+    this.latest?.watcher?.heard(instance, ok, sampleMs);
     this.soon();
   }
 
-  /** A deployment compares calls' times (a canary): calls then ask for the guest's own time. */
-  get observing(): boolean {
-    return this.latest?.observer != null;
+  /** A deployment compares calls' times (a canary): the calls it samples ask for the guest's own time. */
+  wantsTiming(instance: Instance): boolean {
+    return this.latest?.watcher?.wants(instance) ?? false;
   }
 
   views(): InstanceView[] {
