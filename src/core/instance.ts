@@ -100,13 +100,13 @@ export class Instance {
   }
 
   /** Send a request (lifecycle and pipeline steps: no statistics). `timed` hears how long it took (see RequestOptions.timed). */
-  request<O extends Op>(body: RequestOf<O>, timeoutMs = this.deps.timeouts().callMs, timed?: (timing: ReplyTiming, by: RpcClient) => void): Promise<ResultOf<O>> {
+  request<O extends Op>(body: RequestOf<O>, timeoutMs = this.deps.timeouts().callMs, timed?: (timing: ReplyTiming, by: RpcClient) => void, guestTime = false): Promise<ResultOf<O>> {
     if (this.disposed) return Promise.reject(new HotwasmError('disposed', `${this.info.name} was unloaded`));
     if (this.state === 'failed') return Promise.reject(new HotwasmError('worker-died', `${this.info.name} is not running: ${sentence(this.notice ?? 'it failed')} Restart it or load it again.`));
     if (!OPS[body.op].keepsState) this.changes++;
     if (body.op === 'prepare' || body.op === 'renew') this.deps.spares.countInstance(this.worker);
     // State bytes and ports move to the worker instead of being copied (the sender gives them up).
-    return this.rpc.request(body, { timeoutMs, transfer: transferablesOf(body), ...(timed && { timed }) });
+    return this.rpc.request(body, { timeoutMs, transfer: transferablesOf(body), ...(timed && { timed }), ...(guestTime && { guestTime }) });
   }
 
   /**
@@ -125,9 +125,9 @@ export class Instance {
         guestMs = timing.guestMs;
         told?.(timing, by);
       };
-      if (!('timed' in body)) body = { ...body, timed: true };
     }
-    return this.request(body, undefined, timed).then(
+    // A timed call (callTimed) reports the guest's time too.
+    return this.request(body, undefined, timed, asked || ('timed' in body && body.timed === true)).then(
       (value) => {
         const ms = this.deps.clock.now() - t0;
         this.stats.record(ms, true);

@@ -190,11 +190,14 @@ describe('RpcClient', () => {
   it('times a timed request from the post of its message to its reply, with the time the worker reports', async () => {
     const { worker, rpc, advance } = setup();
     const timings: { guestMs: number | undefined; roundTripMs: number; by: RpcClient }[] = [];
-    const timed = rpc.request({ op: 'call', fn: 'f', argJson: '1' }, { timeoutMs: 100, timed: (t, by) => timings.push({ ...t, by }) });
+    const timed = rpc.request({ op: 'call', fn: 'f', argJson: '1' }, { timeoutMs: 100, timed: (t, by) => timings.push({ ...t, by }), guestTime: true });
     const plain = rpc.request({ op: 'call', fn: 'f', argJson: '2' }, { timeoutMs: 100 });
     advance(5); // waiting for the message to go out does not count: the round trip starts at the post
     await tick();
     const [a, b] = worker.requests;
+    // The worker is asked for its time in the message; both requests keep the shape of a call.
+    expect(worker.posted).toEqual([{ type: 'requests', requests: [a, b], timed: [a!.id] }]);
+    expect(Object.keys(a!)).toEqual(Object.keys(b!));
     advance(7);
     worker.reply({ id: a!.id, ok: true, value: 'A', ms: 0.25 }, { id: b!.id, ok: true, value: 'B', ms: 0.5 });
     expect(await timed).toBe('A');

@@ -9,9 +9,11 @@ import { type PackedLayout, isPackedLayout } from './packed-layout';
 import type { GuestOptions, LoadedGuest, MeasureResult, RawValue, RunResult, Settled } from './protocol';
 
 /**
- * A call may ask the worker to say how long it spent serving it (Reply.ms): the guest's own
- * time, as opposed to the round trip the page sees. Only when asked: most calls are nobody's
- * to read, and two clock reads are a noticeable share of a call served in the worker (~0.4 µs).
+ * A call made to be timed (ModuleHandle.callTimed): it answers with its timing, including how
+ * long the worker spent serving it — the guest's own time, as opposed to the round trip the page
+ * sees. The worker is asked for that in the message, not by this field (RequestOptions.guestTime),
+ * and only when asked: most calls are nobody's to read, and two clock reads are a noticeable
+ * share of a call served in the worker (~0.4 µs).
  */
 export interface Timed {
   timed?: true;

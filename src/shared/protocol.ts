@@ -55,14 +55,15 @@ export type StateMessage = { state: Uint8Array | null } | { error: SerializedErr
 
 /**
  * The answer to one request. Its value is checked against the op's result on arrival (OPS[op].check).
- * `ms`, for a request that asked for it (ops.ts, Timed), is how long the worker spent serving it.
+ * `ms`, for a request that asked for it (its id in the message's `timed`), is how long the worker spent serving it.
  */
 export type Reply = { id: number; ok: true; value: unknown; ms?: number } | { id: number; ok: false; error: SerializedError };
 
 export type OutputStream = 'stdout' | 'stderr';
 
 export type ToWorker =
-  | { type: 'requests'; requests: Request[] }
+  /** `timed`: ids of the requests (calls) whose reply should say how long the worker spent serving them (Reply.ms). */
+  | { type: 'requests'; requests: Request[]; timed?: number[] }
   /** A load is coming: wake up (and stop warming up) while the page prepares it. */
   | { type: 'wake' }
   /** A spare with time to spare: warm up until real work arrives, then say `ready` (src/worker/warm-up.ts). */

@@ -32,7 +32,7 @@ class StuckWorker extends InProcessWorker {
     const at = message.requests.findIndex((r) => 'fn' in r && r.fn === this.fn);
     if (at < 0) return super.postMessage(message, transfer);
     this.stuck = true;
-    if (at > 0) super.postMessage({ type: 'requests', requests: message.requests.slice(0, at) }, transfer);
+    if (at > 0) super.postMessage({ ...message, requests: message.requests.slice(0, at) }, transfer);
   }
 }
 

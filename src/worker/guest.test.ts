@@ -275,10 +275,11 @@ describe('a load through the request server', () => {
     server.receive({
       type: 'requests',
       requests: [
-        { id: 2, op: 'call', fn: 'increment', argJson: '2', timed: true },
+        { id: 2, op: 'call', fn: 'increment', argJson: '2' },
         { id: 3, op: 'call', fn: 'increment', argJson: '3' },
-        { id: 4, op: 'callRaw', fn: 'get', args: [0, 0], timed: true },
+        { id: 4, op: 'callRaw', fn: 'get', args: [0, 0] },
       ],
+      timed: [2, 4],
     });
     await expect.poll(() => replies.length).toBe(4);
     const [, timed, plain, raw] = replies;

@@ -41,6 +41,8 @@ export class WorkerServer {
   private replies: Reply[] = [];
   /** Requests not served yet, in arrival order (`next` indexes the first). */
   private backlog: Request[] = [];
+  /** Ids of the requests waiting whose reply should say how long serving them took (ToWorker `timed`). */
+  private readonly timed = new Set<number>();
   private next = 0;
   private busy = false;
 
@@ -75,6 +77,7 @@ export class WorkerServer {
     if (message?.type !== 'requests') return;
     // No push(...spread): a message may hold more requests than a call has argument slots.
     for (const request of message.requests) this.backlog.push(request);
+    if (message.timed) for (const id of message.timed) this.timed.add(id);
     if (!this.busy) void this.drain();
   }
 
@@ -98,7 +101,7 @@ export class WorkerServer {
     if (spec.step && this.state.pipelineFailed) return fail(new HotwasmError('skipped', `${request.op} was skipped: an earlier update step failed`));
     let value: unknown;
     // A call that asks to be timed (calls are synchronous): the guest's time is the handler's.
-    const timed = 'timed' in request && request.timed === true;
+    const timed = this.timed.size > 0 && this.timed.delete(id);
     const t0 = timed ? performance.now() : 0;
     try {
       value = (this.handlers[request.op] as (r: Request) => unknown)(request);
