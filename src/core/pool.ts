@@ -45,7 +45,7 @@ export function instanceId(instance: Instance): string {
 export class InstancePool {
   private instances: Instance[];
   /** Calls waiting for a cutover or rollback to finish, in the order they were made. */
-  private held: (() => void)[] | null = null;
+  private held: (() => Promise<void>)[] | null = null;
   /** Instances taken out of routing, finishing the calls they were sent. */
   readonly draining = new Set<Instance>();
   canary: CanaryRoute | null = null;
@@ -113,7 +113,7 @@ export class InstancePool {
   send<T>(request: (instance: Instance) => Promise<T>, body?: CallBody): Promise<T> {
     if (this.held) {
       const held = this.held;
-      return new Promise<T>((resolve, reject) => held.push(() => void this.dispatch(request, body).then(resolve, reject)));
+      return new Promise<T>((resolve, reject) => held.push(() => this.dispatch(request, body).then(resolve, reject)));
     }
     // The common case, a pool of one with nothing watching: straight to it.
     if (this.instances.length === 1 && this.mirror === null) return request(this.instances[0]!);
@@ -154,11 +154,12 @@ export class InstancePool {
     this.held ??= [];
   }
 
-  /** Let the held calls go, in order, to whichever instances serve now. */
-  release(): void {
+  /** Let the held calls go, in order, to whichever instances serve now. Settles once they all have (answered or failed). */
+  release(): Promise<void> {
     const held = this.held ?? [];
     this.held = null;
-    for (const run of held) run();
+    const settled = held.map((run) => run());
+    return settled.length === 0 ? Promise.resolve() : Promise.all(settled).then(() => undefined);
   }
 
   /** Serve with `next` instead of every current instance; answers the ones it displaced. */

@@ -77,14 +77,32 @@ export async function blueGreen(d: DeploymentRun): Promise<Ending> {
     return { outcome: 'refused', reason: `the switch was refused: ${refusalText(refused)}; blue serves on`, serving: pool.primary };
   }
   pool.replaceAll(green.map((g) => g.candidate));
-  pool.release();
+  const answered = pool.release();
   const pauseMs = d.host.clock.now() - t0;
+  // The calls the switch held are answered before the deployment's own news and bookkeeping
+  // (the pool's view, the decision, its record) take this thread: that work, done at once, made
+  // the longest call of a switch 3–4× the pause.
+  await answeredOr(answered, d, HELD_ANSWER_WAIT_MS);
   for (const g of green) d.host.served(g.candidate);
   d.host.changed();
   const bytes = moved.reduce((sum, m) => sum + ('bytes' in m && m.bytes ? m.bytes : 0), 0);
   d.decide(`all traffic moved to green (${d.status().to}) in ${pauseMs.toFixed(1)} ms; blue stays warm for ${d.host.config().probation_ms} ms`);
   d.host.keepWarm(blue, green.map((g) => g.candidate));
   return { outcome: 'promoted', reason: null, serving: pool.primary, stateBytes: bytes, pauseMs };
+}
+
+/** How long the bookkeeping after a switch waits for the calls it held, ms (one may be a runaway call). */
+const HELD_ANSWER_WAIT_MS = 50;
+
+function answeredOr(answered: Promise<void>, d: DeploymentRun, ms: number): Promise<void> {
+  const { clock } = d.host;
+  return new Promise((resolve) => {
+    const timer = clock.setTimeout(resolve, ms);
+    void answered.then(() => {
+      clock.clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 /** Wait for promote() or abort(), ignoring nudges. */
