@@ -284,4 +284,25 @@ describe('connectEngine while an update runs', () => {
     frames.shift()!();
     expect(selectStatus(store.getState())!.updating).toBe('benchmark');
   });
+
+  it('holds events while a deployment runs, as while an update runs, and shows its end a moment later', () => {
+    const { engine, emit } = fakeEngine();
+    const store = createAppStore();
+    const frames: (() => void)[] = [];
+    const timers: (() => void)[] = [];
+    connectEngine(engine, store, { schedule: (flush) => frames.push(flush), setTimer: (fn) => timers.push(fn), clearTimer: () => timers.splice(0) });
+    const running = { id: 1, module: 'counter', strategy: { kind: 'blue-green' as const }, from: 'v1', to: 'v2', phase: 'preparing' as const, outcome: null, reason: null, startedAt: 1, endedAt: null, traffic: [], decisions: [], canary: null, shadow: null };
+    emit({ type: 'deployment', module: 'counter', status: running });
+    emit({ type: 'pool', module: 'counter', instances: [], traffic: [] });
+    expect(frames).toHaveLength(0);
+    expect(timers).toHaveLength(1);
+    emit({ type: 'deployment', module: 'counter', status: { ...running, phase: 'done' as const, outcome: 'promoted' as const, endedAt: 2 } });
+    expect(frames).toHaveLength(0);
+    timers.shift()!();
+    frames.shift()!();
+    expect(store.getState().deploy.byModule.counter?.deployment).toMatchObject({ outcome: 'promoted' });
+    // Ended: events go at once again.
+    emit({ type: 'pool', module: 'counter', instances: [], traffic: [] });
+    expect(frames).toHaveLength(1);
+  });
 });
