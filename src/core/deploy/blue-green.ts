@@ -79,6 +79,8 @@ export async function blueGreen(d: DeploymentRun): Promise<Ending> {
   pool.replaceAll(green.map((g) => g.candidate));
   const answered = pool.release();
   const pauseMs = d.host.clock.now() - t0;
+  // Blue is warm from now on: green failing even the first calls it was given goes back to it.
+  d.host.keepWarm(blue, green.map((g) => g.candidate));
   // The calls the switch held are answered before the deployment's own news and bookkeeping
   // (the pool's view, the decision, its record) take this thread: that work, done at once, made
   // the longest call of a switch 3–4× the pause.
@@ -87,7 +89,6 @@ export async function blueGreen(d: DeploymentRun): Promise<Ending> {
   d.host.changed();
   const bytes = moved.reduce((sum, m) => sum + ('bytes' in m && m.bytes ? m.bytes : 0), 0);
   d.decide(`all traffic moved to green (${d.status().to}) in ${pauseMs.toFixed(1)} ms; blue stays warm for ${d.host.config().probation_ms} ms`);
-  d.host.keepWarm(blue, green.map((g) => g.candidate));
   return { outcome: 'promoted', reason: null, serving: pool.primary, stateBytes: bytes, pauseMs };
 }
 
