@@ -3,6 +3,7 @@
  * once or batch by batch. Both stage each candidate against the instance it replaces (its
  * counterpart), through every validation step, with the counterpart's state.
  */
+import { delay } from '../clock';
 import type { Instance } from '../instance';
 import type { UpdateInput } from '../pipeline/context';
 import { refusalText } from '../pipeline/refusal';
@@ -84,7 +85,7 @@ export async function blueGreen(d: DeploymentRun): Promise<Ending> {
   // The calls the switch held are answered before the deployment's own news and bookkeeping
   // (the pool's view, the decision, its record) take this thread: that work, done at once, made
   // the longest call of a switch 3–4× the pause.
-  await answeredOr(answered, d, HELD_ANSWER_WAIT_MS);
+  await Promise.race([answered, delay(d.host.clock, HELD_ANSWER_WAIT_MS)]);
   for (const g of green) d.host.served(g.candidate);
   d.host.changed();
   const bytes = moved.reduce((sum, m) => sum + ('bytes' in m && m.bytes ? m.bytes : 0), 0);
@@ -94,17 +95,6 @@ export async function blueGreen(d: DeploymentRun): Promise<Ending> {
 
 /** How long the bookkeeping after a switch waits for the calls it held, ms (one may be a runaway call). */
 const HELD_ANSWER_WAIT_MS = 50;
-
-function answeredOr(answered: Promise<void>, d: DeploymentRun, ms: number): Promise<void> {
-  const { clock } = d.host;
-  return new Promise((resolve) => {
-    const timer = clock.setTimeout(resolve, ms);
-    void answered.then(() => {
-      clock.clearTimeout(timer);
-      resolve();
-    });
-  });
-}
 
 /** Wait for promote() or abort(), ignoring nudges. */
 async function waitFor(d: DeploymentRun): Promise<'promote' | 'abort'> {
