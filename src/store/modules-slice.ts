@@ -71,6 +71,26 @@ function sharing(next: ModuleInfo, before: ModuleInfo | null): ModuleInfo {
   return { ...next, exports: keep('exports'), imports: keep('imports'), memories: keep('memories'), customSections: keep('customSections') };
 }
 
+/**
+ * A version's label names the same bytes for ever, so what it imports and exports never changes:
+ * the fields that can (served, pinned, named) and the rest of the metadata are compared.
+ */
+const sameVersion = (a: VersionInfo, b: VersionInfo): boolean =>
+  a.version === b.version && a.sha256 === b.sha256 && a.servedAt === b.servedAt && a.pinned === b.pinned && a.tag === b.tag && a.source === b.source && a.size === b.size && a.apiVersion === b.apiVersion && a.trigger === b.trigger && a.createdAt === b.createdAt;
+
+/**
+ * The new list of versions, keeping the objects of those that did not change (each event lists
+ * them all, as new objects): the History panel's rows then redraw only the versions that did.
+ */
+function sharingVersions(next: readonly VersionInfo[], before: readonly VersionInfo[] | undefined): readonly VersionInfo[] {
+  if (!before?.length) return next;
+  const byLabel = new Map(before.map((v) => [v.version, v]));
+  return next.map((v) => {
+    const old = byLabel.get(v.version);
+    return old && sameVersion(old, v) ? old : v;
+  });
+}
+
 function patchEntry(data: ModulesData, name: string, patch: Partial<ModuleEntry>): ModulesData {
   const entry = data.byName[name] ?? { status: blankStatus(name), info: null, versions: [] };
   return { ...data, byName: { ...data.byName, [name]: { ...entry, ...patch } } };
@@ -93,7 +113,7 @@ export function reduceModules(data: ModulesData, event: EngineEvent): ModulesDat
       return { ...next, names, lastError: null };
     }
     case 'versions':
-      return patchEntry(data, event.module, { versions: event.versions });
+      return patchEntry(data, event.module, { versions: sharingVersions(event.versions, data.byName[event.module]?.versions) });
     case 'unloaded': {
       const { [event.module]: _gone, ...byName } = data.byName;
       return { ...data, byName, names: data.names.filter((n) => n !== event.module) };

@@ -4,7 +4,7 @@
  * One text filter narrows both. The update list has one tab stop (the last record focused, else
  * the newest); ArrowUp and ArrowDown, Home and End move between records.
  */
-import { type FocusEvent, type KeyboardEvent, useId, useMemo, useRef, useState } from 'react';
+import { type FocusEvent, type KeyboardEvent, useCallback, useId, useMemo, useRef, useState } from 'react';
 import { OUTCOMES, type UpdateOutcome, type UpdateRecord, type VersionInfo, filterRecords, selectModuleName, selectRecords, selectServingSha, selectUnreadable, selectVersions } from '../../store';
 import { recordKey } from '../../core/history';
 import { useAppStore } from '../common/context';
@@ -58,6 +58,8 @@ export function HistoryPanel() {
   // A long session makes thousands of records: render the newest ones unless asked.
   const shown = showAll ? matching : matching.slice(0, SHOWN);
   const rendered = useProgressive(shown, FIRST);
+  // The same function from render to render, so that the version rows that did not change stay as they are.
+  const onPick = useCallback((version: string) => moduleName !== null && setPicked({ module: moduleName, version }), [moduleName]);
   const [activeKey, setActiveKey] = useState<string | null>(null);
   const listRef = useRef<HTMLOListElement>(null);
   const ids = { filter: useId(), heading: useId(), query: useId(), group: useId() };
@@ -112,7 +114,7 @@ export function HistoryPanel() {
                 servingSha={servingSha}
                 validation={validation}
                 picked={pickedVersion}
-                onPick={(version) => setPicked({ module: moduleName, version })}
+                onPick={onPick}
                 group={ids.group}
               />
             </div>

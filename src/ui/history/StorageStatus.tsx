@@ -7,6 +7,7 @@
  * what it took, skipped and refused.
  */
 import { useEffect, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import type { ImportReport } from '../../core';
 import { formatBytes } from '../../shared/inspect';
 import { selectConfig, selectModulesByName, selectStorageMode, selectStorageReason, selectUnreadable } from '../../store';
@@ -40,8 +41,9 @@ export function StorageStatus() {
   const reason = useAppStore(selectStorageReason);
   const unreadable = useAppStore(selectUnreadable);
   const keep = useAppStore((s) => selectConfig(s).keep_versions);
-  // Versions change with every module's updates: the estimate is read again then.
-  const modules = useAppStore(selectModulesByName);
+  // Versions change with every module's updates: the estimate is read again then (and only
+  // then: a status that changes, as call counts do every 200 ms, is no reason).
+  const versionLists = useAppStore(useShallow((s) => Object.values(selectModulesByName(s)).map((entry) => entry.versions)));
   const [estimate, setEstimate] = useState<Estimate | null>(null);
   const [persisted, setPersisted] = useState<Persisted>('unknown');
 
@@ -59,7 +61,7 @@ export function StorageStatus() {
       live = false;
       clearTimeout(timer);
     };
-  }, [mode, modules]);
+  }, [mode, versionLists]);
 
   useEffect(() => {
     const api = storageApi();

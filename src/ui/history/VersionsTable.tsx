@@ -96,6 +96,10 @@ interface RowProps {
   group: string;
 }
 
+/** Props equal for a row: its validation is compared by what it says (the map is made anew at every record). */
+const sameRow = (a: RowProps, b: RowProps): boolean =>
+  a.version === b.version && a.serving === b.serving && a.picked === b.picked && a.tabbable === b.tabbable && a.onPick === b.onPick && a.group === b.group && (a.validation === b.validation || (a.validation?.text === b.validation?.text && a.validation?.outcome === b.validation?.outcome));
+
 /** Memoised: a version's row changes only when it, its validation or the pick does. */
 const VersionRow = memo(function VersionRow({ version: v, serving, validation, picked, tabbable, onPick, group }: RowProps) {
   // No record: a first load (it has none), or a version published and never run.
@@ -126,4 +130,4 @@ const VersionRow = memo(function VersionRow({ version: v, serving, validation, p
       <td>{v.servedAt === null ? 'never' : <time dateTime={new Date(v.servedAt).toISOString()}>{formatTime(v.servedAt)}</time>}</td>
     </tr>
   );
-});
+}, sameRow);

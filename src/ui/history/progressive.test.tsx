@@ -7,7 +7,7 @@ import { useProgressive } from './progressive';
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
 describe('useProgressive', () => {
-  it('renders the first items at once and the whole list in the render after; a list that grows keeps what it showed', async () => {
+  it('renders the first items at once and the whole list in the render after; a list that grows by a few is shown whole in one render', async () => {
     const seen: number[] = [];
     function List({ items }: { items: readonly number[] }) {
       const rendered = useProgressive(items, 3);
@@ -24,7 +24,11 @@ describe('useProgressive', () => {
     expect(host.querySelectorAll('li')).toHaveLength(10);
     seen.length = 0;
     await act(async () => root.render(<List items={[10, ...ten]} />));
-    expect(seen).toEqual([10, 11]); // the new one (first) at once, none of those shown taken away for long
+    expect(seen).toEqual([11]); // the new one at once with the others, and no second render
+    seen.length = 0;
+    const thirty = Array.from({ length: 30 }, (_, i) => i + 100);
+    await act(async () => root.render(<List items={[...thirty, 10, ...ten]} />));
+    expect(seen).toEqual([11, 41]); // many more: what was shown, then the whole list deferred
     await act(async () => root.render(<List items={[1, 2]} />));
     expect(host.querySelectorAll('li')).toHaveLength(2);
     root.unmount();

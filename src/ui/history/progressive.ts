@@ -1,4 +1,4 @@
-import { useDeferredValue } from 'react';
+import { useDeferredValue, useEffect, useRef } from 'react';
 
 /**
  * A long list shown in two renders: its first `first` items at once, the whole list in a
@@ -7,10 +7,23 @@ import { useDeferredValue } from 'react';
  * scrolled out of view at first anyway. A page opened again shows up to 100 records at once, and
  * their render and layout held back the module it was bringing back (traced: 30 ms for 50 records
  * on the benchmark machine, while that module's bytes had been read).
+ *
+ * A list that grows by a few items (at most `first`) beyond what it last showed whole, as at
+ * each update, is shown whole at once, in one render: a second, deferred render of the whole
+ * list (and a second frame) after every update was most of the History panel's work then.
  */
 export function useProgressive<T>(items: readonly T[], first: number): readonly T[] {
-  // The length the deferred render has caught up with: the previous one while it runs.
-  const caughtUp = useDeferredValue(items.length);
-  const count = Math.max(Math.min(items.length, first), caughtUp);
+  // The length last shown whole.
+  const whole = useRef(0);
+  // The deferred value last seen: asked for again while nothing is deferred, so that React has
+  // nothing to catch up with (a new value, even one not used, costs a render).
+  const last = useRef(-1);
+  const few = items.length <= whole.current + first;
+  const caughtUp = useDeferredValue(few ? last.current : items.length);
+  last.current = caughtUp;
+  const count = few || caughtUp === items.length ? items.length : Math.min(items.length, Math.max(first, whole.current));
+  useEffect(() => {
+    if (count === items.length) whole.current = count;
+  });
   return count >= items.length ? items : items.slice(0, count);
 }

@@ -3,7 +3,7 @@
  * (imports, exports, lifecycle types, the JSON ABI, the api_version) — so a guest's author sees a
  * lifecycle export of the wrong type or a missing api_version as the module loads, not later.
  */
-import { memo, useEffect, useState } from 'react';
+import { memo, useEffect, useMemo, useState } from 'react';
 import type { ModuleInfo } from '../../store';
 import { type ConformanceCheck, layoutConformance } from '../../shared/conformance';
 
@@ -16,15 +16,22 @@ function problemsOf(module: ModuleInfo): Problem[] {
   return checks.filter((c): c is Problem => c.status === 'fail' || c.status === 'warn');
 }
 
+/** Exports walked as the panel renders; a module with more is read in a task of its own. */
+const CHECKED_AT_ONCE = 2000;
+
 export const AbiChecks = memo(function AbiChecks({ module }: { module: ModuleInfo }) {
-  // Worked out in a task of its own after the panel has shown: it walks every export, and a
-  // module with 100,000 of them would otherwise lengthen the load's longest task by ~60 ms.
+  // A module with many exports is worked out in a task of its own after the panel has shown: it
+  // walks every export, and 100,000 of them would otherwise lengthen the load's longest task by
+  // ~60 ms. Others at once: a task of its own was a second render and frame after every update.
+  const large = module.exports.length > CHECKED_AT_ONCE;
+  const atOnce = useMemo(() => (large ? null : problemsOf(module)), [large, module]);
   const [checked, setChecked] = useState<{ of: ModuleInfo; problems: Problem[] } | null>(null);
   useEffect(() => {
+    if (!large) return;
     const timer = setTimeout(() => setChecked({ of: module, problems: problemsOf(module) }), 0);
     return () => clearTimeout(timer);
-  }, [module]);
-  const problems = checked?.of === module ? checked.problems : null;
+  }, [large, module]);
+  const problems = atOnce ?? (checked?.of === module ? checked.problems : null);
   return (
     <>
       <h3>Guest ABI</h3>

@@ -1,6 +1,7 @@
 /** Module: everything known about the active module, and the active-module switch. */
 import { useId } from 'react';
-import { type ModuleInfo, type ModuleStatus, selectModule, selectModuleNames, selectModulesByName, selectNoticeActions } from '../../store';
+import { useShallow } from 'zustand/react/shallow';
+import { type ModuleInfo, type ModuleStatus, selectModule, selectModuleNames, selectNoticeActions } from '../../store';
 import { type MemoryLimits, PAGE_BYTES } from '../../shared/inspect';
 import { useAppStore, useEngine } from '../common/context';
 import { DASH, formatCount, formatSize } from '../common/format';
@@ -22,11 +23,15 @@ export function ModulePanel() {
   );
 }
 
+const NO_OPTIONS: readonly string[] = [];
+
 /** Shown when more than one module is loaded: which one the panels work with, and how each is. */
 function ActiveModuleSelect({ active }: { active: string | null }) {
   const engine = useEngine();
   const names = useAppStore(selectModuleNames);
-  const byName = useAppStore(selectModulesByName);
+  // The options' words, compared one by one: a status that changes only its call counts (every
+  // 200 ms while calls run) redraws nothing here.
+  const options = useAppStore(useShallow((s) => (s.modules.names.length < 2 ? NO_OPTIONS : s.modules.names.map((name) => optionText(name, s.modules.byName[name]?.status)))));
   const notices = useAppStore(selectNoticeActions);
   const id = useId();
   if (names.length < 2) return null;
@@ -44,9 +49,9 @@ function ActiveModuleSelect({ active }: { active: string | null }) {
           }
         }}
       >
-        {names.map((name) => (
+        {names.map((name, i) => (
           <option key={name} value={name}>
-            {optionText(name, byName[name]?.status)}
+            {options[i]}
           </option>
         ))}
       </select>

@@ -4,7 +4,7 @@
  * timeline of recent checkpoints to rewind to; and a strip of what happened when. Everything
  * given goes through the engine's update pipeline (src/core/state.ts): a refusal changes nothing.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import { type ModuleInfo, selectCheckpoints, selectModule } from '../../store';
 import { useAppStore, useEngine } from '../common/context';
 import { formatTime } from '../common/format';
@@ -52,7 +52,8 @@ const exported = (module: ModuleInfo, name: string) => module.exports.some((e) =
 function ModuleState({ module }: { module: ModuleInfo }) {
   const engine = useEngine();
   const checkpoints = useAppStore(selectCheckpoints);
-  const [shown, setShown] = useState<ShownState | null>(null);
+  // The state last read, and the checkpoint that was the latest then.
+  const [read, setRead] = useState<{ state: ShownState; after: number | null } | null>(null);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const actions = useRef(0);
   const startAction: StartAction = useCallback(() => {
@@ -67,18 +68,27 @@ function ModuleState({ module }: { module: ModuleInfo }) {
   const latest = checkpoints.at(-1) ?? null;
 
   // Each checkpoint shows at once: its bytes are in the engine already (no request to the worker).
-  useEffect(() => {
-    if (!latest) return;
-    const bytes = engine.module(module.name).checkpointState(latest.seq);
-    if (bytes) setShown({ bytes, at: latest.at, from: `checkpoint ${latest.seq} of ${latest.version}` });
+  // Worked out as the panel renders, not in an effect after it: that was a second render and a
+  // second frame after every update.
+  const checkpointShown = useMemo((): ShownState | null => {
+    if (!latest) return null;
+    let bytes: Uint8Array | null = null;
+    try {
+      bytes = engine.module(module.name).checkpointState(latest.seq);
+    } catch {
+      return null; // the module is gone: the panel goes with it
+    }
+    return bytes && { bytes, at: latest.at, from: `checkpoint ${latest.seq} of ${latest.version}` };
   }, [engine, module.name, latest]);
+  // What came last: a read, unless a checkpoint came after it.
+  const shown = read && read.after === (latest?.seq ?? null) ? read.state : (checkpointShown ?? read?.state ?? null);
 
-  const read = async () => {
+  const readNow = async () => {
     const report = startAction();
     setReading(true);
     try {
       const bytes = await engine.module(module.name).state();
-      if (bytes) setShown({ bytes, at: Date.now(), from: `read now from ${module.version}` });
+      if (bytes) setRead({ state: { bytes, at: Date.now(), from: `read now from ${module.version}` }, after: latest?.seq ?? null });
       report({ text: bytes ? `Read ${bytes.byteLength} bytes of state from ${module.version}` : `${module.version} has no save_state`, error: false });
     } catch (error) {
       report({ text: `Reading the state failed: ${(error as Error).message}`, error: true });
@@ -96,7 +106,7 @@ function ModuleState({ module }: { module: ModuleInfo }) {
       ) : (
         <>
           <div className="panel-actions">
-            <button type="button" className="button" onClick={() => void read()} disabled={reading}>
+            <button type="button" className="button" onClick={() => void readNow()} disabled={reading}>
               Read state
             </button>
             {shown && (
