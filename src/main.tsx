@@ -11,6 +11,7 @@ import type { HotChannel } from './core/live-push';
 import { openIndexedDbRegistry } from './registry/idb-registry';
 import { connectEngine, createAppStore, localConfigStorage } from './store';
 import { App } from './ui/App';
+import { nextFrame } from './ui/common/frame';
 import { startLoad } from './ui/common/load';
 import { decodeShare } from './ui/share/share-link';
 import { watToolchain } from './ui/source/useSourceSession';
@@ -32,8 +33,7 @@ const registry = openingRegistry(opening.then((opened) => (opened.ok ? opened.re
 const engine = createEngine({ baseUrl: document.baseURI, storage: localConfigStorage(), registry });
 const store = createAppStore();
 void opening.then((opened) => store.getState().storage.set(opened.ok ? 'browser' : 'memory', opened.ok ? null : opened.reason));
-// Apply engine events to the store once per frame (a hidden tab gets no frames: use a timer).
-const nextFrame = (flush: () => void) => (document.hidden ? setTimeout(flush, 0) : requestAnimationFrame(flush));
+// Apply engine events to the store once per frame (a hidden tab gets no frames: a timer then).
 connectEngine(engine, store, { schedule: nextFrame });
 window.hotwasm = engine;
 // Another tab of the site wrote to the registry: take its records, and its versions of the

@@ -6,7 +6,7 @@
  */
 export { createAppStore, type AppState, type AppStore } from './app-store';
 export type { StorageMode } from './storage-slice';
-export { connectEngine } from './bridge';
+export { AFTER_UPDATE_MS, connectEngine } from './bridge';
 export { type ConsoleLine, type Stream, MAX_LINES } from './console-slice';
 export { CONFIG_STORAGE_KEY, localConfigStorage } from './config-storage';
 export { MAX_RECORDS, OUTCOMES, filterRecords } from './history-slice';

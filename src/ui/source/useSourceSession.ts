@@ -6,10 +6,11 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { messageOf } from '../../shared/errors';
 import { readModuleLayout } from '../../shared/inspect';
-import { type Engine, type ModuleInfo, refusalMessage } from '../../store';
+import { AFTER_UPDATE_MS, type Engine, type ModuleInfo, refusalMessage } from '../../store';
+import { nextFrame } from '../common/frame';
 import { refusalStoryOf } from '../common/format';
 import { EditLoop, type EditEvent, type SourceProblem } from './edit-loop';
-import { sourceFor, type SourceDoc } from './source-text';
+import { EXAMPLE_SOURCES_URL, sourceFor, type SourceDoc } from './source-text';
 
 type Toolchain = import('../../editor/wat-client').WatToolchain;
 let toolchain: Promise<Toolchain> | null = null;
@@ -22,8 +23,11 @@ export function watToolchain(): Promise<Toolchain> {
   return toolchain;
 }
 
-/** How long a version must serve before its text opens (see the subscription below). */
-const OPEN_DELAY_MS = 100;
+/**
+ * How long a version must serve before its text opens (see the subscription below): as long as
+ * the panels wait after an update, so that the text shows in the frame that shows the update.
+ */
+const OPEN_DELAY_MS = AFTER_UPDATE_MS;
 
 /**
  * A build's steps on its way ("Compiling…", "swapping it in…") show only when they take longer
@@ -125,13 +129,15 @@ export function useSourceSession(engine: Engine, module: ModuleInfo | null, sett
     let large = false;
     const show = (info: ModuleInfo) => {
       const mine = ++ticket;
-      void openText(engine, info, large).then((doc) => {
-        if (cancelled || mine !== ticket) return;
-        latest.current = 'text' in doc ? doc.text : null;
-        setProblems(NO_PROBLEMS);
-        setLast(null);
-        setOpen({ id: nextId.current++, module: info.name, version: info.version ?? '?', doc });
-      });
+      void openText(engine, info, large).then((doc) =>
+        nextFrame(() => {
+          if (cancelled || mine !== ticket) return;
+          latest.current = 'text' in doc ? doc.text : null;
+          setProblems(NO_PROBLEMS);
+          setLast(null);
+          setOpen({ id: nextId.current++, module: info.name, version: info.version ?? '?', doc });
+        }),
+      );
     };
     const current = servingInfo(engine, name);
     if (current) show(current);
@@ -206,14 +212,32 @@ export function openText(engine: Engine, info: ModuleInfo, large: boolean): Prom
       keptText: () => handle.sourceText(version),
       bytes: () => handle.download(version),
       toText: async (bytes) => (await watToolchain()).toText(bytes),
-      fetchText: (url) =>
-        fetch(new URL(url, document.baseURI), { cache: 'no-store' }).then(
-          (r) => (r.ok ? r.text() : null),
-          () => null,
-        ),
+      fetchText: (url) => (url === EXAMPLE_SOURCES_URL ? exampleList() : fetchText(url)),
     },
     { large },
   );
+}
+
+function fetchText(url: string): Promise<string | null> {
+  return fetch(new URL(url, document.baseURI), { cache: 'no-store' }).then(
+    (r) => (r.ok ? r.text() : null),
+    () => null,
+  );
+}
+
+let examples: Promise<string | null> | null = null;
+/**
+ * The bundled examples' list: read once in a built site, where it never changes (it was read
+ * again for every version that served); at each opening on the dev server, where the examples
+ * are rebuilt as their sources change.
+ */
+function exampleList(): Promise<string | null> {
+  if (import.meta.env.DEV) return fetchText(EXAMPLE_SOURCES_URL);
+  examples ??= fetchText(EXAMPLE_SOURCES_URL).then((text) => {
+    if (text === null) examples = null; // not there (yet): asked again next time
+    return text;
+  });
+  return examples;
 }
 
 const STATE_EXPORTS = ['save_state', 'restore_state'];
