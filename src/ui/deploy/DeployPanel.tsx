@@ -42,7 +42,11 @@ export function DeployPanel() {
 function DeployContents({ name }: { name: string }) {
   const engine = useEngine();
   const deploy = useAppStore(selectDeploy);
-  const status = useAppStore(selectStatus);
+  // The status only until the engine's first word on the pool, and the version serving: the
+  // call counts a status brings every 200 ms while calls run redraw nothing here.
+  const hasPool = deploy !== null && deploy.instances.length > 0;
+  const status = useAppStore((s) => (hasPool ? null : selectStatus(s)));
+  const serving = useAppStore((s) => selectStatus(s)?.version ?? null);
   const versions = useAppStore(selectVersions);
   const notices = useAppStore(selectNoticeActions);
   const [busy, setBusy] = useState(false);
@@ -87,7 +91,7 @@ function DeployContents({ name }: { name: string }) {
   const promote = useCallback(() => void act(() => current().promote()), [act, current]);
   const abort = useCallback(() => void act(() => current().abort()), [act, current]);
 
-  const instances = deploy && deploy.instances.length > 0 ? deploy.instances : fromStatus(status);
+  const instances = hasPool ? deploy.instances : fromStatus(status);
   const deployment = deploy?.deployment ?? null;
   const running = deployment !== null && deployment.outcome === null;
   const compact = instances.length <= 1 && deployment === null;
@@ -103,7 +107,7 @@ function DeployContents({ name }: { name: string }) {
       {!compact && deployment && <DeploymentView status={deployment} busy={busy} onPromote={promote} onAbort={abort} />}
       {!compact && <TrafficChart traffic={deploy?.traffic ?? NO_TRAFFIC} />}
       <h3>New deployment</h3>
-      <DeployForm module={name} versions={versions} serving={status?.version ?? null} running={running} busy={busy} onDeploy={start} />
+      <DeployForm module={name} versions={versions} serving={serving} running={running} busy={busy} onDeploy={start} />
     </>
   );
 }

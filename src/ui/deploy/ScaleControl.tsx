@@ -1,5 +1,5 @@
 /** How many instances serve the module (1–16): the number, and Scale. */
-import { type FormEvent, useEffect, useId, useState } from 'react';
+import { type FormEvent, memo, useEffect, useId, useState } from 'react';
 
 export const MIN_INSTANCES = 1;
 export const MAX_INSTANCES = 16;
@@ -11,7 +11,8 @@ export interface ScaleControlProps {
   onScale(n: number): void;
 }
 
-export function ScaleControl({ current, busy, onScale }: ScaleControlProps) {
+/** Memoised: its props change only when the pool's size or the panel's business does. */
+export const ScaleControl = memo(function ScaleControl({ current, busy, onScale }: ScaleControlProps) {
   const id = useId();
   const problemId = useId();
   const [text, setText] = useState(String(current));
@@ -55,4 +56,4 @@ export function ScaleControl({ current, busy, onScale }: ScaleControlProps) {
       )}
     </form>
   );
-}
+});
