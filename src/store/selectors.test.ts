@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ExportInfo, ModuleStatus } from '../core';
+import type { ExportInfo, ModuleStatus, VersionInfo } from '../core';
 import { createAppStore } from './app-store';
-import { choiceNamed, defaultFunction, firstMatches, functionChoices, functionLabel, selectModuleName, selectNoticeActions, selectStatus } from './selectors';
+import { choiceNamed, defaultFunction, firstMatches, functionChoices, functionLabel, selectModuleName, selectNoticeActions, selectStatus, selectVersions } from './selectors';
 
 describe('selectNoticeActions', () => {
   it('stays the same object when notices change, so panels that only report errors do not re-render', () => {
@@ -35,6 +35,41 @@ describe('selectStatus', () => {
     store.getState().modules.apply({ type: 'status', module: 'other', status: { ...statusOf('other'), calls: 5 } });
     store.getState().modules.apply({ type: 'active', module: 'other' });
     expect(selectStatus(store.getState())).toMatchObject({ name: 'other', calls: 5 });
+  });
+});
+
+describe('selectVersions', () => {
+  it('keeps the objects of versions that did not change, so only the rows of those that did redraw', () => {
+    const store = createAppStore();
+    const version = (label: string, servedAt: number | null): VersionInfo => ({
+      version: label,
+      sha256: `sha-${label}`,
+      source: 'counter.wasm',
+      size: 100,
+      apiVersion: '1.0.0',
+      trigger: 'load',
+      createdAt: 1,
+      servedAt,
+      pinned: false,
+      tag: null,
+      imports: ['wasi_snapshot_preview1.fd_write'],
+      exports: ['get'],
+    });
+    const versions = (list: VersionInfo[]) => store.getState().modules.apply({ type: 'versions', module: 'counter', versions: list });
+    store.getState().modules.apply({ type: 'status', module: 'counter', status: statusOf('counter') });
+    versions([version('v1', 10)]);
+    const [v1] = selectVersions(store.getState());
+    versions([version('v1', 10), version('v2', null)]); // every event lists them all, as new objects
+    const [v1again, v2] = selectVersions(store.getState());
+    expect(v1again).toBe(v1);
+    versions([version('v1', 10), version('v2', 20)]); // v2 served
+    const [v1still, v2served] = selectVersions(store.getState());
+    expect(v1still).toBe(v1);
+    expect(v2served).not.toBe(v2);
+    expect(v2served!.servedAt).toBe(20);
+    versions([{ ...version('v1', 10), tag: 'stable' }, version('v2', 20)]); // v1 named
+    expect(selectVersions(store.getState())[0]!.tag).toBe('stable');
+    expect(selectVersions(store.getState())[1]).toBe(v2served);
   });
 });
 
