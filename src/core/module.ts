@@ -24,7 +24,7 @@ import { walk } from './pipeline/run';
 import { REPLACE_STEPS, shaMismatch } from './pipeline/steps';
 import { PoolManager } from './deploy/manager';
 import { type CallBody, InstancePool } from './pool';
-import { Probation } from './probation';
+import { Probation, RollbackStreak } from './probation';
 import { UpdateQueue } from './queue';
 import { type StateTrigger, stateInput } from './state';
 import type { Registry } from './registry';
@@ -112,6 +112,7 @@ export class ModuleController {
     this.reporter = new StatusReporter(name, deps.clock, { pool: () => this.pool, checkpoints: this.checkpoints }, (status) =>
       deps.emit({ type: 'status', module: name, status }),
     );
+    const streak = new RollbackStreak({ name, config: deps.config, pauseAutoReload: deps.pauseAutoReload });
     this.probation = new Probation({
       name,
       pool: () => this.pool!,
@@ -122,7 +123,7 @@ export class ModuleController {
       record: (draft) => this.record(draft),
       say: (text) => this.say(text),
       loaded: (info, trigger) => this.loaded(info, true, trigger),
-      pauseAutoReload: deps.pauseAutoReload,
+      streak,
     });
     this.pools = new PoolManager({
       name,
@@ -140,6 +141,7 @@ export class ModuleController {
       say: (text) => this.say(text),
       schedule: (work) => this.queue.schedule(work, true, false),
       update: (ticket, input) => this.update(ticket, input, 'deploy', this.clock.wallNow()),
+      streak,
     });
   }
 

@@ -3,7 +3,8 @@
  * version traps, times out, crashes or is asked for an export it lost during probation, and
  * `rollback_on_failure` is on, the module rolls back at once: the old version resumes with the
  * state saved from the new one if its `restore_state` accepts it, else with the state it had at
- * the cutover. After `max_rollback_attempts` automatic rollbacks in a row, auto reload pauses.
+ * the cutover. After `max_rollback_attempts` automatic rollbacks in a row, auto reload pauses
+ * ({@link RollbackStreak}: a pool's automatic rollbacks to warm blue count too).
  */
 import { HotwasmError } from '../shared/errors';
 import type { Op, RequestOf } from '../shared/ops';
@@ -34,6 +35,32 @@ export function probationFailure(instance: Instance, previous: Instance, error: 
   return `${instance.info.version} failed during probation: ${error.message}`;
 }
 
+/**
+ * A module's automatic rollbacks in a row, whoever made them (probation at one instance, or a
+ * pool going back to warm blue): after `max_rollback_attempts` of them auto reload pauses, so a
+ * build that keeps failing is not pushed again and again. A version that outlives its probation
+ * ends the streak.
+ */
+export class RollbackStreak {
+  private count = 0;
+
+  constructor(private readonly host: { readonly name: string; config(): EngineConfig; pauseAutoReload(reason: string): void }) {}
+
+  /** The version that came last survived its probation. */
+  survived(): void {
+    this.count = 0;
+  }
+
+  /** An automatic rollback, for `reason`: one more in a row. */
+  rolledBack(reason: string): void {
+    this.count++;
+    if (this.count < this.host.config().max_rollback_attempts) return;
+    const times = this.count === 1 ? 'once' : `${this.count} times in a row`;
+    this.host.pauseAutoReload(`Auto reload paused: ${this.host.name} was rolled back automatically ${times} (last: ${reason}). Turn Auto reload back on to resume.`);
+    this.count = 0;
+  }
+}
+
 export interface ProbationHost {
   readonly name: string;
   /** The module's pool (it exists once a version serves). */
@@ -45,13 +72,12 @@ export interface ProbationHost {
   record(draft: RecordDraft): void;
   say(text: string): void;
   loaded(info: ModuleInfo, trigger: UpdateTrigger): void;
-  pauseAutoReload(reason: string): void;
+  /** The module's automatic rollbacks in a row. */
+  readonly streak: RollbackStreak;
 }
 
 export class Probation {
   private previous: { instance: Instance; timer: Timer } | null = null;
-  /** Automatic rollbacks in a row. */
-  private streak = 0;
   private rollingBack = false;
 
   constructor(private readonly host: ProbationHost) {}
@@ -83,7 +109,7 @@ export class Probation {
     const timer = host.clock.setTimeout(() => {
       if (this.previous?.instance !== old) return;
       this.previous = null;
-      this.streak = 0; // the new version survived probation
+      host.streak.survived();
       old.willRetire();
       host.leftovers.later(() => old.retire(), () => old.dispose()); // after the checkpoint is asked for
     }, host.config().probation_ms);
@@ -152,7 +178,6 @@ export class Probation {
       failed.dispose(`rolled back to ${old.info.version}`);
       this.rollingBack = false;
     }
-    if (trigger === 'auto rollback') this.streak++;
     host.record({
       timestamp: host.clock.wallNow(),
       module: host.name,
@@ -169,12 +194,7 @@ export class Probation {
       cutover: null,
     });
     host.say(`Rolled back ${host.name} from ${failed.info.version} to ${old.info.version} (${reason}); it resumed with ${resumed}`);
-    const max = host.config().max_rollback_attempts;
-    if (trigger === 'auto rollback' && this.streak >= max) {
-      const times = this.streak === 1 ? 'once' : `${this.streak} times in a row`;
-      host.pauseAutoReload(`Auto reload paused: ${host.name} was rolled back automatically ${times} (last: ${reason}). Turn Auto reload back on to resume.`);
-      this.streak = 0;
-    }
+    if (trigger === 'auto rollback') host.streak.rolledBack(reason);
     host.loaded(old.info, trigger);
     return old.info;
   }

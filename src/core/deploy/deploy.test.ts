@@ -210,6 +210,20 @@ describe('probation and pools', () => {
     expect(await engine.call('increment', 1)).toBe(8);
   });
 
+  it('a pool going back to warm blue counts toward max_rollback_attempts: a build that keeps failing pauses auto reload', async () => {
+    engine = createEngine({ workerFactory: inProcess, spares: false, config: { probation_ms: 60_000, max_rollback_attempts: 2 } });
+    await engine.load(counter(), { name: 'counter' });
+    await engine.scale('counter', 2);
+    for (let i = 0; i < 2; i++) {
+      expect(engine.status().autoReloadPaused).toBeNull();
+      await engine.load(swap('increment-traps'), { name: 'counter' }); // a plain load on a pool: blue-green
+      await engine.call('increment', 1).catch(() => undefined);
+      await expect.poll(() => engine.pool('counter').map((v) => v.version)).toEqual(['v1', 'v1']);
+    }
+    expect(engine.history('counter').filter((r) => r.trigger === 'auto rollback')).toHaveLength(2);
+    expect(engine.status()).toMatchObject({ autoReload: false, autoReloadPaused: expect.stringMatching(/counter was rolled back automatically 2 times in a row/) });
+  });
+
   it('blue-green: with rollback_on_failure off, green keeps serving after a failed call', async () => {
     await promotedBlueGreen({ rollback_on_failure: false });
     await expect(engine.call('increment', 1)).rejects.toMatchObject({ code: 'trap' });

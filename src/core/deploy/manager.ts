@@ -17,7 +17,7 @@ import { finalState } from '../pipeline/cutover';
 import { type RecordDraft, versionRef } from '../pipeline/records';
 import { refusalText } from '../pipeline/refusal';
 import { type InstancePool, instanceId } from '../pool';
-import { probationFailure } from '../probation';
+import { probationFailure, type RollbackStreak } from '../probation';
 import { blueGreen, rolling } from './blue-green';
 import { canary } from './canary';
 import { DeploymentRun, type StrategyRun } from './deployment';
@@ -55,6 +55,8 @@ export interface ManagerDeps {
   schedule<T>(work: (ticket: Ticket) => Promise<T>): Promise<T>;
   /** The ordinary update, in the current turn (a shadowed candidate promoted). */
   update(ticket: Ticket, input: UpdateInput): Promise<ModuleInfo>;
+  /** The module's automatic rollbacks in a row (a pool's back to warm blue count as probation's do). */
+  readonly streak: RollbackStreak;
 }
 
 export class PoolManager {
@@ -170,7 +172,10 @@ export class PoolManager {
 
   private keepWarm(blue: Instance[], green: Instance[]): void {
     this.endWarm();
-    const timer = this.deps.clock.setTimeout(() => this.endWarm(), this.deps.config().probation_ms);
+    const timer = this.deps.clock.setTimeout(() => {
+      this.deps.streak.survived(); // green outlived blue's warm time
+      this.endWarm();
+    }, this.deps.config().probation_ms);
     this.warm = { blue, green, timer };
   }
 
@@ -247,7 +252,10 @@ export class PoolManager {
         cutover: { pauseMs, saveMs: 0, restoreMs: 0, held: true },
       });
       for (const b of warm.blue) this.deps.served(b);
-      if (failure !== undefined) this.deps.say(`Rolled back ${this.deps.name} from ${warm.green[0]!.info.version} to ${warm.blue[0]!.info.version} on all ${warm.blue.length} instances (${failure})`);
+      if (failure !== undefined) {
+        this.deps.say(`Rolled back ${this.deps.name} from ${warm.green[0]!.info.version} to ${warm.blue[0]!.info.version} on all ${warm.blue.length} instances (${failure})`);
+        this.deps.streak.rolledBack(failure);
+      }
       this.deps.loaded(pool.primary.info, failure === undefined ? 'rollback' : 'auto rollback');
       this.changed();
       return pool.primary.info;
