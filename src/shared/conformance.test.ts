@@ -4,7 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { checkExportedApiVersion, conformance } from './conformance';
+import { checkExportedApiVersion, conformance, layoutConformance } from './conformance';
+import type { ExportInfo, ModuleLayoutInfo } from './inspect';
 
 const file = (path: string) => new Uint8Array(readFileSync(new URL(`../../${path}`, import.meta.url)));
 const status = (r: ReturnType<typeof conformance>) => Object.fromEntries(r.checks.map((c) => [c.id, c.status]));
@@ -79,5 +80,16 @@ describe('conformance', () => {
     const r = conformance(file('fixtures/swap/bench-ok.wasm'));
     expect(r.plan.benchmark).toBe(true);
     expect(r.plan.jsonCandidates[0]).toBe('benchmark_function');
+  });
+
+  it('fails a module meant for JSON calls that cannot have them, naming what says it is meant for them', () => {
+    const fn = (name: string, params: string[], results: string[], lifecycle = false): ExportInfo => ({ name, kind: 'function', signature: { params, results } as ExportInfo['signature'], jsonCallable: false, rawCallable: true, lifecycle });
+    const layout = (exports: ExportInfo[]): ModuleLayoutInfo => ({ size: 1, kind: 'reactor', exports, imports: [], memories: [], customSections: [], apiVersionSection: null, jsonAbiProblem: 'it exports no memory', hasStartSection: false });
+    const meant = layoutConformance(layout([fn('echo', ['i32', 'i32'], ['i64']), fn('save_state', [], ['i64'], true), { name: 'g', kind: 'global', jsonCallable: false, rawCallable: false, lifecycle: false }]));
+    expect(meant.checks.find((c) => c.id === 'json-abi')).toEqual({ id: 'json-abi', status: 'fail', message: 'no JSON calls: it exports no memory (yet it exports echo, save_state/restore_state)' });
+    expect(meant.module.exports).toMatchObject({ json: [], raw: ['echo'], lifecycle: ['save_state'], other: ['g (global)'] });
+    expect(meant.plan).toMatchObject({ saveRestore: false, jsonCandidates: [] });
+    const rawOnly = layoutConformance(layout([fn('add', ['i32', 'i32'], ['i32'])]));
+    expect(rawOnly.checks.find((c) => c.id === 'json-abi')).toMatchObject({ status: 'warn', message: 'no JSON calls: it exports no memory; only raw calls work' });
   });
 });

@@ -76,9 +76,10 @@ const sameTypes = (a: readonly string[], b: readonly string[]) => a.length === b
 /** Compared type by type, not as joined strings: this runs for every export of a module that may have 100,000. */
 const same = (a: FuncSignature, b: FuncSignature) => sameTypes(a.params, b.params) && sameTypes(a.results, b.results);
 
-function malformedExport(e: ExportInfo): MalformedExport | null {
-  const expected = LIFECYCLE_SIGNATURES[e.name];
-  if (!expected) return null;
+const LIFECYCLE = new Map(Object.entries(LIFECYCLE_SIGNATURES));
+const JSON_SHAPE: FuncSignature = { params: ['i32', 'i32'], results: ['i64'] };
+
+function malformedExport(e: ExportInfo, expected: FuncSignature | 'memory'): MalformedExport | null {
   if (expected === 'memory') return e.kind === 'memory' ? null : { name: e.name, actual: `a ${e.kind}`, expected: 'a memory' };
   if (e.kind !== 'function' || !e.signature) return { name: e.name, actual: `a ${e.kind}`, expected: `a function ${formatSignature(expected)}` };
   return same(e.signature, expected) ? null : { name: e.name, actual: formatSignature(e.signature), expected: formatSignature(expected) };
@@ -153,16 +154,36 @@ export function layoutConformance(
     }
   }
 
-  // Exports, by how the host can use them.
-  const malformed = info.exports.map(malformedExport).filter((m): m is MalformedExport => m !== null);
-  const bad = new Set(malformed.map((m) => m.name));
-  const functions = info.exports.filter((e) => e.kind === 'function');
-  const json = functions.filter((e) => e.jsonCallable && !e.lifecycle).map((e) => e.name);
-  const lifecycle = info.exports.filter((e) => e.lifecycle && !bad.has(e.name)).map((e) => e.name);
-  const raw = functions.filter((e) => !e.lifecycle && !e.jsonCallable && e.rawCallable).map((e) => e.name);
-  // Sets: a module may have 100,000 exports.
-  const callable = new Set([...json, ...raw]);
-  const other = info.exports.filter((e) => !e.lifecycle && !callable.has(e.name)).map((e) => `${e.name} (${e.kind})`);
+  // Exports, by how the host can use them: in one pass, as a module may have 100,000 of them.
+  const malformed: MalformedExport[] = [];
+  const json: string[] = [];
+  const raw: string[] = [];
+  const lifecycle: string[] = [];
+  const other: string[] = [];
+  const jsonShaped: string[] = [];
+  /** Well-formed lifecycle functions, by name. */
+  const present = new Set<string>();
+  let stateful = false;
+  for (const e of info.exports) {
+    const expected = LIFECYCLE.get(e.name);
+    let wellFormed = true;
+    if (expected !== undefined) {
+      const m = malformedExport(e, expected);
+      if (m) malformed.push(m);
+      else if (e.kind === 'function') present.add(e.name);
+      wellFormed = m === null;
+      if (e.name === 'save_state' || e.name === 'restore_state') stateful = true;
+    }
+    if (e.lifecycle) {
+      if (wellFormed) lifecycle.push(e.name);
+      continue;
+    }
+    const isFunction = e.kind === 'function';
+    if (isFunction && e.jsonCallable) json.push(e.name);
+    else if (isFunction && e.rawCallable) raw.push(e.name);
+    else other.push(`${e.name} (${e.kind})`);
+    if (isFunction && e.signature && same(e.signature, JSON_SHAPE)) jsonShaped.push(e.name);
+  }
   const parts = [
     `${json.length} JSON-callable${json.length ? ` (${list(json)})` : ''}`,
     `${raw.length} raw${raw.length ? ` (${list(raw)})` : ''}`,
@@ -175,22 +196,20 @@ export function layoutConformance(
   }
 
   const command = info.kind === 'command';
-  const jsonShaped = functions.filter((e) => e.signature && same(e.signature, { params: ['i32', 'i32'], results: ['i64'] }) && !e.lifecycle);
-  const stateful = info.exports.some((e) => e.name === 'save_state' || e.name === 'restore_state');
   if (command) {
     add('kind', 'pass', 'a command (exports _start): each run starts a fresh instance, so it keeps no state across a hot swap and the lifecycle checks do not apply');
   } else if (info.jsonAbiProblem) {
     // A module with JSON-shaped functions or state to pass is meant to be called with JSON.
     const meant = jsonShaped.length > 0 || stateful;
-    add('json-abi', meant ? 'fail' : 'warn', `no JSON calls: ${info.jsonAbiProblem}${meant ? ` (yet it exports ${list([...jsonShaped.map((e) => e.name), ...(stateful ? ['save_state/restore_state'] : [])])})` : '; only raw calls work'}`);
+    add('json-abi', meant ? 'fail' : 'warn', `no JSON calls: ${info.jsonAbiProblem}${meant ? ` (yet it exports ${list([...jsonShaped, ...(stateful ? ['save_state/restore_state'] : [])])})` : '; only raw calls work'}`);
   }
 
   if (apiProblem) add('api_version', 'fail', apiProblem);
   else if (apiVersion) add('api_version', 'pass', `api_version ${apiVersion} (${apiVersionFrom === 'section' ? 'custom section' : 'from get_api_version'})`);
-  else if (info.exports.some((e) => e.name === 'get_api_version' && !bad.has(e.name))) add('api_version', 'skip', 'no api_version section: get_api_version is asked when the module runs');
+  else if (present.has('get_api_version')) add('api_version', 'skip', 'no api_version section: get_api_version is asked when the module runs');
   else if (!command) add('api_version', 'warn', 'no api_version: declare one (a custom section named api_version holding e.g. 1.0.0) so that an incompatible update is refused');
 
-  const has = (name: string) => info.exports.some((e) => e.name === name && e.kind === 'function' && !bad.has(e.name));
+  const has = (name: string) => present.has(name);
   const runnable = !foreignImports.length && !checks.some((c) => c.id === 'memory');
   const jsonOk = info.jsonAbiProblem === null;
   const plan: StaticConformance['plan'] = runnable

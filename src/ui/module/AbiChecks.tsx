@@ -22,7 +22,7 @@ const CHECKED_AT_ONCE = 2000;
 export const AbiChecks = memo(function AbiChecks({ module }: { module: ModuleInfo }) {
   // A module with many exports is worked out in a task of its own after the panel has shown: it
   // walks every export, and 100,000 of them would otherwise lengthen the load's longest task by
-  // ~60 ms. Others at once: a task of its own was a second render and frame after every update.
+  // 10-30 ms. Others at once: a task of its own was a second render and frame after every update.
   const large = module.exports.length > CHECKED_AT_ONCE;
   const atOnce = useMemo(() => (large ? null : problemsOf(module)), [large, module]);
   const [checked, setChecked] = useState<{ of: ModuleInfo; problems: Problem[] } | null>(null);
