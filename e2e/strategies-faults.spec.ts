@@ -84,7 +84,7 @@ test('7. a canary that traps on some inputs is rolled back; its failed calls are
   const { end, load } = await deployUnderLoad(page, 'increment-traps-negative', { kind: 'canary', traffic_percentage: 50, min_calls: 1000, min_ms: 0 }, { amount: -1 });
   expect(load).toMatchObject({ failures: [], inOrder: true });
   expect(end.outcome).toBe('rolled back');
-  expect(decisionsOf(end)).toMatch(/canary at 50 %: \d+ calls, [3-9]\d* errors .* — rolled back; \d+ calls the canary failed were answered by the baseline instead/);
+  expect(decisionsOf(end)).toMatch(/canary at 50 %: [\d,]+ calls, [3-9][\d,]* errors .* — rolled back; [\d,]+ calls the canary failed were answered by the baseline instead/);
   expect(await versions(page)).toEqual(['v1', 'v1']);
   expect(sum(await instanceCounts(page))).toBe(load.added);
   expect(await lastRecord(page)).toMatchObject({ trigger: 'deploy', outcome: 'rolled back', deployment: { strategy: 'canary', outcome: 'rolled back' } });
@@ -98,7 +98,7 @@ test('8. a canary slower than the threshold is rolled back on its p99 (engine.ht
   const { end, load } = await deployUnderLoad(page, 'increment-slow', { kind: 'canary', traffic_percentage: 50, min_calls: 60, min_ms: 500 }, { callers: 6 });
   expect(load).toMatchObject({ failures: [], inOrder: true });
   expect(end.outcome, decisionsOf(end)).toBe('rolled back');
-  expect(end.reason).toMatch(/canary at 50 %: \d+ calls, 0 errors, p99 [\d.]+ ms vs [\d.]+ ms: over 2× the baseline's \(\d+ of \d+ calls over [\d.]+ ms\) — rolled back/);
+  expect(end.reason).toMatch(/canary at 50 %: [\d,]+ calls, 0 errors, p99 [\d.]+ ms vs [\d.]+ ms: over 2× the baseline's \([\d,]+ of [\d,]+ calls over [\d.]+ ms\) — rolled back/);
   expect(await versions(page)).toEqual(['v1', 'v1']);
   expect(sum(await instanceCounts(page))).toBe(7 + load.added);
   expect(await lastRecord(page)).toMatchObject({ trigger: 'deploy', outcome: 'rolled back', deployment: { strategy: 'canary', outcome: 'rolled back' } });

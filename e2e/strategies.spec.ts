@@ -115,7 +115,7 @@ test('6. canary promoted by its numbers, then the rest rolled', async ({ page })
   });
   expect(load).toMatchObject({ failures: [], inOrder: true });
   expect(end.outcome, decisionsOf(end)).toBe('promoted');
-  expect(decisionsOf(end)).toMatch(/canary at 50 %: \d+ calls, 0 errors, p99 [\d.]+ ms vs [\d.]+ ms — promoted/);
+  expect(decisionsOf(end)).toMatch(/canary at 50 %: [\d,]+ calls, 0 errors, p99 [\d.]+ ms vs [\d.]+ ms — promoted/);
   expect(await versions(page)).toEqual(['v2', 'v2']);
   expect(sum(await instanceCounts(page))).toBe(7 + load.added);
   const record = await lastRecord(page);
