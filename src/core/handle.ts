@@ -4,6 +4,7 @@
  * rejection) so that every way of calling behaves alike.
  */
 import { jsonArgText } from '../shared/abi';
+import { packTexts, settleBatch } from '../shared/batch';
 import type { ModuleHandle } from './api';
 import type { EngineConfig } from './config';
 import type { ErrorAction } from './events';
@@ -67,9 +68,9 @@ export function makeHandle(m: ModuleController, deps: HandleDeps): ModuleHandle 
         return m.send((i) => i.callTimed(body), body);
       }),
     callBatch: (fn, args) =>
-      attempt('call', () => {
-        const argsJson = args.map(jsonArgText);
-        return m.send((i) => i.request({ op: 'batch', fn, argsJson }));
+      attempt('call', async () => {
+        const packed = packTexts(args.map(jsonArgText));
+        return settleBatch(await m.send((i) => i.request({ op: 'batch', fn, args: packed })), args.length, fn);
       }),
     run: (args = [], options = {}) => {
       const env = Object.entries(options.env ?? {}).map(([k, v]) => `${k}=${v}`);

@@ -5,8 +5,9 @@
  * handler map (src/worker/server.ts) are both typed from {@link OpTable}: an operation added
  * here but not handled there fails to compile, and so does one handled with the wrong result.
  */
+import { type PackedBatch, type PackedTexts, isPackedBatch } from './batch';
 import { type PackedLayout, isPackedLayout } from './packed-layout';
-import type { GuestOptions, LoadedGuest, MeasureResult, RawValue, RunResult, Settled } from './protocol';
+import type { GuestOptions, LoadedGuest, MeasureResult, RawValue, RunResult } from './protocol';
 
 /**
  * A call made to be timed (ModuleHandle.callTimed): it answers with its timing, including how
@@ -31,7 +32,12 @@ export interface OpTable {
   instantiate: { request: { module: WebAssembly.Module; layout: PackedLayout; options: GuestOptions }; result: { instantiateMs: number } };
   call: { request: { fn: string; argJson: string } & Timed; result: unknown };
   callRaw: { request: { fn: string; args: RawValue[] } & Timed; result: RawValue | RawValue[] | undefined };
-  batch: { request: { fn: string; argsJson: string[] }; result: Settled<unknown>[] };
+  /**
+   * The arguments' JSON texts and the results' packed (see batch.ts); the page parses each result.
+   * The arguments are copied, not moved: a batch queued behind a call that stops its worker is
+   * sent again to the restarted one.
+   */
+  batch: { request: { fn: string; args: PackedTexts }; result: PackedBatch };
   run: { request: { args: string[]; env: string[] }; result: RunResult };
   measure: { request: { fn: string; argJson: string | null; iterations: number }; result: MeasureResult };
   ping: { request: object; result: null };
@@ -105,7 +111,7 @@ export const OPS: { readonly [O in Op]: OpSpec<O> } = {
   instantiate: { timeout: 'load_timeout_ms', describe: () => 'Instantiating the module', check: instantiated },
   call: { timeout: 'call_timeout_ms', describe: callOf, asked: true, check: () => true },
   callRaw: { timeout: 'call_timeout_ms', describe: callOf, asked: true, check: (v) => v === undefined || isRaw(v) || (Array.isArray(v) && v.every(isRaw)) },
-  batch: { timeout: 'call_timeout_ms', describe: ({ fn }) => `The batch of calls to ${fn}`, asked: true, check: Array.isArray },
+  batch: { timeout: 'call_timeout_ms', describe: ({ fn }) => `The batch of calls to ${fn}`, asked: true, check: isPackedBatch },
   run: { timeout: 'call_timeout_ms', describe: () => 'The command run', asked: true, check: (v) => num(v, 'exitCode') },
   measure: { timeout: 'call_timeout_ms', describe: callOf, asked: true, check: (v) => num(v, 'nsPerCall') },
   ping: { timeout: 'validation_timeout_ms', describe: () => 'The ping', keepsState: true, check: (v) => v === null },

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
+import { packTexts, settleBatch } from '../shared/batch';
 import { HotwasmError } from '../shared/errors';
 import type { GuestOptions } from '../shared/protocol';
 import * as memoryCapModule from '../shared/memory-cap';
@@ -98,6 +99,17 @@ describe('bad calls', async () => {
   it('refuses results that are not UTF-8 or not JSON, showing them', () => {
     expect(callError(() => guest.callJson('not_utf8', 'null')).message).toMatch(/not valid UTF-8 \(3 bytes: FF FE FD\)/);
     expect(callError(() => guest.callJson('not_json', 'null')).message).toMatch(/not JSON: "hello, not json"/);
+  });
+
+  it('answers a batch call by call, as the page settles it: a trap or a result that is not JSON fails its own call only', () => {
+    const args = ['{"a":"ü"}', '""', '[1,2]'];
+    const echoed = settleBatch(guest.batch('echo', packTexts(args)), args.length, 'echo');
+    expect(echoed).toEqual([{ ok: true, value: { a: 'ü' } }, { ok: true, value: '' }, { ok: true, value: [1, 2] }]);
+    const trapped = guest.batch('trap', packTexts(['null', 'null']));
+    expect(trapped.failed.map((f) => [f.index, f.error.code])).toEqual([[0, 'trap'], [1, 'trap']]);
+    const notJson = settleBatch(guest.batch('not_json', packTexts(['null'])), 1, 'not_json');
+    expect(notJson).toMatchObject([{ ok: false, error: { code: 'bad-result', message: expect.stringMatching(/not JSON: "hello, not json"/) } }]);
+    expect(guest.callJson('echo', '1')).toBe(1);
   });
 
   it('reports traps and stack overflow as errors of that call only', () => {

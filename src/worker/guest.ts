@@ -7,6 +7,7 @@
  * only ever run by {@link runCommand}, on a fresh instance.
  */
 import { type PackedSlice, checkSliceBounds, isHealthy, parseJsonResult, readUtf8, u32, unpackSlice, utf8Length, writeUtf8 } from '../shared/abi';
+import { type PackedBatch, type PackedTexts, packTexts, textAt } from '../shared/batch';
 import { HotwasmError, serializeError } from '../shared/errors';
 import {
   type ExportInfo,
@@ -19,7 +20,7 @@ import {
   readModuleLayout,
   sha256Hex,
 } from '../shared/inspect';
-import type { GuestOptions, LoadedGuest, OutputStream, RawValue, RunResult, Settled } from '../shared/protocol';
+import type { GuestOptions, LoadedGuest, OutputStream, RawValue, RunResult } from '../shared/protocol';
 import { BinaryFormatError, hasCoreHeader } from '../shared/wasm-binary';
 import { compile, compileCapped, instantiate, makeWasi } from './guest-instantiate';
 import { GuestOutput } from './output';
@@ -193,6 +194,11 @@ export class Guest {
    * goes straight between JS strings and guest memory with no intermediate buffers.
    */
   callJson(fn: string, argJson: string): unknown {
+    return parseJsonResult(this.callJsonText(fn, argJson), fn);
+  }
+
+  /** {@link callJson} up to its result's text, not parsed. */
+  private callJsonText(fn: string, argJson: string): string {
     const f = this.jsonFunction(fn);
     const n = utf8Length(argJson);
     const ptr = this.allocate(n, fn);
@@ -207,20 +213,22 @@ export class Guest {
     const slice = this.resultSlice(packed, what);
     const text = readUtf8(this.view(), slice.ptr, slice.len, what);
     this.free(ptr, n, slice.ptr, slice.len, fn);
-    return parseJsonResult(text, fn);
+    return text;
   }
 
-  /** Many JSON calls of one export in one request; each settles on its own. */
-  batch(fn: string, argsJson: string[]): Settled<unknown>[] {
-    const out: Settled<unknown>[] = new Array(argsJson.length);
-    for (let i = 0; i < argsJson.length; i++) {
+  /** Many JSON calls of one export in one request; each settles on its own (the page parses the results). */
+  batch(fn: string, args: PackedTexts): PackedBatch {
+    const results: string[] = new Array(args.ends.length);
+    const failed: PackedBatch['failed'] = [];
+    for (let i = 0; i < results.length; i++) {
       try {
-        out[i] = { ok: true, value: this.callJson(fn, argsJson[i]!) };
+        results[i] = this.callJsonText(fn, textAt(args, i));
       } catch (error) {
-        out[i] = { ok: false, error: serializeError(error) };
+        results[i] = '';
+        failed.push({ index: i, error: serializeError(error) });
       }
     }
-    return out;
+    return { ...packTexts(results), failed };
   }
 
   /** Raw call with numeric arguments; i64 parameters take BigInt. */

@@ -168,7 +168,11 @@ function callHandlers(state: ServerState): Pick<Handlers, 'load' | 'instantiate'
     },
     call: (request) => state.needGuest().callJson(request.fn, request.argJson),
     callRaw: (request) => state.needGuest().callRaw(request.fn, request.args),
-    batch: (request) => state.needGuest().batch(request.fn, request.argsJson),
+    batch: (request) => {
+      const reply = state.needGuest().batch(request.fn, request.args);
+      state.transfer.push(reply.ends.buffer as ArrayBuffer);
+      return reply;
+    },
     run: (request) => state.needGuest().runCommand(request.args, request.env),
     measure: ({ fn, argJson, iterations }) => {
       const totalMs = state.needGuest().measure(fn, argJson, iterations);

@@ -15,6 +15,7 @@
  * requests and stops as soon as `used()` says a request (or a wake-up) has arrived. One full
  * update is replayed, then lighter rounds that make no new instance (see `light`).
  */
+import { packTexts } from '../shared/batch';
 import type { Request, RequestBody } from '../shared/ops';
 import type { FromWorker, GuestOptions, ToWorker } from '../shared/protocol';
 import { WARM_UP_ROUNDS } from '../shared/tuning';
@@ -113,7 +114,7 @@ async function light(candidate: Throwaway, module: Uint8Array, failures: string[
     steps.health,
     { op: 'call', fn: 'echo', argJson: '{"warm":[1,2,3]}' },
     { op: 'callRaw', fn: 'f7', args: [5] },
-    { op: 'batch', fn: 'echo', argsJson: ['1', '2'] },
+    { op: 'batch', fn: 'echo', args: packTexts(['1', '2']) },
     { op: 'saveState' },
     { op: 'restoreState', state: new Uint8Array(8) },
     { op: 'ping' },
