@@ -46,11 +46,12 @@ export function isPackedTexts(v: unknown): v is PackedTexts {
   return at <= text.length;
 }
 
+/** Packed texts, and failures each of a call that was made. */
 export function isPackedBatch(v: unknown): v is PackedBatch {
   if (!isPackedTexts(v)) return false;
   const { failed } = v as Partial<PackedBatch>;
-  const count = v.ends.length;
-  return Array.isArray(failed) && failed.every((f: unknown) => typeof f === 'object' && f !== null && Number.isInteger((f as { index: unknown }).index) && (f as { index: number }).index >= 0 && (f as { index: number }).index < count);
+  const isCall = (index: unknown) => Number.isInteger(index) && (index as number) >= 0 && (index as number) < v.ends.length;
+  return Array.isArray(failed) && failed.every((f: unknown) => typeof f === 'object' && f !== null && isCall((f as { index?: unknown }).index));
 }
 
 /** Each call's outcome, in the order of its arguments (`count` of them, as sent). */
